@@ -1,0 +1,96 @@
+"""Held-out metrics of the shipped models.
+
+    python -m explorer.evaluate          # a readable table
+    python -m explorer.evaluate --json   # one JSON object keyed by model name
+
+Digit models: accuracy on the 1,000 held-out MNIST digits in assets/.
+Text models: bits per character on the held-out docstrings in assets/, read in
+independent chunks of CHUNK characters from a zero state, every position scored.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import optax
+from flax import nnx
+
+from explorer import corpus, digits, models, vocab, weights
+
+CHUNK = 256
+BARS = {"digit-cnn": ("accuracy", ">=", 0.975), "char-rnn-lstm": ("bits_per_char", "<=", 2.1)}
+BEST_ROW_RNN_BAR = 0.95
+
+
+def count_params(model: nnx.Module) -> int:
+    return int(sum(x.size for x in jax.tree_util.tree_leaves(nnx.state(model, nnx.Param))))
+
+
+@nnx.jit
+def _logits(model, x):
+    return model(x)
+
+
+def digit_accuracy(model: nnx.Module, images: np.ndarray, labels: np.ndarray, batch: int = 500) -> float:
+    x = digits.to_model_input(images)
+    preds = np.concatenate([np.argmax(_logits(model, jnp.asarray(x[i : i + batch])), -1) for i in range(0, len(x), batch)])
+    return float(np.mean(preds == labels))
+
+
+def text_chunks(text: str, length: int = CHUNK) -> np.ndarray:
+    """(N, length + 1) ids: non-overlapping windows, each with its next character."""
+    ids = vocab.encode(text)
+    n = (len(ids) - 1) // length
+    return np.stack([ids[i * length : i * length + length + 1] for i in range(n)])
+
+
+def bits_per_char(model: nnx.Module, text: str, batch: int = 64) -> float:
+    chunks = text_chunks(text)
+    total, count = 0.0, 0
+    for i in range(0, len(chunks), batch):
+        c = jnp.asarray(chunks[i : i + batch])
+        logits = _logits(model, c[:, :-1])
+        total += float(optax.softmax_cross_entropy_with_integer_labels(logits, c[:, 1:]).sum())
+        count += c[:, 1:].size
+    return total / count / math.log(2)
+
+
+def evaluate_all(folder=None) -> dict:
+    held_digits = digits.load_heldout()
+    held_text = corpus.load_heldout()
+    out = {}
+    for name in models.MODEL_NAMES:
+        model, _ = weights.load(name, folder)
+        row = {"params": count_params(model)}
+        if name in models.DIGIT_MODELS:
+            row["accuracy"] = digit_accuracy(model, held_digits.images, held_digits.labels)
+        else:
+            row["bits_per_char"] = bits_per_char(model, held_text)
+        out[name] = row
+    return out
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    args = parser.parse_args(argv)
+    try:
+        results = evaluate_all()
+    except weights.WeightsError as e:
+        raise SystemExit(str(e)) from None
+    if args.json:
+        print(json.dumps(results, indent=2))
+        return
+    print(f"{'model':<18}{'params':>9}  held-out")
+    for name, row in results.items():
+        score = f"accuracy {row['accuracy']:.3f}" if "accuracy" in row else f"{row['bits_per_char']:.3f} bits/char"
+        print(f"{name:<18}{row['params']:>9}  {score}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Pure Plotly builders: data in, go.Figure out. No Streamlit here."""

@@ -1,0 +1,63 @@
+"""Figures of the Digit page: the preprocessing strip and the class probabilities."""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from explorer.figures import palette
+
+STRIP_PIXELS = 84  # each stage is drawn at most this many pixels wide: light payloads, same look
+
+
+def _to_uint8(img: np.ndarray, max_side: int = STRIP_PIXELS) -> np.ndarray:
+    """float 0..1 (H, W) → uint8 (h, w), block-averaged so the longer side is at most `max_side`."""
+    img = np.asarray(img, np.float32)
+    step = max(1, int(np.ceil(max(img.shape) / max_side)))
+    if step > 1:
+        h, w = (img.shape[0] // step) * step, (img.shape[1] // step) * step
+        img = img[:h, :w].reshape(h // step, step, w // step, step).mean(axis=(1, 3))
+    return (np.clip(img, 0, 1) * 255).round().astype(np.uint8)
+
+
+def preprocessing_strip(stages: list[tuple[str, np.ndarray]]) -> go.Figure:
+    """One grey image per stage, left to right, titled with the stage and its size in pixels."""
+    titles = [f"{name}<br>{img.shape[0]}×{img.shape[1]}" for name, img in stages]
+    fig = make_subplots(rows=1, cols=len(stages), subplot_titles=titles, horizontal_spacing=0.04)
+    for i, (_, img) in enumerate(stages, start=1):
+        grey = _to_uint8(img)
+        fig.add_trace(go.Image(z=np.stack([grey] * 3, axis=-1), hoverinfo="skip"), row=1, col=i)
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    fig.update_layout(height=230, margin=dict(l=5, r=5, t=60, b=5), font=palette.FONT)
+    fig.update_annotations(font_size=14)
+    return fig
+
+
+def probability_bars(probs: np.ndarray, title: str, colour: str) -> go.Figure:
+    """probs (10,) → bars for digits 0–9, the most likely one in `colour`, the rest muted."""
+    probs = np.asarray(probs, np.float64).reshape(10)
+    top = int(np.argmax(probs))
+    colours = [colour if d == top else palette.MUTED for d in range(10)]
+    fig = go.Figure(
+        go.Bar(
+            x=[str(d) for d in range(10)],
+            y=probs,
+            marker_color=colours,
+            text=[f"{p:.0%}" if p >= 0.005 else "" for p in probs],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="digit %{x}: %{y:.2%}<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        title=dict(text=title, font_size=16),
+        height=280,
+        margin=dict(l=10, r=10, t=50, b=40),
+        yaxis=dict(range=[0, 1.12], tickformat=".0%", title="probability"),
+        xaxis=dict(title="digit", type="category"),
+        font=palette.FONT,
+        showlegend=False,
+    )
+    return fig

@@ -1,0 +1,39 @@
+"""The eight shipped models, by name: how to build each from its saved config."""
+
+from __future__ import annotations
+
+from flax import nnx
+
+from explorer.models.charcnn import CharCNN, CharCNNConfig
+from explorer.models.cnn import DigitCNN, DigitCNNConfig
+from explorer.models.rnn import CELLS, CharRNN, CharRNNConfig, RowRNN, RowRNNConfig
+
+DIGIT_MODELS = ("digit-cnn", *(f"row-rnn-{c}" for c in CELLS))
+TEXT_MODELS = (*(f"char-rnn-{c}" for c in CELLS), "char-cnn")
+MODEL_NAMES = DIGIT_MODELS + TEXT_MODELS
+
+
+def default_config(name: str):
+    if name == "digit-cnn":
+        return DigitCNNConfig()
+    if name.startswith("row-rnn-"):
+        return RowRNNConfig(cell=name.removeprefix("row-rnn-"))
+    if name.startswith("char-rnn-"):
+        return CharRNNConfig(cell=name.removeprefix("char-rnn-"))
+    if name == "char-cnn":
+        return CharCNNConfig()
+    raise ValueError(f"unknown model {name!r}; choose one of {', '.join(MODEL_NAMES)}")
+
+
+def config_from_dict(name: str, values: dict):
+    base = default_config(name)
+    if "dilations" in values:
+        values = {**values, "dilations": tuple(values["dilations"])}
+    return type(base)(**values)
+
+
+def build(name: str, config=None, seed: int = 0) -> nnx.Module:
+    """A freshly initialised model (weights from `seed`)."""
+    config = config or default_config(name)
+    cls = {DigitCNNConfig: DigitCNN, RowRNNConfig: RowRNN, CharRNNConfig: CharRNN, CharCNNConfig: CharCNN}
+    return cls[type(config)](config, rngs=nnx.Rngs(seed))

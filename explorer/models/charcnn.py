@@ -1,0 +1,66 @@
+"""The causal char CNN: stacked dilated 1-D convolutions that see a fixed window of the past."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+import jax
+from flax import nnx, struct
+
+from explorer import vocab
+
+
+@dataclass(frozen=True)
+class CharCNNConfig:
+    embed: int = 32  # character embedding size
+    channels: int = 128  # feature channels of every convolution
+    kernel: int = 3  # taps per convolution
+    dilations: tuple[int, ...] = field(default=(1, 2, 4, 8, 16))  # doubling: the window grows fast
+
+    @property
+    def receptive_field(self) -> int:
+        """How many characters (the current one included) the prediction at one step can see."""
+        return 1 + (self.kernel - 1) * sum(self.dilations)
+
+    def to_dict(self) -> dict:
+        return {**asdict(self), "dilations": list(self.dilations)}
+
+
+@struct.dataclass
+class CharCNNTrace:
+    embedded: jax.Array  # (B, T, E)
+    pre: list  # per layer (B, T, C): the convolution output before ReLU
+    layers: list  # per layer (B, T, C): the layer's output (ReLU, plus the residual after layer 1)
+    logits: jax.Array  # (B, T, V) the next character after each position
+    probs: jax.Array  # (B, T, V)
+
+
+class CharCNN(nnx.Module):
+    def __init__(self, config: CharCNNConfig = CharCNNConfig(), *, rngs: nnx.Rngs):
+        self.config = config
+        self.embed = nnx.Embed(vocab.SIZE, config.embed, rngs=rngs)
+        ins = [config.embed] + [config.channels] * (len(config.dilations) - 1)
+        self.convs = nnx.List(
+            nnx.Conv(i, config.channels, (config.kernel,), kernel_dilation=(d,), padding="CAUSAL", rngs=rngs)
+            for i, d in zip(ins, config.dilations)
+        )
+        self.head = nnx.Linear(config.channels, vocab.SIZE, rngs=rngs)
+
+    def __call__(self, ids: jax.Array) -> jax.Array:
+        """ids (B, T) → logits (B, T, V); output t depends only on ids[:, t-R+1 : t+1]."""
+        x = self.embed(ids)
+        for n, conv in enumerate(self.convs):
+            y = nnx.relu(conv(x))
+            x = y if n == 0 else x + y
+        return self.head(x)
+
+    def trace(self, ids: jax.Array) -> CharCNNTrace:
+        embedded = x = self.embed(ids)
+        pre, layers = [], []
+        for n, conv in enumerate(self.convs):
+            p = conv(x)
+            x = nnx.relu(p) if n == 0 else x + nnx.relu(p)
+            pre.append(p)
+            layers.append(x)
+        logits = self.head(x)
+        return CharCNNTrace(embedded, pre, layers, logits, jax.nn.softmax(logits))
