@@ -4,7 +4,16 @@ import streamlit as st
 
 st.set_page_config(page_title="CNN vs RNN Explorer", page_icon=":material/neurology:", layout="wide")
 
+digit = st.Page("explorer/pages/digit.py", title="Digit (CNN)", icon=":material/draw:", url_path="digit")
 pages = [
-    st.Page("explorer/pages/digit.py", title="Digit (CNN)", icon=":material/draw:", url_path="digit", default=True),
+    digit,
 ]
-st.navigation(pages).run()
+
+
+def _open_digit_page() -> None:
+    """The app's root address opens the Digit page at its own stable address, keeping any parameters."""
+    st.switch_page(digit, query_params=st.query_params.to_dict())
+
+
+start = st.Page(_open_digit_page, title="Start", url_path="start", default=True, visibility="hidden")
+st.navigation([start, *pages]).run()

@@ -19,7 +19,7 @@ SPLIT_SEED = 20240501
 N_HELDOUT = 1000
 
 INK_THRESHOLD = 0.15  # a pixel brighter than this (0..1) counts as ink
-MIN_INK_EXTENT = 0.06  # the ink's bounding box must span this fraction of the canvas
+MIN_INK_EXTENT = 0.11  # the ink must span this fraction of the canvas: a brush dot (~22 px of 280) does not
 MAX_INK_FRACTION = 0.6  # more ink than this is a filled canvas, not a digit
 
 

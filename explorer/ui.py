@@ -31,3 +31,21 @@ def heldout_digits() -> digits.Digits:
 def plot(fig, key: str, **kwargs) -> None:
     """A Plotly figure at full width with the mode bar out of the way (cleaner on a projector)."""
     st.plotly_chart(fig, key=key, width="stretch", config={"displaylogo": False, "displayModeBar": False}, **kwargs)
+
+
+def sketch_canvas(key: str, size: int, stroke_width: int, on_change=None):
+    """A square drawing canvas, white ink on black; returns its RGBA pixels (size, size, 4) or None."""
+    from streamlit_drawable_canvas import st_canvas  # registers its component on first use
+
+    result = st_canvas(
+        stroke_width=stroke_width,
+        stroke_color="#FFFFFF",
+        background_color="#000000",
+        width=size,
+        height=size,
+        drawing_mode="freedraw",
+        return_image_data=True,
+        key=key,
+        on_change=on_change,
+    )
+    return result.image_data

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import streamlit as st
-from streamlit_drawable_canvas import st_canvas
 
 from explorer import digits, query, ui
 from explorer.figures import digits as digit_figures
@@ -62,17 +61,7 @@ st.session_state.setdefault("rnn_cell", "lstm")
 left, right = st.columns([0.3, 0.7], gap="large")
 with left:
     st.markdown("**Your input**")
-    canvas = st_canvas(
-        stroke_width=STROKE_WIDTH,
-        stroke_color="#FFFFFF",
-        background_color="#000000",
-        width=CANVAS_SIZE,
-        height=CANVAS_SIZE,
-        drawing_mode="freedraw",
-        return_image_data=True,
-        key="digit-canvas",
-        on_change=_sketch_changed,
-    )
+    canvas_rgba = ui.sketch_canvas("digit-canvas", CANVAS_SIZE, STROKE_WIDTH, on_change=_sketch_changed)
     st.button("Random MNIST digit", icon=":material/casino:", on_click=_pick_random_digit, key="random-digit")
     st.segmented_control(
         "RNN cell", CELLS, format_func=CELL_TITLES.get, key="rnn_cell", required=True,
@@ -88,7 +77,7 @@ if source == "sample":
     model_input = image
     note = f"Held-out MNIST digit #{index}, labelled **{heldout.labels[index]}** by a person. Draw on the canvas to switch back to your sketch."
 else:
-    grey = None if canvas.image_data is None else digits.canvas_to_grey(canvas.image_data)
+    grey = None if canvas_rgba is None else digits.canvas_to_grey(canvas_rgba)
     result = digits.NothingToClassify("The canvas is empty: draw a digit, or pick a random MNIST digit.", np.zeros((28, 28)))
     if grey is not None:
         result = digits.preprocess(grey)
@@ -98,6 +87,9 @@ else:
         stages = [("canvas", result.raw), ("cropped to the ink", result.cropped),
                   ("longer side → 20 px", result.scaled), ("centred by mass in 28×28", result.centred)]
         model_input, note = result.centred, None
+
+# Other pages (Compare) read the digit the user is looking at from here.
+st.session_state.digit_input = model_input
 
 with right:
     cnn_col, rnn_col = st.columns(2, gap="medium")

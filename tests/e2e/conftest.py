@@ -93,10 +93,11 @@ def open_app(page, app_url: str, path: str = "digit", query: str = "") -> None:
 
 
 def wait_idle(page, timeout: float = 60_000) -> None:
-    """Wait for the script run to finish (Streamlit shows a status widget while running)."""
+    """Wait until the app is connected and its script has run to the end."""
     page.wait_for_function(
         "() => { const a = document.querySelector('[data-testid=stApp]');"
-        " return a && a.getAttribute('data-test-script-state') !== 'running'; }",
+        " return a && a.getAttribute('data-test-connection-state') === 'CONNECTED'"
+        " && a.getAttribute('data-test-script-state') === 'notRunning'; }",
         timeout=timeout,
     )
 

@@ -1,0 +1,45 @@
+"""The shipped weights meet the bars of SPEC.md on held-out data they never trained on."""
+
+import json
+
+import pytest
+
+from explorer import evaluate, models, weights
+
+
+@pytest.fixture(scope="module")
+def results():
+    return evaluate.evaluate_all()
+
+
+def test_every_model_is_evaluated(results):
+    assert set(results) == set(models.MODEL_NAMES)
+    for name, row in results.items():
+        assert row["params"] > 0
+        assert ("accuracy" in row) == (name in models.DIGIT_MODELS)
+
+
+def test_digit_cnn_meets_the_bar(results):
+    assert results["digit-cnn"]["accuracy"] >= 0.975
+
+
+def test_best_row_rnn_meets_the_bar(results):
+    assert max(results[f"row-rnn-{c}"]["accuracy"] for c in ("simple", "gru", "lstm")) >= 0.95
+
+
+def test_char_lstm_meets_the_bar(results):
+    assert results["char-rnn-lstm"]["bits_per_char"] <= 2.1
+
+
+def test_evaluation_reproduces_the_figures_recorded_at_training(results):
+    for name, row in results.items():
+        recorded = weights.load_meta(name)["metrics"]
+        key = "accuracy" if "accuracy" in row else "bits_per_char"
+        assert row[key] == pytest.approx(recorded[key], abs=1e-4), name
+        assert row["params"] == recorded["params"]
+
+
+def test_json_output_is_one_object_keyed_by_model(capsys):
+    evaluate.main(["--json"])
+    out = json.loads(capsys.readouterr().out)
+    assert set(out) == set(models.MODEL_NAMES)
