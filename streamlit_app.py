@@ -16,4 +16,4 @@ def _open_digit_page() -> None:
 
 
 start = st.Page(_open_digit_page, title="Start", url_path="start", default=True, visibility="hidden")
-st.navigation([start, *pages]).run()
+st.navigation([start, *pages], position="top").run()

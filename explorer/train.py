@@ -45,7 +45,7 @@ class DigitTraining:
 
 @dataclass(frozen=True)
 class TextTraining:
-    steps: int = 6000  # optimiser steps on random windows
+    steps: int = 10000  # optimiser steps on random windows (about 15 passes over the corpus)
     batch: int = 32
     length: int = 128  # characters per window (truncated back-propagation length)
     lr: float = 3e-3

@@ -30,7 +30,7 @@ def heldout_digits() -> digits.Digits:
 
 def plot(fig, key: str, **kwargs) -> None:
     """A Plotly figure at full width with the mode bar out of the way (cleaner on a projector)."""
-    st.plotly_chart(fig, key=key, width="stretch", config={"displaylogo": False, "displayModeBar": False}, **kwargs)
+    st.plotly_chart(fig, key=key, width="stretch", theme=None, config={"displaylogo": False, "displayModeBar": False}, **kwargs)
 
 
 def sketch_canvas(key: str, size: int, stroke_width: int, on_change=None):

@@ -47,6 +47,8 @@ def probability_bars(probs: np.ndarray, title: str, colour: str) -> go.Figure:
             marker_color=colours,
             text=[f"{p:.0%}" if p >= 0.005 else "" for p in probs],
             textposition="outside",
+            textfont=dict(size=14),
+            constraintext="none",
             cliponaxis=False,
             hovertemplate="digit %{x}: %{y:.2%}<extra></extra>",
         )
@@ -55,8 +57,8 @@ def probability_bars(probs: np.ndarray, title: str, colour: str) -> go.Figure:
         title=dict(text=title, font_size=16),
         height=280,
         margin=dict(l=10, r=10, t=50, b=40),
-        yaxis=dict(range=[0, 1.12], tickformat=".0%", title="probability"),
-        xaxis=dict(title="digit", type="category"),
+        yaxis=dict(range=[0, 1.12], tickformat=".0%", title=dict(text="probability", font_size=14), tickfont_size=13),
+        xaxis=dict(title=dict(text="digit", font_size=14), type="category", tickfont_size=16),
         font=palette.FONT,
         showlegend=False,
     )

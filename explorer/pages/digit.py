@@ -58,7 +58,7 @@ for problem in st.session_state.get("digit_query_problems", []):
 cnn = ui.reader("digit-cnn")
 st.session_state.setdefault("rnn_cell", "lstm")
 
-left, right = st.columns([0.3, 0.7], gap="large")
+left, right = st.columns([0.28, 0.72], gap="large")
 with left:
     st.markdown("**Your input**")
     canvas_rgba = ui.sketch_canvas("digit-canvas", CANVAS_SIZE, STROKE_WIDTH, on_change=_sketch_changed)
