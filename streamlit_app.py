@@ -2,7 +2,10 @@
 
 import streamlit as st
 
+from explorer import ui
+
 st.set_page_config(page_title="CNN vs RNN Explorer", page_icon=":material/neurology:", layout="wide")
+ui.warm_up()  # compiles every model once per process, in the background
 
 digit = st.Page("explorer/pages/digit.py", title="Digit (CNN)", icon=":material/draw:", url_path="digit")
 pages = [

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import logging
+import threading
 from pathlib import Path
 
 import streamlit as st
 
-from explorer import digits, inference, weights
+from explorer import digits, inference, models, weights
 
 
 @st.cache_resource(show_spinner="Loading and compiling the model…", max_entries=32)
@@ -21,6 +23,34 @@ def reader(name: str) -> inference.Reader | None:
     except weights.WeightsError as e:
         st.error(str(e), icon=":material/error:")
         return None
+
+
+_WARM_UP = "explorer-warm-up"
+
+
+@st.cache_resource(show_spinner=False)
+def warm_up() -> threading.Thread:
+    """Once per process: load and compile every model in the background, so the first
+    student to open any page finds them ready. Missing weights are reported by the page
+    that needs them, not here."""
+
+    def load_all() -> None:
+        folder = str(weights.weights_dir())
+        for name in models.MODEL_NAMES:
+            try:
+                _reader(name, folder)
+            except weights.WeightsError:
+                pass
+
+    # The cached loader's spinner has no page to show on in this thread; Streamlit says so once per
+    # model. Drop just those records, from just this thread.
+    logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(
+        lambda record: record.threadName != _WARM_UP
+    )
+    # not a daemon: interpreter shutdown waits for it instead of killing XLA mid-compile (abort)
+    thread = threading.Thread(target=load_all, name=_WARM_UP, daemon=False)
+    thread.start()
+    return thread
 
 
 @st.cache_resource(show_spinner=False)

@@ -9,6 +9,7 @@ from explorer import digits, query, ui
 from explorer.figures import digits as digit_figures
 from explorer.figures import palette
 from explorer.models.rnn import CELL_TITLES, CELLS
+from explorer.pages import digit_inside
 
 CANVAS_SIZE = 280
 STROKE_WIDTH = 20  # at 280 px this becomes a 2-pixel MNIST stroke after scaling
@@ -27,6 +28,10 @@ def _pick_random_digit() -> None:
 
 def _sketch_changed() -> None:
     st.session_state.digit_source = "sketch"
+
+
+def _cell_changed() -> None:
+    st.session_state.rnn_cell = st.session_state["_rnn_cell"]
 
 
 def _apply_query_params(n_samples: int) -> None:
@@ -56,7 +61,10 @@ for problem in st.session_state.get("digit_query_problems", []):
     st.warning(problem, icon=":material/link_off:")
 
 cnn = ui.reader("digit-cnn")
+# `rnn_cell` outlives this page (Compare reads it); Streamlit drops a widget's own key when
+# the user switches pages, so the widget gets a private key seeded from it.
 st.session_state.setdefault("rnn_cell", "lstm")
+st.session_state["_rnn_cell"] = st.session_state.rnn_cell
 
 left, right = st.columns([0.28, 0.72], gap="large")
 with left:
@@ -64,7 +72,7 @@ with left:
     canvas_rgba = ui.sketch_canvas("digit-canvas", CANVAS_SIZE, STROKE_WIDTH, on_change=_sketch_changed)
     st.button("Random MNIST digit", icon=":material/casino:", on_click=_pick_random_digit, key="random-digit")
     st.segmented_control(
-        "RNN cell", CELLS, format_func=CELL_TITLES.get, key="rnn_cell", required=True,
+        "RNN cell", CELLS, format_func=CELL_TITLES.get, key="_rnn_cell", required=True, on_change=_cell_changed,
         help="Which trained recurrent cell reads the rows. All three are trained and shipped.",
     )
 
@@ -94,9 +102,10 @@ st.session_state.digit_input = model_input
 with right:
     cnn_col, rnn_col = st.columns(2, gap="medium")
     x = None if model_input is None else digits.to_model_input(model_input)
+    cnn_trace = None if x is None or cnn is None else cnn.trace(x)
     with cnn_col, st.container(key="cnn-prediction"):
-        if x is not None and cnn is not None:
-            probs = np.asarray(cnn.trace(x).probs[0])
+        if cnn_trace is not None:
+            probs = np.asarray(cnn_trace.probs[0])
             st.markdown(f"### Prediction: {int(probs.argmax())}")
             ui.plot(digit_figures.probability_bars(probs, "CNN (all pixels at once)", palette.CNN), key="cnn-probs")
         else:
@@ -117,3 +126,7 @@ with right:
             st.markdown(note)
         st.markdown("**Preprocessing, the way MNIST was made**")
         ui.plot(digit_figures.preprocessing_strip(stages), key="preprocessing-strip")
+
+# Inside the CNN: after the predictions, so they show first.
+if cnn_trace is not None:
+    digit_inside.render(cnn, x, cnn_trace)

@@ -128,3 +128,17 @@ def test_missing_weights_show_how_to_rebuild_them(monkeypatch, tmp_path):
     assert "python -m explorer.train digit-cnn" in messages
     assert "python -m explorer.train row-rnn" in messages
     assert NO_PREDICTION not in texts(at.get_by_key("cnn-prediction"))
+
+
+def test_the_chosen_cell_survives_a_visit_to_another_page():
+    at = new_app()
+    at.session_state["digit_source"], at.session_state["sample_index"] = "sample", 9
+    at.run()
+    at.segmented_control(key="_rnn_cell").set_value("gru").run()
+    assert at.session_state["rnn_cell"] == "gru"
+    assert "GRU (row by row)" in at.get_by_key("rnn-probs").proto.spec
+    at.switch_page("explorer/pages/guide.py").run()
+    assert "_rnn_cell" not in at.session_state  # Streamlit dropped the widget's own key
+    at.switch_page("explorer/pages/digit.py").run()
+    assert at.session_state["rnn_cell"] == "gru"
+    assert at.segmented_control(key="_rnn_cell").value == "gru"

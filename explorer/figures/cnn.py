@@ -1,0 +1,206 @@
+"""Figures of the CNN's insides: the layer overview, ReLU before/after, flatten → dense → softmax.
+
+Pure functions: arrays from the model's trace in, go.Figure out. Maps are
+(C, H, W) float arrays for one input (the trace's batch index 0).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from explorer.figures import palette
+
+
+@dataclass(frozen=True)
+class Layer:
+    name: str  # key in the trace
+    title: str
+    signed: bool  # diverging colours centred on zero, else sequential
+
+
+LAYERS = (
+    Layer("input", "input", False),
+    Layer("conv1", "conv1", True),
+    Layer("relu1", "ReLU", False),
+    Layer("pool1", "max-pool", False),
+    Layer("conv2", "conv2", True),
+    Layer("relu2", "ReLU", False),
+    Layer("pool2", "max-pool", False),
+    Layer("logits", "dense (logits)", True),
+    Layer("probs", "softmax", False),
+)
+MAP_LAYERS = tuple(layer.name for layer in LAYERS[:7])  # layers made of 2-D maps
+ROWS = 8  # map slots per column; 16-channel layers use two sub-columns
+GAP = 0.18  # space between map slots, in slot units
+
+
+def trace_maps(trace) -> dict[str, np.ndarray]:
+    """CNNTrace (batch ≥ 1) → {layer: float32 (C, H, W)} for the maps, (10,) for logits and probs."""
+    out = {}
+    for name in MAP_LAYERS:
+        out[name] = np.asarray(getattr(trace, name)[0], np.float32).transpose(2, 0, 1)
+    out["logits"] = np.asarray(trace.logits[0], np.float32)
+    out["probs"] = np.asarray(trace.probs[0], np.float32)
+    return out
+
+
+def map_slots(n_maps: int) -> list[tuple[int, int]]:
+    """(sub-column, row) of each map in its layer's column: 8 rows, a second sub-column past 8."""
+    return [(i // ROWS, i % ROWS) for i in range(n_maps)]
+
+
+def _sub_columns(maps: dict[str, np.ndarray], layer: str) -> int:
+    if layer in ("logits", "probs"):
+        return 1
+    return 1 + max(col for col, _ in map_slots(len(maps[layer])))
+
+
+def _column_starts(maps: dict[str, np.ndarray]) -> dict[str, float]:
+    starts, x = {}, 0.0
+    for layer in LAYERS:
+        starts[layer.name] = x
+        x += _sub_columns(maps, layer.name) * (1 + GAP) + 0.45
+    return starts
+
+
+def _range(values: np.ndarray, signed: bool) -> dict:
+    if signed:
+        m = float(np.abs(values).max()) or 1.0
+        return dict(zmin=-m, zmax=m, zmid=0.0, colorscale=palette.DIVERGING)
+    return dict(zmin=0.0, zmax=float(values.max()) or 1.0, colorscale=palette.SEQUENTIAL)
+
+
+def map_box(maps: dict[str, np.ndarray], layer: str, index: int) -> tuple[float, float, float, float]:
+    """(x0, y0, x1, y1) of one map in the overview's coordinates (y grows downward)."""
+    col, row = map_slots(len(maps[layer]))[index]
+    x0 = _column_starts(maps)[layer] + col * (1 + GAP)
+    y0 = row * (1 + GAP)
+    return x0, y0, x0 + 1, y0 + 1
+
+
+def layer_overview(maps: dict[str, np.ndarray], selected: tuple[str, int] | None = None) -> go.Figure:
+    """Every map of every layer as a small heatmap in columns, left to right in the order the data flows.
+
+    maps: `trace_maps(...)`; selected: (layer, map index) outlined, or None.
+    Every map is drawn the same size whatever its resolution; the column title gives its real shape.
+    """
+    fig = go.Figure()
+    starts = _column_starts(maps)
+    for layer in LAYERS:
+        values = maps[layer.name]
+        x_start = starts[layer.name]
+        if layer.name in ("logits", "probs"):
+            z = values.reshape(10, 1)
+            text = [[f"{d}: {v:.0%}" if layer.name == "probs" else f"{d}: {v:.1f}"] for d, v in enumerate(values)]
+            span = ROWS * (1 + GAP) - GAP
+            fig.add_trace(go.Heatmap(
+                z=z.astype(np.float32), x0=x_start + 0.5, dx=1, y0=span / 20, dy=span / 10, text=text,
+                texttemplate="%{text}", textfont=dict(size=13), showscale=False, xgap=0, ygap=2,
+                hovertemplate=f"{layer.title}<br>%{{text}}<extra></extra>", **_range(values, layer.signed)))
+            shape = "10"
+        else:
+            c, h, w = values.shape
+            scale = _range(values, layer.signed)
+            for i, (col, row) in enumerate(map_slots(c)):
+                x0 = x_start + col * (1 + GAP)
+                y0 = row * (1 + GAP)
+                fig.add_trace(go.Heatmap(
+                    z=np.round(values[i], 3), x0=x0 + 0.5 / w, dx=1 / w, y0=y0 + 0.5 / h, dy=1 / h,
+                    showscale=False, name=f"{layer.name} map {i}",
+                    hovertemplate=f"{layer.title} map {i}<br>value %{{z:.3f}}<extra></extra>", **scale))
+            shape = f"{c} × {h} × {w}"
+        centre = x_start + (_sub_columns(maps, layer.name) * (1 + GAP) - GAP) / 2
+        fig.add_annotation(x=centre, y=-0.08, yanchor="bottom", text=f"<b>{layer.title}</b><br>{shape}",
+                           showarrow=False, font=dict(size=13))
+    if selected is not None and selected[0] in MAP_LAYERS:
+        x0, y0, x1, y1 = map_box(maps, *selected)
+        fig.add_shape(type="rect", x0=x0 - 0.08, y0=y0 - 0.08, x1=x1 + 0.08, y1=y1 + 0.08,
+                      line=dict(color=palette.HIGHLIGHT, width=4))
+    total = max(starts.values()) + 1 + GAP
+    fig.update_xaxes(visible=False, range=[-0.15, total + 0.6])
+    fig.update_yaxes(visible=False, autorange=False, range=[ROWS * (1 + GAP) + 0.05, -0.75])
+    fig.update_layout(height=640, margin=dict(l=5, r=5, t=10, b=5), font=palette.FONT, plot_bgcolor="white")
+    return fig
+
+
+def relu_figure(before: np.ndarray, title: str) -> go.Figure:
+    """before (H, W) pre-activation → three panels: before, what ReLU removes (the negatives), after."""
+    before = np.asarray(before, np.float32)
+    after = np.maximum(before, 0.0)
+    removed = np.where(before < 0, before, np.nan).astype(np.float32)
+    m = float(np.abs(before).max()) or 1.0
+    fig = make_subplots(rows=1, cols=3, horizontal_spacing=0.08, subplot_titles=(
+        f"{title} before ReLU (signed)", f"negatives: {int((before < 0).sum())} cells set to 0", "after ReLU = max(0, x)"))
+    fig.add_trace(go.Heatmap(z=np.round(before, 3), zmin=-m, zmax=m, zmid=0, colorscale=palette.DIVERGING,
+                             colorbar=dict(title="value", x=0.265, len=0.9, thickness=12),
+                             hovertemplate="row %{y}, col %{x}: %{z:.3f}<extra></extra>"), 1, 1)
+    fig.add_trace(go.Heatmap(z=np.round(removed, 3), zmin=-m, zmax=m, zmid=0, colorscale=palette.DIVERGING,
+                             showscale=False, hovertemplate="row %{y}, col %{x}: %{z:.3f} → 0<extra></extra>"), 1, 2)
+    fig.add_trace(go.Heatmap(z=np.round(after, 3), zmin=0, zmax=m, colorscale=palette.SEQUENTIAL,
+                             colorbar=dict(title="value", len=0.9, thickness=12),
+                             hovertemplate="row %{y}, col %{x}: %{z:.3f}<extra></extra>"), 1, 3)
+    _square_maps(fig, 3)
+    fig.update_layout(height=360, margin=dict(l=10, r=10, t=60, b=10), font=palette.FONT)
+    fig.update_annotations(font_size=14)
+    return fig
+
+
+def _square_maps(fig: go.Figure, n: int) -> None:
+    for i in range(1, n + 1):
+        suffix = "" if i == 1 else str(i)
+        fig.update_xaxes(selector=dict(anchor=f"y{suffix}"), visible=False, constrain="domain")
+        fig.update_yaxes(selector=dict(anchor=f"x{suffix}"), visible=False, autorange="reversed",
+                         scaleanchor=f"x{suffix}", constrain="domain")
+
+
+def top_contributions(flat: np.ndarray, kernel: np.ndarray, digit: int, shape: tuple[int, int, int], top: int = 10):
+    """The largest |flat[i] · W[i, digit]| terms of the dense layer for one digit.
+
+    flat (N,) the flattened pool2 output (row-major h, w, c); kernel (N, 10); shape (H, W, C).
+    Returns (indices (top,), terms (top,), labels list[str]).
+    """
+    terms = np.asarray(flat, np.float32) * np.asarray(kernel, np.float32)[:, digit]
+    order = np.argsort(-np.abs(terms))[:top]
+    h, w, c = np.unravel_index(order, shape)
+    labels = [f"map {ci} ({hi},{wi})" for hi, wi, ci in zip(h, w, c)]
+    return order, terms[order], labels
+
+
+def dense_softmax_figure(flat: np.ndarray, kernel: np.ndarray, bias: np.ndarray, probs: np.ndarray,
+                         logits: np.ndarray, shape: tuple[int, int, int] = (7, 7, 16), top: int = 10) -> go.Figure:
+    """flat (N,) → the flattened vector, the top weighted terms for the predicted digit, logits, softmax."""
+    flat = np.asarray(flat, np.float32)
+    digit = int(np.argmax(probs))
+    _, terms, labels = top_contributions(flat, kernel, digit, shape, top)
+    fig = make_subplots(
+        rows=2, cols=3, specs=[[{"colspan": 3}, None, None], [{}, {}, {}]], row_heights=[0.18, 0.82],
+        vertical_spacing=0.2, horizontal_spacing=0.12, subplot_titles=(
+            f"flattened pool2 output: {flat.size} numbers (7 × 7 × 16)",
+            f"largest terms x·w for digit {digit}", "logits z = x·W + b", "softmax p = e^z / Σ e^z"))
+    fig.add_trace(go.Heatmap(z=np.round(flat, 3).reshape(1, -1), colorscale=palette.SEQUENTIAL, showscale=False,
+                             hovertemplate="element %{x}: %{z:.3f}<extra></extra>"), 1, 1)
+    colours = [palette.CNN if t >= 0 else palette.NEGATIVE for t in terms]
+    fig.add_trace(go.Bar(y=labels[::-1], x=np.round(terms[::-1], 3), orientation="h", marker_color=colours[::-1],
+                         text=[f"{t:+.2f}" for t in terms[::-1]], textposition="auto",
+                         hovertemplate="%{y}: %{x:.3f}<extra></extra>"), 2, 1)
+    digits = [str(d) for d in range(10)]
+    fig.add_trace(go.Bar(x=digits, y=np.round(logits, 3), text=[f"{v:.1f}" for v in logits], textposition="outside",
+                         cliponaxis=False, marker_color=[palette.CNN if d == digit else palette.MUTED for d in range(10)],
+                         hovertemplate="digit %{x}: %{y:.3f}<extra></extra>"), 2, 2)
+    fig.add_trace(go.Bar(x=digits, y=np.round(probs, 4), text=[f"{p:.0%}" if p >= 0.005 else "" for p in probs],
+                         textposition="outside", cliponaxis=False,
+                         marker_color=[palette.CNN if d == digit else palette.MUTED for d in range(10)],
+                         hovertemplate="digit %{x}: %{y:.2%}<extra></extra>"), 2, 3)
+    fig.update_xaxes(visible=False, row=1, col=1)
+    fig.update_yaxes(visible=False, row=1, col=1)
+    fig.update_xaxes(type="category", title="digit", row=2, col=2)
+    fig.update_xaxes(type="category", title="digit", row=2, col=3)
+    fig.update_yaxes(range=[0, 1.15], tickformat=".0%", row=2, col=3)
+    fig.update_xaxes(title="contribution to the logit", row=2, col=1)
+    fig.update_layout(height=520, margin=dict(l=10, r=10, t=50, b=10), font=palette.FONT, showlegend=False)
+    fig.update_annotations(font_size=14)
+    return fig

@@ -1,0 +1,132 @@
+"""AppTest of the 'inside the CNN' views on the Digit page: each layer opens its detail; bad settings get a message."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from explorer import digits, inference
+
+SAMPLE = 7
+
+
+@pytest.fixture(scope="module")
+def traced():
+    x = digits.to_model_input(digits.load_heldout().images[SAMPLE:SAMPLE + 1])
+    cnn = inference.load_reader("digit-cnn")
+    return cnn, cnn.trace(x)
+
+
+@pytest.fixture
+def at():
+    app = AppTest.from_file("../../streamlit_app.py", default_timeout=120)
+    app.switch_page("explorer/pages/digit.py")
+    app.session_state["digit_source"] = "sample"
+    app.session_state["sample_index"] = SAMPLE
+    app.run()
+    assert not app.exception
+    return app
+
+
+def _chart(at, key: str) -> dict:
+    charts = [e for e in at.get("plotly_chart") if e.proto.id.endswith(f"-{key}")]
+    assert len(charts) == 1, f"no chart {key}"
+    return json.loads(charts[0].proto.spec)
+
+
+def _charts(at) -> set[str]:
+    return {e.proto.id.split("-", 2)[-1] for e in at.get("plotly_chart")}
+
+
+def _detail_text(at) -> str:
+    return " ".join(m.value for m in at.markdown)
+
+
+def test_no_inside_views_without_a_digit():
+    app = AppTest.from_file("../../streamlit_app.py", default_timeout=120)
+    app.switch_page("explorer/pages/digit.py")
+    app.run()
+    assert not app.exception
+    assert "inside-overview-chart" not in _charts(app)
+
+
+@pytest.mark.parametrize("layer,expected_chart,expected_text", [
+    ("input", None, "the 28 × 28 preprocessed digit"),
+    ("conv1", "inside-conv-animation", "conv1, map 0"),
+    ("relu1", "inside-relu", "ReLU 1, map 0"),
+    ("pool1", "inside-pool-animation", "pool1, map 0"),
+    ("conv2", "inside-conv-animation", "conv2, map 0"),
+    ("relu2", "inside-relu", "ReLU 2, map 0"),
+    ("pool2", "inside-pool-animation", "pool2, map 0"),
+    ("logits", "inside-dense", "Flatten → dense → softmax"),
+    ("probs", "inside-dense", "Flatten → dense → softmax"),
+])
+def test_each_layer_opens_its_detail(at, layer, expected_chart, expected_text):
+    at.segmented_control(key="inside-layer").set_value(layer).run()
+    assert not at.exception
+    assert "inside-overview-chart" in _charts(at)
+    details = {"inside-conv-animation", "inside-relu", "inside-pool-animation", "inside-dense"}
+    assert _charts(at) & details == ({expected_chart} if expected_chart else set())
+    assert expected_text in _detail_text(at)
+
+
+def test_selected_conv2_map_animates_the_traced_row(at, traced):
+    _, tr = traced
+    at.segmented_control(key="inside-layer").set_value("conv2").run()
+    at.button_group(key="inside-map-conv2").set_value(11).run()
+    at.slider(key="inside-row-conv2").set_value(4).run()
+    assert not at.exception
+    assert "conv2, map 11" in _detail_text(at)
+    spec = _chart(at, "inside-conv-animation")
+    last = spec["frames"][-1]
+    assert f"out[4, 13]</b>" in last["layout"]["title"]["text"]
+    assert f"{float(tr.conv2[0, 4, 13, 11]):+.3f}" in last["layout"]["title"]["text"]
+    overview = _chart(at, "inside-overview-chart")
+    assert len(overview["layout"]["shapes"]) == 1  # the selected map is outlined
+
+
+def test_playground_shows_the_formula_and_the_output(at):
+    at.slider(key="pg-size").set_value(5).run()
+    at.slider(key="pg-stride").set_value(2).run()
+    at.slider(key="pg-dilation").set_value(2).run()
+    assert not at.exception
+    n = (28 + 2 * 1 - 2 * 4 - 1) // 2 + 1
+    assert any(f"= {n}" in latex.value for latex in at.latex)
+    spec = _chart(at, "pg-result-chart")
+    assert spec["layout"]["annotations"][2]["text"] == f"output {n} × {n}"
+
+
+def test_playground_without_output_shows_a_message(at):
+    at.segmented_control(key="pg-input-side").set_value(7).run()
+    at.slider(key="pg-size").set_value(7).run()
+    at.slider(key="pg-padding").set_value(0).run()
+    at.slider(key="pg-dilation").set_value(3).run()
+    assert not at.exception
+    assert any("No output" in w.value for w in at.warning)
+    assert "pg-animation" not in _charts(at)
+    # back to a setting that fits: the output returns
+    at.slider(key="pg-dilation").set_value(1).run()
+    assert not at.exception and "pg-animation" in _charts(at)
+
+
+def test_edge_kernel_of_size_one_is_explained(at):
+    at.selectbox(key="pg-kernel").set_value("Sobel x").run()
+    at.slider(key="pg-size").set_value(1).run()
+    assert not at.exception
+    assert any("at least 2 × 2" in i.value for i in at.info)
+
+
+def test_learned_kernel_is_conv1s_weights(at, traced):
+    cnn, _ = traced
+    at.selectbox(key="pg-kernel").set_value("learned conv1 filter 3").run()
+    assert not at.exception
+    spec = _chart(at, "pg-result-chart")
+    kernel = spec["data"][1]["z"]
+    if isinstance(kernel, dict):  # plotly's typed-array encoding
+        import base64
+
+        kernel = np.frombuffer(base64.b64decode(kernel["bdata"]), dtype=kernel["dtype"]).reshape(3, 3)
+    np.testing.assert_allclose(kernel, np.asarray(cnn.model.conv1.kernel[...])[:, :, 0, 3], atol=1e-3)

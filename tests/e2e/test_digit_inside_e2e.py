@@ -1,0 +1,48 @@
+"""Browser: the CNN's insides appear for a digit, a selected map opens, and its animation plays."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import draw, open_app, wait_idle
+
+
+def _option(page, key: str, text: str):
+    """The button of a segmented control / pills widget (keyed `key`) whose label is exactly `text`."""
+    return page.locator(f".st-key-{key} button").filter(has_text=re.compile(f"^{re.escape(text)}$"))
+
+
+def test_random_digit_overview_detail_and_play(page, app_url):
+    open_app(page, app_url, "digit")
+    page.locator(".st-key-random-digit button").click()
+    wait_idle(page)
+    overview = page.locator(".st-key-inside-overview .js-plotly-plot")
+    expect(overview).to_be_visible(timeout=60_000)
+
+    _option(page, "inside-layer", "conv2").click()
+    wait_idle(page)
+    _option(page, "inside-map-conv2", "5").click()
+    wait_idle(page)
+    detail = page.locator(".st-key-inside-detail")
+    expect(detail).to_contain_text("conv2, map 5")
+
+    label = detail.locator("g.slider-group > text.slider-label").first  # the slider's current-value line
+    expect(label).to_have_text(re.compile(r"output row \d+, column 0"))
+    start = label.text_content()
+    detail.locator(".updatemenu-button", has_text="play").first.click()
+    expect(label).not_to_have_text(start, timeout=15_000)
+    expect(label).to_have_text(re.compile(r"output row \d+, column [1-9]\d*"))
+
+
+def test_drawing_shows_the_overview_and_pool_detail(page, app_url):
+    open_app(page, app_url, "digit")
+    draw(page, [[(0.5, 0.15), (0.52, 0.5), (0.5, 0.85)], [(0.35, 0.3), (0.5, 0.15)]])
+    wait_idle(page)
+    expect(page.locator(".st-key-inside-overview .js-plotly-plot")).to_be_visible(timeout=60_000)
+    _option(page, "inside-layer", "pool 1").click()
+    wait_idle(page)
+    detail = page.locator(".st-key-inside-detail")
+    expect(detail).to_contain_text("pool1, map 0")
+    expect(detail.locator(".js-plotly-plot")).to_be_visible()
