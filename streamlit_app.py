@@ -10,6 +10,7 @@ ui.warm_up()  # compiles every model once per process, in the background
 digit = st.Page("explorer/pages/digit.py", title="Digit (CNN)", icon=":material/draw:", url_path="digit")
 pages = [
     digit,
+    st.Page("explorer/pages/text.py", title="Text (RNN)", icon=":material/keyboard:", url_path="text"),
 ]
 
 
