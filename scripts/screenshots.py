@@ -3,7 +3,8 @@
     streamlit run streamlit_app.py --server.port 8600 --server.headless true &
     python scripts/screenshots.py http://127.0.0.1:8600 digit "digit?sample=7" text
 
-Writes screenshots/<page>-<width>x<height>.png at 1280×800 and 1920×1080 (full page).
+Writes screenshots/<page>-<width>x<height>.png (the first screen) and …-full.png (the whole page)
+at 1280×800 and 1920×1080.
 """
 
 from __future__ import annotations
@@ -34,7 +35,12 @@ def main(base: str, paths: list[str]) -> None:
                 page.wait_for_function(IDLE, timeout=120_000)
                 page.wait_for_timeout(1500)  # let Plotly finish drawing before the picture
                 name = re.sub(r"[^a-z0-9]+", "-", path.lower()).strip("-")
-                page.screenshot(path=str(out / f"{name}-{w}x{h}.png"), full_page=True)
+                page.screenshot(path=str(out / f"{name}-{w}x{h}.png"))  # what the first screen shows
+                # Streamlit scrolls inside its own container, so grow the window to the content for the full page.
+                tall = page.evaluate("document.querySelector('[data-testid=stMainBlockContainer]').scrollHeight")
+                page.set_viewport_size({"width": w, "height": int(tall) + 200})
+                page.wait_for_timeout(1500)
+                page.screenshot(path=str(out / f"{name}-{w}x{h}-full.png"))
                 page.close()
         browser.close()
 

@@ -1,0 +1,169 @@
+"""The Text page in AppTest: what it shows is what the trained char models compute; bad text gets a message."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import numpy as np
+import pytest
+
+from explorer import inference, textops, vocab
+from tests.app.conftest import errors, new_app
+
+PAGE = "explorer/pages/text.py"
+SENTENCE = "Return the list of items in the dictionary."
+
+
+def open_text(text: str | None = SENTENCE, cell: str = "lstm"):
+    at = new_app()
+    at.switch_page(PAGE)
+    if text is not None:
+        at.session_state["text_input"] = text
+    at.session_state["text_cell"] = cell
+    return at.run()
+
+
+def _decode(value) -> np.ndarray:
+    """A Plotly array as sent to the browser: a list, or {"dtype", "bdata", "shape"} base64."""
+    if isinstance(value, dict):
+        arr = np.frombuffer(base64.b64decode(value["bdata"]), np.dtype(value["dtype"]))
+        shape = value.get("shape")
+        return arr.reshape([int(s) for s in str(shape).split(",")]) if shape else arr
+    return np.asarray(value)
+
+
+def chart(at, key: str) -> dict:
+    """The Plotly spec of the chart with this element key."""
+    for el in at.get("plotly_chart"):
+        if el.proto.id and key in el.proto.id:
+            return json.loads(el.proto.spec)
+    raise AssertionError(f"no chart with key {key}")
+
+
+def step_text(at) -> str:
+    return "\n".join(t.value for t in at.get_by_key("text-step").text)
+
+
+@pytest.mark.parametrize("cell", ["simple", "gru", "lstm"])
+def test_each_cell_shows_its_own_trace_and_predictions(cell):
+    at = open_text(cell=cell)
+    assert not at.exception and not errors(at)
+    trace = inference.load_reader(f"char-rnn-{cell}").trace(SENTENCE)
+    t = len(SENTENCE) - 1
+    assert f"Step {t + 1} of {len(SENTENCE)}" in step_text(at)
+    heat = chart(at, "hidden-heatmap")["data"][0]
+    np.testing.assert_array_equal(_decode(heat["z"]), np.asarray(trace.hidden[0]).T)  # the columns are h_t
+    top = textops.top_k(np.asarray(trace.probs[0, t]))
+    bars = chart(at, "rnn-top5")["data"][0]
+    assert bars["y"] == [f"'{vocab.display(c)}'" for c, _ in top]
+    np.testing.assert_allclose(_decode(bars["x"]), [p for _, p in top], rtol=1e-6)
+    equation = [e.value for e in at.get_by_key("equation").get("latex")]
+    unit = at.session_state["text_unit"]
+    assert f"= {float(trace.hidden[0, t, unit]):.3f} \\end{{aligned}}" in equation[-1]
+    assert bool(at.get_by_key("gates").get("plotly_chart")) if cell != "simple" else True
+
+
+def test_step_buttons_and_slider_move_the_character_being_read():
+    at = open_text()
+    n = len(SENTENCE)
+    at.button(key="text-prev").click().run()
+    assert at.session_state["text_pos"] == n - 1
+    assert f"Step {n - 1} of {n}" in step_text(at) and f"“{SENTENCE[n - 2]}”" in step_text(at)
+    at.slider(key="text_pos").set_value(3).run()
+    assert "Step 3 of" in step_text(at) and "“t”" in step_text(at)  # "Ret": the third character is t
+    shapes = chart(at, "hidden-heatmap")["layout"]["shapes"]
+    assert shapes[0]["x0"] == 1.5  # the current column is marked at position 2
+    at.button(key="text-next").click().run()
+    assert at.session_state["text_pos"] == 4
+    sal = _decode(chart(at, "saliency-bars")["data"][0]["y"])
+    assert len(sal) == 4 and np.all(sal > 0)
+    assert not at.exception
+
+
+def test_new_text_jumps_to_its_end_and_updates_the_predictions():
+    at = open_text()
+    at.text_area(key="text_input").input("Hello there").run()
+    assert "Step 11 of 11" in step_text(at)
+    trace = inference.load_reader("char-rnn-lstm").trace("Hello there")
+    bars = chart(at, "rnn-top5")["data"][0]
+    assert bars["y"][0] == f"'{vocab.display(textops.top_k(np.asarray(trace.probs[0, -1]), 1)[0][0])}'"
+
+
+def test_picking_a_unit_colours_the_text_by_it():
+    at = open_text()
+    at.number_input(key="text_unit").set_value(17).run()
+    trace = inference.load_reader("char-rnn-lstm").trace(SENTENCE)
+    z = _decode(chart(at, "unit-grid")["data"][0]["z"]).reshape(-1)[: len(SENTENCE)]
+    np.testing.assert_array_equal(z, np.asarray(trace.hidden[0, :, 17]))
+    at.button(key="text-most-active").click().run()
+    assert at.session_state["text_unit"] == int(np.argmax(np.abs(np.asarray(trace.hidden[0, -1]))))
+
+
+def test_generation_is_seeded_and_shown_literally():
+    at = open_text()
+    first = at.get_by_key("generation").get("code")[0].value
+    at.run()
+    assert at.get_by_key("generation").get("code")[0].value == first
+    gen = textops.generate(inference.load_reader("char-rnn-lstm").model, vocab.encode(SENTENCE), 80, 0.7, 0)
+    assert first == SENTENCE + gen.text
+    at.number_input(key="text_seed").set_value(5).run()
+    assert at.get_by_key("generation").get("code")[0].value != first
+
+
+def test_the_char_cnn_panel_shows_its_window_and_predictions():
+    at = open_text()
+    cnn = inference.load_reader("char-cnn")
+    t = len(SENTENCE) - 1
+    bars = chart(at, "cnn-top5")["data"][0]
+    assert bars["y"] == [f"'{vocab.display(c)}'" for c, _ in textops.top_k(np.asarray(cnn.trace(SENTENCE).probs[0, t]))]
+    first, last = textops.cnn_window(cnn.model.config, t)
+    assert f"positions {first}–{last}" in chart(at, "cnn-window")["layout"]["title"]["text"]
+
+
+# ------------------------------------------------------------------ bad input
+
+LITERAL = {
+    "xss": "<img src=x onerror=alert(1)>",
+    "markdown": "# Title **bold** [link](http://example.com) `code`",
+    "latex": r"$\frac{a}{b}$ and $$x^2$$",
+}
+
+
+@pytest.mark.parametrize("raw", ["", "   \n\t  "], ids=["empty", "whitespace"])
+def test_empty_or_blank_text_gets_a_friendly_hint(raw):
+    at = open_text(raw)
+    assert not at.exception and not errors(at)
+    assert any("Type a sentence" in i.value for i in at.info)
+    assert not at.get("plotly_chart")
+
+
+def test_a_huge_paste_is_cut_with_a_notice():
+    at = open_text("abc " * 25_000)
+    assert not at.exception and not errors(at)
+    assert any("100,000" in w.value and str(textops.MAX_CHARS) in w.value for w in at.warning)
+    assert f"Step {textops.MAX_CHARS} of {textops.MAX_CHARS}" in step_text(at)
+
+
+@pytest.mark.parametrize("raw, unknown", [
+    ("I ❤️ pizza 😀🍕", 4), ("שלום עולם مرحبا", 13), ("tab\there\x00nul\x1b[31mred\r\x7f", 5),
+], ids=["emoji", "right-to-left", "control"])
+def test_characters_outside_the_vocabulary_are_read_as_unknown(raw, unknown):
+    at = open_text(raw)
+    assert not at.exception and not errors(at)
+    expected = textops.prepare_text(raw)
+    assert expected.unknown == unknown
+    assert any(f"{unknown} character(s)" in i.value for i in at.info)
+    assert at.code[0].value == expected.text
+
+
+@pytest.mark.parametrize("name", list(LITERAL))
+def test_markup_in_text_is_shown_literally_never_rendered(name):
+    raw = LITERAL[name]
+    at = open_text(raw)
+    assert not at.exception and not errors(at)
+    assert at.code[0].value == raw  # the exact characters, in a code block
+    for md in [*at.markdown, *at.caption]:
+        assert raw not in md.value
+        assert not md.proto.allow_html
+    assert not any(raw in latex.value for latex in at.get("latex"))
