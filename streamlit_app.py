@@ -11,6 +11,8 @@ digit = st.Page("explorer/pages/digit.py", title="Digit (CNN)", icon=":material/
 pages = [
     digit,
     st.Page("explorer/pages/text.py", title="Text (RNN)", icon=":material/keyboard:", url_path="text"),
+    st.Page("explorer/pages/compare.py", title="Compare", icon=":material/compare:", url_path="compare"),
+    st.Page("explorer/pages/guide.py", title="Guide", icon=":material/explore:", url_path="guide"),
 ]
 
 

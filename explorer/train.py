@@ -1,6 +1,6 @@
 """Train the shipped models, seeded and deterministic, and write assets/weights/.
 
-    python -m explorer.train all                  # the eight models (about 20 min on 2 CPU cores)
+    python -m explorer.train all                  # the eight models (about 30 min on 2 CPU cores)
     python -m explorer.train digit-cnn            # or row-rnn, char-rnn, char-cnn
     python -m explorer.train char-rnn --corpus FILE   # any English text instead of the docstrings
 

@@ -58,6 +58,22 @@ def heldout_digits() -> digits.Digits:
     return digits.load_heldout()
 
 
+def lasting(widget_key: str, lasting_key: str, default):
+    """Make a widget's value outlive a visit to another page; returns the widget's on_change callback.
+
+    Streamlit deletes a widget's own state when the user opens a page without that widget, so
+    the value lives on under `lasting_key` (which other pages may read), and the widget is
+    seeded from it before it is drawn.
+    """
+    st.session_state.setdefault(lasting_key, default)
+    st.session_state[widget_key] = st.session_state[lasting_key]
+
+    def copy_back() -> None:
+        st.session_state[lasting_key] = st.session_state[widget_key]
+
+    return copy_back
+
+
 def plot(fig, key: str, **kwargs) -> None:
     """A Plotly figure at full width with the mode bar out of the way (cleaner on a projector)."""
     st.plotly_chart(fig, key=key, width="stretch", theme=None, config={"displaylogo": False, "displayModeBar": False}, **kwargs)

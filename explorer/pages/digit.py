@@ -30,10 +30,6 @@ def _sketch_changed() -> None:
     st.session_state.digit_source = "sketch"
 
 
-def _cell_changed() -> None:
-    st.session_state.rnn_cell = st.session_state["_rnn_cell"]
-
-
 def _apply_query_params(n_samples: int) -> None:
     """Address parameters open a prepared scene once per session; bad ones are reported, not fatal."""
     if st.session_state.get("digit_query_applied"):
@@ -61,10 +57,7 @@ for problem in st.session_state.get("digit_query_problems", []):
     st.warning(problem, icon=":material/link_off:")
 
 cnn = ui.reader("digit-cnn")
-# `rnn_cell` outlives this page (Compare reads it); Streamlit drops a widget's own key when
-# the user switches pages, so the widget gets a private key seeded from it.
-st.session_state.setdefault("rnn_cell", "lstm")
-st.session_state["_rnn_cell"] = st.session_state.rnn_cell
+keep_cell = ui.lasting("_rnn_cell", "rnn_cell", "lstm")  # Compare reads the same cell
 
 left, right = st.columns([0.28, 0.72], gap="large")
 with left:
@@ -72,7 +65,7 @@ with left:
     canvas_rgba = ui.sketch_canvas("digit-canvas", CANVAS_SIZE, STROKE_WIDTH, on_change=_sketch_changed)
     st.button("Random MNIST digit", icon=":material/casino:", on_click=_pick_random_digit, key="random-digit")
     st.segmented_control(
-        "RNN cell", CELLS, format_func=CELL_TITLES.get, key="_rnn_cell", required=True, on_change=_cell_changed,
+        "RNN cell", CELLS, format_func=CELL_TITLES.get, key="_rnn_cell", required=True, on_change=keep_cell,
         help="Which trained recurrent cell reads the rows. All three are trained and shipped.",
     )
 

@@ -122,13 +122,16 @@ def render() -> None:
         "reads it character by character, carrying a hidden state from one character to the next, and predicts "
         "the character that comes next. Step through it and see every number."
     )
-    st.session_state.setdefault("text_input", DEFAULT_TEXT)
-    st.session_state.setdefault("text_cell", "lstm")
+    # Both survive a visit to another page (Streamlit forgets a widget's own state there).
+    keep_text = ui.lasting("text_input", "text_typed", DEFAULT_TEXT)
+    keep_cell = ui.lasting("text_cell", "text_rnn_cell", "lstm")
     in_col, cell_col = st.columns([0.7, 0.3], gap="large")
     raw = in_col.text_area(
         f"Your text (the models read the first {textops.MAX_CHARS} characters)", key="text_input", height=100,
+        on_change=keep_text,
     )
     cell_col.segmented_control("RNN cell", CELLS, format_func=CELL_TITLES.get, key="text_cell", required=True,
+                               on_change=keep_cell,
                                help="Which trained recurrent cell reads the text. All three are trained and shipped.")
     prepared = textops.prepare_text(raw)
     if prepared.cut:

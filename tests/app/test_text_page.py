@@ -19,8 +19,8 @@ def open_text(text: str | None = SENTENCE, cell: str = "lstm"):
     at = new_app()
     at.switch_page(PAGE)
     if text is not None:
-        at.session_state["text_input"] = text
-    at.session_state["text_cell"] = cell
+        at.session_state["text_typed"] = text  # what the text box keeps across pages
+    at.session_state["text_rnn_cell"] = cell
     return at.run()
 
 
@@ -167,3 +167,14 @@ def test_markup_in_text_is_shown_literally_never_rendered(name):
         assert raw not in md.value
         assert not md.proto.allow_html
     assert not any(raw in latex.value for latex in at.get("latex"))
+
+
+def test_typed_text_and_cell_survive_a_visit_to_another_page():
+    at = open_text("Sorting is stable.", "gru")
+    at.text_area(key="text_input").input("Return a new list.").run()
+    at.switch_page("explorer/pages/guide.py").run()
+    assert "text_input" not in at.session_state  # Streamlit dropped the widget's own state
+    at.switch_page(PAGE).run()
+    assert not at.exception
+    assert at.text_area(key="text_input").value == "Return a new list."
+    assert at.segmented_control(key="text_cell").value == "gru"

@@ -1,0 +1,100 @@
+"""Invariance probes: change the input in one controlled way and record how each model's output moves.
+
+Digit probes return a batch of transformed images, one per setting, so the whole
+curve is one forward pass per model; setting 0 is always the untouched image.
+Text probes edit a string: shuffle its words, or insert characters at its start.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from PIL import Image
+
+
+@dataclass(frozen=True)
+class DigitProbe:
+    key: str
+    title: str  # what the slider moves
+    unit: str
+    settings: tuple[int, ...]  # always contains 0 (the original image)
+
+
+DIGIT_PROBES = {
+    "dx": DigitProbe("dx", "shift right (pixels)", "px", tuple(range(-8, 9))),
+    "dy": DigitProbe("dy", "shift down (pixels)", "px", tuple(range(-8, 9))),
+    "rotate": DigitProbe("rotate", "rotate (degrees, anticlockwise)", "°", tuple(range(-90, 91, 10))),
+    "rows": DigitProbe("rows", "rows shuffled", "rows", tuple(range(0, 29, 2))),
+}
+ROW_SHUFFLE_SEED = 7
+
+
+def shift(image: np.ndarray, dx: int = 0, dy: int = 0) -> np.ndarray:
+    """(H, W) → the same image moved dx pixels right and dy down; what leaves the frame is lost, black comes in."""
+    image = np.asarray(image, np.float32)
+    out = np.zeros_like(image)
+    h, w = image.shape
+    if abs(dx) >= w or abs(dy) >= h:
+        return out
+    src = image[max(0, -dy) : h - max(0, dy), max(0, -dx) : w - max(0, dx)]
+    out[max(0, dy) : max(0, dy) + src.shape[0], max(0, dx) : max(0, dx) + src.shape[1]] = src
+    return out
+
+
+def rotate(image: np.ndarray, degrees: float) -> np.ndarray:
+    """(H, W) in 0..1 → rotated anticlockwise about the centre (bilinear), black outside."""
+    image = np.asarray(image, np.float32)
+    if degrees == 0:
+        return image.copy()
+    pil = Image.fromarray(image, mode="F").rotate(degrees, resample=Image.BILINEAR, fillcolor=0.0)
+    return np.clip(np.asarray(pil, np.float32), 0.0, 1.0)
+
+
+def shuffle_rows(image: np.ndarray, k: int, seed: int = ROW_SHUFFLE_SEED) -> np.ndarray:
+    """(H, W) → k rows (chosen by `seed`) moved cyclically among their own places; k = 0 or 1 changes nothing.
+
+    The pixels are all still there; only the order the row RNN reads them in changes
+    (and, for the CNN, which rows are neighbours).
+    """
+    image = np.asarray(image, np.float32)
+    chosen = np.random.default_rng(seed).permutation(image.shape[0])[: max(0, min(k, image.shape[0]))]
+    out = image.copy()
+    if len(chosen) > 1:
+        out[chosen] = image[np.roll(chosen, 1)]
+    return out
+
+
+def apply(probe: str, image: np.ndarray, setting: int) -> np.ndarray:
+    """One probe at one setting: (28, 28) → (28, 28)."""
+    if probe == "dx":
+        return shift(image, dx=setting)
+    if probe == "dy":
+        return shift(image, dy=setting)
+    if probe == "rotate":
+        return rotate(image, setting)
+    if probe == "rows":
+        return shuffle_rows(image, setting)
+    raise ValueError(f"unknown probe {probe!r}; choose one of {', '.join(DIGIT_PROBES)}")
+
+
+def probe_batch(probe: str, image: np.ndarray) -> np.ndarray:
+    """Every setting of one probe: (28, 28) → (N, 28, 28, 1) float32 in the order of DIGIT_PROBES[probe].settings."""
+    return np.stack([apply(probe, image, s) for s in DIGIT_PROBES[probe].settings])[..., None].astype(np.float32)
+
+
+# ---------------------------------------------------------------- text
+
+
+def shuffle_words(text: str, seed: int) -> str:
+    """The same words (split on spaces) in a random order fixed by `seed`; seed 0 keeps the text as it is."""
+    if seed == 0:
+        return text
+    words = text.split(" ")
+    order = np.random.default_rng(seed).permutation(len(words))
+    return " ".join(words[i] for i in order)
+
+
+def insert_at_start(text: str, n: int, filler: str = "x") -> str:
+    """`n` copies of `filler` in front of the text (the end, where the prediction is made, is unchanged)."""
+    return filler * max(0, n) + text

@@ -1,0 +1,73 @@
+"""The Guide page: every path through the questions reaches its recommendation; the summaries are the models'."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from explorer import advice, measure, models
+
+APP = str(Path(__file__).resolve().parents[2] / "streamlit_app.py")
+
+
+def _guide() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.switch_page("explorer/pages/guide.py")
+    at.run()
+    assert not at.exception
+    return at
+
+
+def _recommendation_text(at: AppTest) -> list[str]:
+    return [m.value for m in at.markdown if m.value.startswith("### Recommendation")]
+
+
+def test_page_opens_with_questions_formulas_diagram_and_no_recommendation_yet():
+    at = _guide()
+    assert [r.key for r in at.radio] == ["guide_data"]
+    assert not _recommendation_text(at)
+    assert any("Answer the questions" in i.value for i in at.info)
+    assert len(at.latex) == 2 and "h_{t-1} W_h" in at.latex[1].value
+    assert len(at.get("plotly_chart")) == 1  # the hybrid diagram
+
+
+@pytest.mark.parametrize("path", advice.all_paths(), ids=lambda p: "-".join(p.values()))
+def test_every_path_reaches_its_recommendation(path):
+    at = _guide()
+    answered: dict = {}
+    while True:
+        pending = [q for q in advice.next_questions(answered) if q.key not in answered]
+        if not pending:
+            break
+        q = pending[0]
+        at.radio(key=f"guide_{q.key}").set_value(path[q.key]).run()
+        assert not at.exception
+        answered[q.key] = path[q.key]
+    rec = advice.recommend(path)
+    assert _recommendation_text(at) == [f"### Recommendation: {rec.choice}"]
+    linked = [r for r in rec.reasons if r.page]
+    labels = [e.proto.label for e in at.get("page_link")]
+    for r in linked:
+        assert any(r.where in label for label in labels), r.where
+
+
+def test_changing_an_early_answer_changes_the_path():
+    at = _guide()
+    at.radio(key="guide_data").set_value("grid").run()
+    at.radio(key="guide_variable").set_value("no").run()
+    assert _recommendation_text(at) == ["### Recommendation: CNN"]
+    at.radio(key="guide_data").set_value("sequence").run()
+    assert "guide_order" in [r.key for r in at.radio] and not _recommendation_text(at)
+
+
+@pytest.mark.parametrize("name", models.MODEL_NAMES)
+def test_model_summary_totals_equal_the_models_parameters(name):
+    at = _guide()
+    at.selectbox(key="guide_model").set_value(name).run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    model = models.build(name)  # same architecture as the shipped weights: the count does not depend on values
+    assert int(table["parameters"].iloc[-1]) == measure.param_count(model)
+    assert int(table["parameters"].iloc[:-1].sum()) == measure.param_count(model)
