@@ -6,6 +6,7 @@ import logging
 import threading
 from pathlib import Path
 
+import numpy as np
 import streamlit as st
 
 from explorer import digits, inference, models, weights
@@ -56,6 +57,13 @@ def warm_up() -> threading.Thread:
 @st.cache_resource(show_spinner=False)
 def heldout_digits() -> digits.Digits:
     return digits.load_heldout()
+
+
+def session_rng() -> np.random.Generator:
+    """This session's own random generator (random digits differ between students)."""
+    if "rng" not in st.session_state:
+        st.session_state.rng = np.random.default_rng()
+    return st.session_state.rng
 
 
 def lasting(widget_key: str, lasting_key: str, default):

@@ -12,15 +12,9 @@ from explorer.models.rnn import CELL_TITLES, CELLS
 TEXT_SAMPLE_CHARS = 150  # a held-out sample this long when the Text page has no text yet
 
 
-def _session_rng() -> np.random.Generator:
-    if "compare_rng" not in st.session_state:
-        st.session_state.compare_rng = np.random.default_rng()
-    return st.session_state.compare_rng
-
-
 def _pick_heldout_digit() -> None:
     st.session_state.compare_digit_source = "sample"
-    st.session_state.compare_sample_index = int(_session_rng().integers(digits.N_HELDOUT))
+    st.session_state.compare_sample_index = int(ui.session_rng().integers(digits.N_HELDOUT))
 
 
 def _use_digit_page() -> None:
@@ -79,7 +73,7 @@ def digit_section() -> None:
 
 
 def _pick_text_sample() -> None:
-    st.session_state.compare_text_start = int(_session_rng().integers(0, 10**9))
+    st.session_state.compare_text_start = int(ui.session_rng().integers(0, 10**9))
 
 
 def current_text() -> tuple[str, str]:

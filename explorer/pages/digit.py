@@ -15,15 +15,9 @@ CANVAS_SIZE = 280
 STROKE_WIDTH = 20  # at 280 px this becomes a 2-pixel MNIST stroke after scaling
 
 
-def _session_rng() -> np.random.Generator:
-    if "digit_rng" not in st.session_state:
-        st.session_state.digit_rng = np.random.default_rng()
-    return st.session_state.digit_rng
-
-
 def _pick_random_digit() -> None:
     st.session_state.digit_source = "sample"
-    st.session_state.sample_index = int(_session_rng().integers(digits.N_HELDOUT))
+    st.session_state.sample_index = int(ui.session_rng().integers(digits.N_HELDOUT))
 
 
 def _sketch_changed() -> None:

@@ -11,11 +11,6 @@ NO_PREDICTION = "Prediction:"
 
 
 @pytest.fixture(scope="module")
-def cnn():
-    return inference.load_reader("digit-cnn")
-
-
-@pytest.fixture(scope="module")
 def heldout():
     return digits.load_heldout()
 

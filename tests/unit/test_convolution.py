@@ -9,12 +9,7 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from explorer import convolution, digits, inference
-
-
-@pytest.fixture(scope="module")
-def cnn():
-    return inference.load_reader("digit-cnn")
+from explorer import convolution, digits
 
 
 @pytest.fixture(scope="module")

@@ -5,14 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from explorer import convolution, digits, inference
+from explorer import convolution, digits
 from explorer.figures import cnn as cnn_figures
 from explorer.figures import cnn_animation, playground
-
-
-@pytest.fixture(scope="module")
-def cnn():
-    return inference.load_reader("digit-cnn")
 
 
 @pytest.fixture(scope="module")
