@@ -15,24 +15,21 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--disable-quic", "--no-first-run"]
+from explorer.benchutil import CHROMIUM, CHROMIUM_ARGS, wait_idle
+
 SIZES = [(1280, 800), (1920, 1080)]
-IDLE = ("() => { const a = document.querySelector('[data-testid=stApp]'); return a"
-        " && a.getAttribute('data-test-connection-state') === 'CONNECTED'"
-        " && a.getAttribute('data-test-script-state') === 'notRunning'; }")
 
 
 def main(base: str, paths: list[str]) -> None:
     out = Path("screenshots")
     out.mkdir(exist_ok=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for path in paths:
             for w, h in SIZES:
                 page = browser.new_page(viewport={"width": w, "height": h})
                 page.goto(f"{base}/{path}")
-                page.wait_for_function(IDLE, timeout=120_000)
+                wait_idle(page, timeout=120_000)
                 page.wait_for_timeout(1500)  # let Plotly finish drawing before the picture
                 name = re.sub(r"[^a-z0-9]+", "-", path.lower()).strip("-")
                 page.screenshot(path=str(out / f"{name}-{w}x{h}.png"))  # what the first screen shows

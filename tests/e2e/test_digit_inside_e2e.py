@@ -45,4 +45,6 @@ def test_drawing_shows_the_overview_and_pool_detail(page, app_url):
     wait_idle(page)
     detail = page.locator(".st-key-inside-detail")
     expect(detail).to_contain_text("pool1, map 0")
+    # the previous detail's chart stays in the page until the rerun replaces it: wait for one chart
+    expect(detail.locator(".js-plotly-plot")).to_have_count(1, timeout=30_000)
     expect(detail.locator(".js-plotly-plot")).to_be_visible()
