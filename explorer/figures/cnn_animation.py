@@ -91,7 +91,8 @@ def conv_animation(padded: np.ndarray, kernel: np.ndarray, row: ConvRow, output:
     tiled, step_h, step_w = _tile(np.asarray(padded, np.float32), TILE_COLS)
     offsets = _offsets(c, step_h, step_w, TILE_COLS)
     products_tiled = lambda j: _tile(row.products[j].transpose(2, 0, 1), TILE_COLS)[0]
-    pm = float(np.abs(row.products).max()) or 1.0
+    # a robust range: one large product would otherwise wash every other cell out to white
+    pm = float(np.percentile(np.abs(row.products), 98)) or float(np.abs(row.products).max()) or 1.0
     om = float(np.nanmax(np.abs(output))) or 1.0
     cols = 4 if many else 3
     titles = [f"{input_title} (padded) and the window", "products: window × kernel"]
@@ -141,6 +142,10 @@ def conv_animation(padded: np.ndarray, kernel: np.ndarray, row: ConvRow, output:
     fig.frames = frames
     for i in range(1, cols + 1):
         if many and i == 3:
+            # one range for every frame, with room beyond each bar for its label
+            lo, hi = min(0.0, float(row.channel_sums.min())), max(0.0, float(row.channel_sums.max()))
+            pad = 0.45 * ((hi - lo) or 1.0)
+            fig.update_xaxes(range=[lo - (pad if lo < 0 else 0.05 * pad), hi + pad], row=1, col=i)
             fig.update_yaxes(autorange="reversed", row=1, col=i)
             continue
         fig.update_xaxes(visible=False, constrain="domain", row=1, col=i)
