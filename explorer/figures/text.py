@@ -7,6 +7,8 @@ already mapped into the model's vocabulary, so no user text can form markup.
 
 from __future__ import annotations
 
+import html
+
 import numpy as np
 import plotly.graph_objects as go
 
@@ -114,7 +116,8 @@ def gate_bars(kind: str, values: dict, means: dict, unit: int) -> go.Figure:
 
 def top5_bars(top: list[tuple[str, float]], title: str, colour: str, actual: str | None = None) -> go.Figure:
     """top: [(character, probability)] most likely first → horizontal bars; `actual` (the real next character) is marked."""
-    labels = [f"'{vocab.display(c)}'" for c, _ in top]
+    # Plotly reads titles and tick labels as markup: escape the characters ('<', '&').
+    labels = [f"'{html.escape(vocab.display(c))}'" for c, _ in top]
     probs = [p for _, p in top]
     colours = [palette.TEXT_ACTUAL if c == actual else colour for c, _ in top]
     fig = go.Figure(go.Bar(
@@ -124,7 +127,7 @@ def top5_bars(top: list[tuple[str, float]], title: str, colour: str, actual: str
     ))
     note = ""
     if actual is not None:
-        note = f"<br><span style='font-size:14px'>actual next: '{vocab.display(actual)}'" + (" (green)" if actual in [c for c, _ in top] else " (not in the top 5)") + "</span>"
+        note = f"<br><span style='font-size:14px'>actual next: '{html.escape(vocab.display(actual))}'" + (" (green)" if actual in [c for c, _ in top] else " (not in the top 5)") + "</span>"
     fig.update_layout(
         height=280, margin=dict(l=60, r=40, t=70, b=40), font=palette.FONT,
         title=dict(text=title + note, font_size=16),

@@ -64,13 +64,16 @@ def _row_slider(n_rows: int, key: str, label: str = "Output row to animate") -> 
 
 
 def _selection(maps: dict[str, np.ndarray]) -> tuple[str, int]:
-    layer = st.segmented_control("Layer", list(LAYER_LABELS), format_func=LAYER_LABELS.get, default="conv1",
-                                 key="inside-layer", required=True)
+    """The chosen layer and map; both survive a visit to another page."""
+    keep_layer = ui.lasting("inside-layer", "inside_layer", "conv1")
+    layer = st.segmented_control("Layer", list(LAYER_LABELS), format_func=LAYER_LABELS.get,
+                                 key="inside-layer", required=True, on_change=keep_layer)
     layer = layer or "conv1"
     if layer not in cnn_figures.MAP_LAYERS or layer == "input":
         return layer, 0
     n = maps[layer].shape[0]
-    index = st.pills("Map", list(range(n)), default=0, key=f"inside-map-{layer}",
+    keep_map = ui.lasting(f"inside-map-{layer}", f"inside_map_{layer}", 0)
+    index = st.pills("Map", list(range(n)), key=f"inside-map-{layer}", on_change=keep_map,
                      help="Which feature map of this layer (one per filter).")
     return layer, int(index or 0)
 

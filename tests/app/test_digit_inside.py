@@ -130,3 +130,13 @@ def test_learned_kernel_is_conv1s_weights(at, traced):
 
         kernel = np.frombuffer(base64.b64decode(kernel["bdata"]), dtype=kernel["dtype"]).reshape(3, 3)
     np.testing.assert_allclose(kernel, np.asarray(cnn.model.conv1.kernel[...])[:, :, 0, 3], atol=1e-3)
+
+
+def test_the_chosen_layer_and_map_survive_a_visit_to_another_page(at):
+    at.segmented_control(key="inside-layer").set_value("conv2").run()
+    at.button_group(key="inside-map-conv2").set_value(11).run()
+    at.switch_page("explorer/pages/guide.py").run()
+    at.switch_page("explorer/pages/digit.py").run()
+    assert not at.exception
+    assert at.segmented_control(key="inside-layer").value == "conv2"
+    assert at.button_group(key="inside-map-conv2").value == 11

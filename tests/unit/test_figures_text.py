@@ -81,7 +81,7 @@ def test_top5_bars_list_the_characters_in_order_and_mark_the_actual_one():
     top = [("e", 0.4), (" ", 0.2), ("a", 0.1), ("\n", 0.05), ("<", 0.01)]
     fig = text_figures.top5_bars(top, "title", "#123456", actual=" ")
     bar = fig.data[0]
-    assert list(bar.y) == ["'e'", "'␣'", "'a'", "'⏎'", "'<'"]
+    assert list(bar.y) == ["'e'", "'␣'", "'a'", "'⏎'", "'&lt;'"]  # escaped: Plotly reads labels as markup
     assert list(bar.x) == [0.4, 0.2, 0.1, 0.05, 0.01]
     assert bar.marker.color[1] != bar.marker.color[0]
 
@@ -132,3 +132,11 @@ def test_generation_grid_colours_only_the_sampled_characters():
     assert np.all(np.isnan(z[:6]))
     np.testing.assert_array_equal(z[6:9], probs)
     assert "".join(np.asarray(fig.data[0].text).reshape(-1)) == "promptabc"
+
+
+def test_top5_escapes_markup_characters_for_plotly():
+    from explorer.figures import text as text_figures
+
+    fig = text_figures.top5_bars([("<", 0.5), ("&", 0.3), ("a", 0.2)], "next", "#d62728", actual="<")
+    assert list(fig.data[0].y) == ["'&lt;'", "'&amp;'", "'a'"]
+    assert "actual next: '&lt;'" in fig.layout.title.text
