@@ -14,7 +14,6 @@ import argparse
 import json
 import math
 
-import jax
 import jax.numpy as jnp
 import numpy as np
 import optax
@@ -25,10 +24,6 @@ from explorer import corpus, digits, models, vocab, weights
 CHUNK = 256
 BARS = {"digit-cnn": ("accuracy", ">=", 0.975), "char-rnn-lstm": ("bits_per_char", "<=", 2.1)}
 BEST_ROW_RNN_BAR = 0.95
-
-
-def count_params(model: nnx.Module) -> int:
-    return int(sum(x.size for x in jax.tree_util.tree_leaves(nnx.state(model, nnx.Param))))
 
 
 @nnx.jit
@@ -66,7 +61,7 @@ def evaluate_all(folder=None) -> dict:
     out = {}
     for name in models.MODEL_NAMES:
         model, _ = weights.load(name, folder)
-        row = {"params": count_params(model)}
+        row = {"params": models.count_params(model)}
         if name in models.DIGIT_MODELS:
             row["accuracy"] = digit_accuracy(model, held_digits.images, held_digits.labels)
         else:

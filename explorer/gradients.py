@@ -10,6 +10,8 @@ of every entry of the H×S Jacobian), computed inside the compiled function.
 
 from __future__ import annotations
 
+import weakref
+
 from functools import partial
 
 import jax
@@ -81,38 +83,53 @@ def logits_from_embedded(model: CharRNN | CharCNN, embedded: jax.Array) -> jax.A
     return model.head(x)
 
 
-@partial(jax.jit, static_argnums=0)
-def _saliency(graphdef, state, ids: jax.Array, t: jax.Array) -> jax.Array:
-    model = nnx.merge(graphdef, state)
-    embedded = model.embed(ids[None])
+_SPLITS: "weakref.WeakKeyDictionary[nnx.Module, tuple]" = weakref.WeakKeyDictionary()
 
-    def log_probs(emb):
+
+def split_once(model: nnx.Module) -> tuple:
+    """(graphdef, state) of a model, computed once per model object (the app never changes weights)."""
+    if model not in _SPLITS:
+        _SPLITS[model] = nnx.split(model)
+    return _SPLITS[model]
+
+
+def pad_ids(ids: np.ndarray, length: int) -> np.ndarray:
+    """ids (T,) → (length,) int32 with zeros after the text: one compiled shape for every text."""
+    ids = np.asarray(ids, np.int32).reshape(-1)
+    if not 1 <= len(ids) <= length:
+        raise ValueError(f"expected 1 to {length} characters, got {len(ids)}")
+    out = np.zeros(length, np.int32)
+    out[: len(ids)] = ids
+    return out
+
+
+@partial(jax.jit, static_argnums=0)
+def _saliency(graphdef, state, ids: jax.Array, t: jax.Array, target: jax.Array) -> jax.Array:
+    """ids (L,) padded; target < 0 means "the most likely next character"."""
+    model = nnx.merge(graphdef, state)
+    embedded = model.embed(ids[None])  # (1, L, E)
+
+    def log_probs(emb):  # (1, L, E) → log p(· after position t), (V,)
         return jax.nn.log_softmax(logits_from_embedded(model, emb)[0, t])
 
     logp, pullback = jax.vjp(log_probs, embedded)
-    (grad,) = pullback(jax.nn.one_hot(jnp.argmax(logp), logp.shape[-1], dtype=logp.dtype))
+    target = jnp.where(target < 0, jnp.argmax(logp), target)
+    (grad,) = pullback(jax.nn.one_hot(target, logp.shape[-1], dtype=logp.dtype))
     return jnp.linalg.norm(grad[0], axis=-1)
 
 
-def saliency(model: CharRNN | CharCNN, ids: np.ndarray, t: int, pad_to: int = 256) -> np.ndarray:
-    """‖∂ log p(most likely next char after t) / ∂ e_s‖ for every position s: ids (T,) → (T,) float32.
+def saliency(model: CharRNN | CharCNN, ids: np.ndarray, t: int, target: int | None = None,
+             pad_to: int = 256) -> np.ndarray:
+    """‖∂ log p(target after position t) / ∂ e_s‖ for every position s: ids (T,) → (T,) float32.
 
-    The definition of the Text page's saliency (explorer.textops), for the char CNN too.
-    Padded to `pad_to` so one compilation serves every text; padding after t is never read.
+    `target` defaults to the model's most likely next character after t (the prediction shown
+    at step t). Positions after t cannot reach the prediction in a causal model: their gradient
+    is exactly 0, computed, not masked. Padded to `pad_to` so one compilation serves every text.
     """
-    ids = np.asarray(ids, np.int32).reshape(-1)
-    if not 0 <= t < len(ids) <= pad_to:
-        raise ValueError(f"step {t} must lie in a text of 1 to {pad_to} characters (got {len(ids)})")
-    padded = np.zeros(pad_to, np.int32)
-    padded[: len(ids)] = ids
-    graphdef, state = nnx.split(model)
-    return np.asarray(_saliency(graphdef, state, jnp.asarray(padded), jnp.int32(t))[: len(ids)], np.float32)
-
-
-def rnn_saliency(model: CharRNN, ids: np.ndarray, t: int) -> np.ndarray:
-    """The Text page's own saliency (explorer.textops) when it is there, else the same definition here."""
-    try:
-        from explorer import textops
-    except ImportError:
-        return saliency(model, ids, t)
-    return textops.saliency(model, ids, t)
+    length = np.asarray(ids).size
+    if not 0 <= t < length:
+        raise ValueError(f"step {t} is outside the text of {length} characters")
+    graphdef, state = split_once(model)
+    norms = _saliency(graphdef, state, jnp.asarray(pad_ids(ids, pad_to)), jnp.int32(t),
+                      jnp.int32(-1 if target is None else target))
+    return np.asarray(norms[:length], np.float32)

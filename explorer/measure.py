@@ -52,11 +52,6 @@ class Row:
         return asdict(self)
 
 
-def param_count(model: nnx.Module) -> int:
-    """How many numbers the model learns: the sizes of its nnx.Param leaves, summed."""
-    return int(sum(leaf.size for leaf in jax.tree_util.tree_leaves(nnx.state(model, nnx.Param))))
-
-
 def example_input(name: str, batch: int = 1) -> jax.Array:
     """A zero input of the shape the model reads: digits (B, 28, 28, 1) float32, text (B, TEXT_LENGTH) int32."""
     if name in models.DIGIT_MODELS:
@@ -108,7 +103,7 @@ def quick_row(name: str, model: nnx.Module, meta: dict) -> Row:
     score_name = "accuracy" if name in models.DIGIT_MODELS else "bits/char"
     score = recorded.get("accuracy" if score_name == "accuracy" else "bits_per_char")
     return Row(
-        name, param_count(model), score_name, None if score is None else float(score), None, None,
+        name, models.count_params(model), score_name, None if score is None else float(score), None, None,
         training_seconds_per_epoch(meta), activation_bytes(model, example_input(name)) / 1024,
     )
 

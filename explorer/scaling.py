@@ -17,6 +17,8 @@ import jax.numpy as jnp
 import numpy as np
 from flax import nnx
 
+from explorer import models
+
 MODELS = ("char-rnn-lstm", "char-cnn")  # the shipped recurrent scan and causal convolution that are timed
 LENGTHS = (16, 128, 512, 2048)
 BATCHES = (1, 64)
@@ -89,8 +91,7 @@ def ratio_at(points: list[Point], slow: str, fast: str, batch: int, length: int)
 def macs_per_char(model: nnx.Module) -> int:
     """About how many multiply-adds the model does per character: every weight except the
     embedding table (a lookup) is used once per position, by both the RNN and the causal CNN."""
-    total = sum(leaf.size for leaf in jax.tree_util.tree_leaves(nnx.state(model, nnx.Param)))
-    return int(total - model.embed.embedding[...].size)
+    return models.count_params(model) - int(model.embed.embedding[...].size)
 
 
 def interpretation(points: list[Point], rnn: str, cnn: str, macs: dict[str, int] | None = None) -> str:

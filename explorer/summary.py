@@ -13,6 +13,7 @@ import jax
 import jax.numpy as jnp
 from flax import nnx
 
+from explorer import models
 from explorer.models.charcnn import CharCNN
 from explorer.models.cnn import DigitCNN
 from explorer.models.rnn import CELL_TITLES, CharRNN, RowRNN
@@ -29,9 +30,7 @@ class Layer:
 
 
 def _params(module: nnx.Module | None) -> int:
-    if module is None:
-        return 0
-    return int(sum(leaf.size for leaf in jax.tree_util.tree_leaves(nnx.state(module, nnx.Param))))
+    return 0 if module is None else models.count_params(module)
 
 
 def _shape(array, text: bool) -> str:

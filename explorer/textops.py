@@ -9,7 +9,6 @@ architecture shares one compilation, made once per process.
 
 from __future__ import annotations
 
-import weakref
 from dataclasses import dataclass
 from functools import partial
 
@@ -18,7 +17,7 @@ import jax.numpy as jnp
 import numpy as np
 from flax import nnx
 
-from explorer import ops, vocab
+from explorer import gradients, ops, vocab
 from explorer.models.charcnn import CharCNNConfig
 from explorer.models.rnn import CharRNN, RNNTrace
 
@@ -153,57 +152,12 @@ def recurrent_contributions(
 
 # ---------------------------------------------------------------- compiled helpers per model
 
-_SPLITS: "weakref.WeakKeyDictionary[nnx.Module, tuple]" = weakref.WeakKeyDictionary()
-
-
-def _split(model: nnx.Module) -> tuple:
-    """(graphdef, state) of a model, computed once per model object (the app never changes weights)."""
-    if model not in _SPLITS:
-        _SPLITS[model] = nnx.split(model)
-    return _SPLITS[model]
-
-
-def _padded(ids: np.ndarray, length: int = PAD_LENGTH) -> np.ndarray:
-    ids = np.asarray(ids, np.int32).reshape(-1)
-    if not 1 <= len(ids) <= length:
-        raise ValueError(f"expected 1 to {length} characters, got {len(ids)}")
-    out = np.zeros(length, np.int32)
-    out[: len(ids)] = ids
-    return out
-
-
 # ---------------------------------------------------------------- saliency over time
 
 
-@partial(jax.jit, static_argnums=0)
-def _saliency(graphdef, state, ids: jax.Array, t: jax.Array, target: jax.Array) -> tuple[jax.Array, jax.Array]:
-    """ids (L,) padded; target < 0 means "the most likely next character". Returns (norms (L,), target)."""
-    model = nnx.merge(graphdef, state)
-    embedded = model.embed(ids[None])  # (1, L, E)
-
-    def log_probs(emb: jax.Array) -> jax.Array:  # (1, L, E) → log p(· after position t), (V,)
-        hidden = ops.run_cell(model.weights(), emb).hidden  # (1, L, H)
-        return jax.nn.log_softmax(model.head(hidden[0, t]))
-
-    logp, pullback = jax.vjp(log_probs, embedded)
-    target = jnp.where(target < 0, jnp.argmax(logp), target)
-    (grad,) = pullback(jax.nn.one_hot(target, logp.shape[-1], dtype=logp.dtype))
-    return jnp.linalg.norm(grad[0], axis=-1), target
-
-
 def saliency(model: CharRNN, ids: np.ndarray, t: int, target: int | None = None) -> np.ndarray:
-    """‖∂ log p(target after position t) / ∂ e_s‖ for every position s; ids (T,) → (T,) float32.
-
-    `target` defaults to the model's most likely next character after position t (the
-    prediction shown at step t). Positions after t cannot reach the prediction in a causal
-    model: their gradient is exactly 0, computed, not masked. Compiled once for PAD_LENGTH.
-    """
-    ids = np.asarray(ids, np.int32).reshape(-1)
-    if not 0 <= t < len(ids):
-        raise ValueError(f"step {t} is outside the text of {len(ids)} characters")
-    graphdef, state = _split(model)
-    norms, _ = _saliency(graphdef, state, jnp.asarray(_padded(ids)), jnp.int32(t), jnp.int32(-1 if target is None else target))
-    return np.asarray(norms[: len(ids)], np.float32)
+    """The Text page's saliency over time: `gradients.saliency` (one definition for every text model)."""
+    return gradients.saliency(model, ids, t, target, pad_to=PAD_LENGTH)
 
 
 # ---------------------------------------------------------------- generation
@@ -256,9 +210,9 @@ def generate(model: CharRNN, prompt: np.ndarray, length: int, temperature: float
     if not lo <= temperature <= hi:
         raise ValueError(f"temperature must be {lo} to {hi}, got {temperature}")
     prompt = np.asarray(prompt, np.int32).reshape(-1)
-    graphdef, state = _split(model)
+    graphdef, state = gradients.split_once(model)
     ids, p_s, p_m = _generate(
-        graphdef, state, jnp.asarray(_padded(prompt)), jnp.int32(len(prompt)),
+        graphdef, state, jnp.asarray(gradients.pad_ids(prompt, PAD_LENGTH)), jnp.int32(len(prompt)),
         jnp.float32(temperature), jax.random.key(seed),
     )
     return Generation(np.asarray(ids[:length], np.int32), np.asarray(p_s[:length]), np.asarray(p_m[:length]))

@@ -179,7 +179,7 @@ def train_group(group: str, out: Path, corpus_file: str | None = None, quiet: bo
             model = models.build(name, seed=digit_cfg.seed)
             timing = fit_digits(model, train, digit_cfg, desc=name, quiet=quiet)
             metrics = {"accuracy": evaluate.digit_accuracy(model, held.images, held.labels),
-                       "params": evaluate.count_params(model)}
+                       "params": models.count_params(model)}
             weights.save(name, model, {"data": data, "metrics": metrics, "training": {**timing, **vars(digit_cfg)},
                                        "versions": versions()}, out)
             results[name] = metrics
@@ -198,7 +198,7 @@ def train_group(group: str, out: Path, corpus_file: str | None = None, quiet: bo
             model = models.build(name, seed=text_cfg.seed)
             timing = fit_text(model, train_text, text_cfg, desc=name, quiet=quiet)
             metrics = {"bits_per_char": evaluate.bits_per_char(model, held_text),
-                       "params": evaluate.count_params(model)}
+                       "params": models.count_params(model)}
             weights.save(name, model, {"data": data, "metrics": metrics, "training": {**timing, **vars(text_cfg)},
                                        "versions": versions()}, out)
             results[name] = metrics

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import jax
 from flax import nnx
 
 from explorer.models.charcnn import CharCNN, CharCNNConfig
@@ -30,6 +31,11 @@ def config_from_dict(name: str, values: dict):
     if "dilations" in values:
         values = {**values, "dilations": tuple(values["dilations"])}
     return type(base)(**values)
+
+
+def count_params(module: nnx.Module) -> int:
+    """How many numbers a model (or submodule) learns: the sizes of its nnx.Param leaves, summed."""
+    return int(sum(x.size for x in jax.tree_util.tree_leaves(nnx.state(module, nnx.Param))))
 
 
 def build(name: str, config=None, seed: int = 0) -> nnx.Module:

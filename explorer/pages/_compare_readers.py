@@ -124,7 +124,7 @@ def text_section() -> None:
     t = st.slider("Step t (the prediction made after reading character t)", 0, len(text) - 1, len(text) - 1, key="compare_text_t")
     ids = vocab.encode(text)
     window = textops.cnn_window(cnn.model.config, t)
-    sal_rnn = gradients.rnn_saliency(rnn.model, ids, t)
+    sal_rnn = gradients.saliency(rnn.model, ids, t)
     sal_cnn = gradients.saliency(cnn.model, ids, t)
     chars = list(text)
     with st.container(key="compare-reach"):

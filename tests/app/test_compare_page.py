@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from explorer import compare, digits, measure, weights
+from explorer import compare, digits, models, weights
 
 APP = str(Path(__file__).resolve().parents[2] / "streamlit_app.py")
 
@@ -76,7 +76,7 @@ def test_table_parameters_and_recorded_scores_are_the_models():
     table = at.dataframe[0].value
     for _, row in table.iterrows():
         model, meta = weights.load(row["model"])
-        assert row["parameters"] == measure.param_count(model)
+        assert row["parameters"] == models.count_params(model)
         recorded = meta["metrics"].get("accuracy", meta["metrics"].get("bits_per_char"))
         expected = round(recorded * 100, 1) if row["score unit"] == "% accuracy" else round(recorded, 3)
         assert row["held-out score"] == pytest.approx(expected)

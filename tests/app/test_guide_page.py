@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from explorer import advice, measure, models
+from explorer import advice, models
 
 APP = str(Path(__file__).resolve().parents[2] / "streamlit_app.py")
 
@@ -69,5 +69,5 @@ def test_model_summary_totals_equal_the_models_parameters(name):
     assert not at.exception
     table = at.dataframe[0].value
     model = models.build(name)  # same architecture as the shipped weights: the count does not depend on values
-    assert int(table["parameters"].iloc[-1]) == measure.param_count(model)
-    assert int(table["parameters"].iloc[:-1].sum()) == measure.param_count(model)
+    assert int(table["parameters"].iloc[-1]) == models.count_params(model)
+    assert int(table["parameters"].iloc[:-1].sum()) == models.count_params(model)

@@ -33,7 +33,7 @@ def test_parameters_equal_the_count_of_nnx_param_leaves(name):
     model = models.build(name)
     expected = _param_leaves(model)
     row = measure.quick_row(name, model, {})
-    assert row.parameters == expected == evaluate.count_params(model)
+    assert row.parameters == expected == models.count_params(model)
     assert measure.table_records([row])[0]["parameters"] == expected
     assert sum(layer.params for layer in summary.summarise(model)) == expected
 
@@ -188,7 +188,7 @@ def test_scaling_measures_every_point_and_interprets_them():
     text = scaling.interpretation(points, "char-rnn-simple", "char-cnn", {n: scaling.macs_per_char(m) for n, m in named.items()})
     assert "batch 1" in text and "batch 2" in text
     rnn = named["char-rnn-simple"]
-    assert scaling.macs_per_char(rnn) == measure.param_count(rnn) - rnn.embed.embedding[...].size
+    assert scaling.macs_per_char(rnn) == models.count_params(rnn) - rnn.embed.embedding[...].size
 
 
 def test_summary_shapes_come_from_the_model():
@@ -196,8 +196,8 @@ def test_summary_shapes_come_from_the_model():
     shapes = {layer.module: layer.output_shape for layer in layers if layer.module}
     assert shapes == {"conv1": "(B, 28, 28, 8)", "conv2": "(B, 14, 14, 16)", "dense": "(B, 10)"}
     cnn = models.build("char-cnn")
-    assert [l.params for l in summary.summarise(cnn) if l.module == "convs.1"] == [measure.param_count(cnn.convs[1])]
-    assert summary.records(layers)[-1]["parameters"] == measure.param_count(models.build("digit-cnn"))
+    assert [l.params for l in summary.summarise(cnn) if l.module == "convs.1"] == [models.count_params(cnn.convs[1])]
+    assert summary.records(layers)[-1]["parameters"] == models.count_params(models.build("digit-cnn"))
 
 
 def test_every_guide_path_reaches_a_recommendation_with_linked_reasons():
