@@ -2,17 +2,17 @@
 
 import streamlit as st
 
-from explorer import ui
+from explorer.app import ui
 
 st.set_page_config(page_title="CNN vs RNN Explorer", page_icon=":material/neurology:", layout="wide")
 ui.warm_up()  # compiles every model once per process, in the background
 
-digit = st.Page("explorer/pages/digit.py", title="Digit (CNN)", icon=":material/draw:", url_path="digit")
+digit = st.Page("explorer/app/pages/digit.py", title="Digit (CNN)", icon=":material/draw:", url_path="digit")
 pages = [
     digit,
-    st.Page("explorer/pages/text.py", title="Text (RNN)", icon=":material/keyboard:", url_path="text"),
-    st.Page("explorer/pages/compare.py", title="Compare", icon=":material/compare:", url_path="compare"),
-    st.Page("explorer/pages/guide.py", title="Guide", icon=":material/explore:", url_path="guide"),
+    st.Page("explorer/app/pages/text.py", title="Text (RNN)", icon=":material/keyboard:", url_path="text"),
+    st.Page("explorer/app/pages/compare.py", title="Compare", icon=":material/compare:", url_path="compare"),
+    st.Page("explorer/app/pages/guide.py", title="Guide", icon=":material/explore:", url_path="guide"),
 ]
 
 

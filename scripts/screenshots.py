@@ -15,7 +15,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from explorer.benchutil import CHROMIUM, CHROMIUM_ARGS, wait_idle
+from explorer.cli.browser import CHROMIUM, CHROMIUM_ARGS, wait_idle
 
 SIZES = [(1280, 800), (1920, 1080)]
 

@@ -1,21 +1,29 @@
 #!/usr/bin/env bash
-# Install everything the tests need on a fresh Debian machine, then run them all.
+# Install everything the tests need on a fresh Debian machine, lint, then run them all.
 #   bash scripts/test.sh            # extra arguments go to pytest, e.g. -k digit
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Python packages: the app plus the `test` extra (pytest, Playwright, mlxtend for the data tests).
+# Python packages: the app plus the `test` extra (pytest, Playwright, ruff, mlxtend for the data tests).
 if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
 fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[test]"
 
-# The browser tests drive the system Chromium; Playwright never downloads a browser.
-if [ ! -x /usr/bin/chromium ]; then
+# Debian packages: the browser tests drive the system Chromium (Playwright never downloads a browser);
+# the scale-out test runs the app behind the system HAProxy.
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v haproxy >/dev/null || [ -x /usr/sbin/haproxy ] || missing+=(haproxy)
+if [ ${#missing[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo apt-get update -q
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q chromium
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q "${missing[@]}"
 fi
 
-exec .venv/bin/python -m pytest "$@"
+# Lint: the same rules for everyone (pyproject.toml [tool.ruff]).
+.venv/bin/ruff check .
+.venv/bin/ruff format --check .
+
+exec .venv/bin/python -m pytest --durations=15 "$@"

@@ -5,11 +5,18 @@ import os
 import pytest
 
 os.environ.setdefault("JAX_PLATFORMS", "cpu")
+os.environ.setdefault("EXPLORER_WARM_UP", "0")  # in-process app runs compile what they use, when they use it
+
+
+def pytest_configure(config):
+    from explorer.models import compiled
+
+    compiled.enable_compilation_cache()  # the same on-disk cache as the app: a second run compiles nothing
 
 
 @pytest.fixture(scope="session")
 def cnn():
     """The shipped digit CNN, loaded and compiled once for the whole run."""
-    from explorer import inference
+    from explorer.models import compiled
 
-    return inference.load_reader("digit-cnn")
+    return compiled.load_reader("digit-cnn")

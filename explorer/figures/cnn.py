@@ -97,10 +97,23 @@ def layer_overview(maps: dict[str, np.ndarray], selected: tuple[str, int] | None
             z = values.reshape(10, 1)
             text = [[f"{d}: {v:.0%}" if layer.name == "probs" else f"{d}: {v:.1f}"] for d, v in enumerate(values)]
             span = ROWS * (1 + GAP) - GAP
-            fig.add_trace(go.Heatmap(
-                z=z.astype(np.float32), x0=x_start + 0.5, dx=1, y0=span / 20, dy=span / 10, text=text,
-                texttemplate="%{text}", textfont=dict(size=13), showscale=False, xgap=0, ygap=2,
-                hovertemplate=f"{layer.title}<br>%{{text}}<extra></extra>", **_range(values, layer.signed)))
+            fig.add_trace(
+                go.Heatmap(
+                    z=z.astype(np.float32),
+                    x0=x_start + 0.5,
+                    dx=1,
+                    y0=span / 20,
+                    dy=span / 10,
+                    text=text,
+                    texttemplate="%{text}",
+                    textfont=dict(size=13),
+                    showscale=False,
+                    xgap=0,
+                    ygap=2,
+                    hovertemplate=f"{layer.title}<br>%{{text}}<extra></extra>",
+                    **_range(values, layer.signed),
+                )
+            )
             shape = "10"
         else:
             c, h, w = values.shape
@@ -108,18 +121,39 @@ def layer_overview(maps: dict[str, np.ndarray], selected: tuple[str, int] | None
             for i, (col, row) in enumerate(map_slots(c)):
                 x0 = x_start + col * (1 + GAP)
                 y0 = row * (1 + GAP)
-                fig.add_trace(go.Heatmap(
-                    z=np.round(values[i], 3), x0=x0 + 0.5 / w, dx=1 / w, y0=y0 + 0.5 / h, dy=1 / h,
-                    showscale=False, name=f"{layer.name} map {i}",
-                    hovertemplate=f"{layer.title} map {i}<br>value %{{z:.3f}}<extra></extra>", **scale))
+                fig.add_trace(
+                    go.Heatmap(
+                        z=np.round(values[i], 3),
+                        x0=x0 + 0.5 / w,
+                        dx=1 / w,
+                        y0=y0 + 0.5 / h,
+                        dy=1 / h,
+                        showscale=False,
+                        name=f"{layer.name} map {i}",
+                        hovertemplate=f"{layer.title} map {i}<br>value %{{z:.3f}}<extra></extra>",
+                        **scale,
+                    )
+                )
             shape = f"{c} × {h} × {w}"
         centre = x_start + (_sub_columns(maps, layer.name) * (1 + GAP) - GAP) / 2
-        fig.add_annotation(x=centre, y=-0.08, yanchor="bottom", text=f"<b>{layer.title}</b><br>{shape}",
-                           showarrow=False, font=dict(size=13))
+        fig.add_annotation(
+            x=centre,
+            y=-0.08,
+            yanchor="bottom",
+            text=f"<b>{layer.title}</b><br>{shape}",
+            showarrow=False,
+            font=dict(size=13),
+        )
     if selected is not None and selected[0] in MAP_LAYERS:
         x0, y0, x1, y1 = map_box(maps, *selected)
-        fig.add_shape(type="rect", x0=x0 - 0.08, y0=y0 - 0.08, x1=x1 + 0.08, y1=y1 + 0.08,
-                      line=dict(color=palette.HIGHLIGHT, width=4))
+        fig.add_shape(
+            type="rect",
+            x0=x0 - 0.08,
+            y0=y0 - 0.08,
+            x1=x1 + 0.08,
+            y1=y1 + 0.08,
+            line=dict(color=palette.HIGHLIGHT, width=4),
+        )
     total = max(starts.values()) + 1 + GAP
     fig.update_xaxes(visible=False, range=[-0.15, total + 0.6])
     fig.update_yaxes(visible=False, autorange=False, range=[ROWS * (1 + GAP) + 0.05, -0.75])
@@ -133,16 +167,54 @@ def relu_figure(before: np.ndarray, title: str) -> go.Figure:
     after = np.maximum(before, 0.0)
     removed = np.where(before < 0, before, np.nan).astype(np.float32)
     m = float(np.abs(before).max()) or 1.0
-    fig = make_subplots(rows=1, cols=3, horizontal_spacing=0.08, subplot_titles=(
-        f"{title} before ReLU (signed)", f"negatives: {int((before < 0).sum())} cells set to 0", "after ReLU = max(0, x)"))
-    fig.add_trace(go.Heatmap(z=np.round(before, 3), zmin=-m, zmax=m, zmid=0, colorscale=palette.DIVERGING,
-                             colorbar=dict(title="value", x=0.265, len=0.9, thickness=12),
-                             hovertemplate="row %{y}, col %{x}: %{z:.3f}<extra></extra>"), 1, 1)
-    fig.add_trace(go.Heatmap(z=np.round(removed, 3), zmin=-m, zmax=m, zmid=0, colorscale=palette.DIVERGING,
-                             showscale=False, hovertemplate="row %{y}, col %{x}: %{z:.3f} → 0<extra></extra>"), 1, 2)
-    fig.add_trace(go.Heatmap(z=np.round(after, 3), zmin=0, zmax=m, colorscale=palette.SEQUENTIAL,
-                             colorbar=dict(title="value", len=0.9, thickness=12),
-                             hovertemplate="row %{y}, col %{x}: %{z:.3f}<extra></extra>"), 1, 3)
+    fig = make_subplots(
+        rows=1,
+        cols=3,
+        horizontal_spacing=0.08,
+        subplot_titles=(
+            f"{title} before ReLU (signed)",
+            f"negatives: {int((before < 0).sum())} cells set to 0",
+            "after ReLU = max(0, x)",
+        ),
+    )
+    fig.add_trace(
+        go.Heatmap(
+            z=np.round(before, 3),
+            zmin=-m,
+            zmax=m,
+            zmid=0,
+            colorscale=palette.DIVERGING,
+            colorbar=dict(title="value", x=0.265, len=0.9, thickness=12),
+            hovertemplate="row %{y}, col %{x}: %{z:.3f}<extra></extra>",
+        ),
+        1,
+        1,
+    )
+    fig.add_trace(
+        go.Heatmap(
+            z=np.round(removed, 3),
+            zmin=-m,
+            zmax=m,
+            zmid=0,
+            colorscale=palette.DIVERGING,
+            showscale=False,
+            hovertemplate="row %{y}, col %{x}: %{z:.3f} → 0<extra></extra>",
+        ),
+        1,
+        2,
+    )
+    fig.add_trace(
+        go.Heatmap(
+            z=np.round(after, 3),
+            zmin=0,
+            zmax=m,
+            colorscale=palette.SEQUENTIAL,
+            colorbar=dict(title="value", len=0.9, thickness=12),
+            hovertemplate="row %{y}, col %{x}: %{z:.3f}<extra></extra>",
+        ),
+        1,
+        3,
+    )
     _square_maps(fig, 3)
     fig.update_layout(height=360, margin=dict(l=10, r=10, t=60, b=10), font=palette.FONT)
     fig.update_annotations(font_size=14)
@@ -153,8 +225,13 @@ def _square_maps(fig: go.Figure, n: int) -> None:
     for i in range(1, n + 1):
         suffix = "" if i == 1 else str(i)
         fig.update_xaxes(selector=dict(anchor=f"y{suffix}"), visible=False, constrain="domain")
-        fig.update_yaxes(selector=dict(anchor=f"x{suffix}"), visible=False, autorange="reversed",
-                         scaleanchor=f"x{suffix}", constrain="domain")
+        fig.update_yaxes(
+            selector=dict(anchor=f"x{suffix}"),
+            visible=False,
+            autorange="reversed",
+            scaleanchor=f"x{suffix}",
+            constrain="domain",
+        )
 
 
 def top_contributions(flat: np.ndarray, kernel: np.ndarray, digit: int, shape: tuple[int, int, int], top: int = 10):
@@ -170,31 +247,84 @@ def top_contributions(flat: np.ndarray, kernel: np.ndarray, digit: int, shape: t
     return order, terms[order], labels
 
 
-def dense_softmax_figure(flat: np.ndarray, kernel: np.ndarray, bias: np.ndarray, probs: np.ndarray,
-                         logits: np.ndarray, shape: tuple[int, int, int] = (7, 7, 16), top: int = 10) -> go.Figure:
+def dense_softmax_figure(
+    flat: np.ndarray,
+    kernel: np.ndarray,
+    bias: np.ndarray,
+    probs: np.ndarray,
+    logits: np.ndarray,
+    shape: tuple[int, int, int] = (7, 7, 16),
+    top: int = 10,
+) -> go.Figure:
     """flat (N,) → the flattened vector, the top weighted terms for the predicted digit, logits, softmax."""
     flat = np.asarray(flat, np.float32)
     digit = int(np.argmax(probs))
     _, terms, labels = top_contributions(flat, kernel, digit, shape, top)
     fig = make_subplots(
-        rows=2, cols=3, specs=[[{"colspan": 3}, None, None], [{}, {}, {}]], row_heights=[0.18, 0.82],
-        vertical_spacing=0.2, horizontal_spacing=0.12, subplot_titles=(
+        rows=2,
+        cols=3,
+        specs=[[{"colspan": 3}, None, None], [{}, {}, {}]],
+        row_heights=[0.18, 0.82],
+        vertical_spacing=0.2,
+        horizontal_spacing=0.12,
+        subplot_titles=(
             f"flattened pool2 output: {flat.size} numbers (7 × 7 × 16)",
-            f"largest terms x·w for digit {digit}", "logits z = x·W + b", "softmax p = e^z / Σ e^z"))
-    fig.add_trace(go.Heatmap(z=np.round(flat, 3).reshape(1, -1), colorscale=palette.SEQUENTIAL, showscale=False,
-                             hovertemplate="element %{x}: %{z:.3f}<extra></extra>"), 1, 1)
+            f"largest terms x·w for digit {digit}",
+            "logits z = x·W + b",
+            "softmax p = e^z / Σ e^z",
+        ),
+    )
+    fig.add_trace(
+        go.Heatmap(
+            z=np.round(flat, 3).reshape(1, -1),
+            colorscale=palette.SEQUENTIAL,
+            showscale=False,
+            hovertemplate="element %{x}: %{z:.3f}<extra></extra>",
+        ),
+        1,
+        1,
+    )
     colours = [palette.CNN if t >= 0 else palette.NEGATIVE for t in terms]
-    fig.add_trace(go.Bar(y=labels[::-1], x=np.round(terms[::-1], 3), orientation="h", marker_color=colours[::-1],
-                         text=[f"{t:+.2f}" for t in terms[::-1]], textposition="auto",
-                         hovertemplate="%{y}: %{x:.3f}<extra></extra>"), 2, 1)
+    fig.add_trace(
+        go.Bar(
+            y=labels[::-1],
+            x=np.round(terms[::-1], 3),
+            orientation="h",
+            marker_color=colours[::-1],
+            text=[f"{t:+.2f}" for t in terms[::-1]],
+            textposition="auto",
+            hovertemplate="%{y}: %{x:.3f}<extra></extra>",
+        ),
+        2,
+        1,
+    )
     digits = [str(d) for d in range(10)]
-    fig.add_trace(go.Bar(x=digits, y=np.round(logits, 3), text=[f"{v:.1f}" for v in logits], textposition="outside",
-                         cliponaxis=False, marker_color=[palette.CNN if d == digit else palette.MUTED for d in range(10)],
-                         hovertemplate="digit %{x}: %{y:.3f}<extra></extra>"), 2, 2)
-    fig.add_trace(go.Bar(x=digits, y=np.round(probs, 4), text=[f"{p:.0%}" if p >= 0.005 else "" for p in probs],
-                         textposition="outside", cliponaxis=False,
-                         marker_color=[palette.CNN if d == digit else palette.MUTED for d in range(10)],
-                         hovertemplate="digit %{x}: %{y:.2%}<extra></extra>"), 2, 3)
+    fig.add_trace(
+        go.Bar(
+            x=digits,
+            y=np.round(logits, 3),
+            text=[f"{v:.1f}" for v in logits],
+            textposition="outside",
+            cliponaxis=False,
+            marker_color=[palette.CNN if d == digit else palette.MUTED for d in range(10)],
+            hovertemplate="digit %{x}: %{y:.3f}<extra></extra>",
+        ),
+        2,
+        2,
+    )
+    fig.add_trace(
+        go.Bar(
+            x=digits,
+            y=np.round(probs, 4),
+            text=[f"{p:.0%}" if p >= 0.005 else "" for p in probs],
+            textposition="outside",
+            cliponaxis=False,
+            marker_color=[palette.CNN if d == digit else palette.MUTED for d in range(10)],
+            hovertemplate="digit %{x}: %{y:.2%}<extra></extra>",
+        ),
+        2,
+        3,
+    )
     fig.update_xaxes(visible=False, row=1, col=1)
     fig.update_yaxes(visible=False, row=1, col=1)
     fig.update_xaxes(type="category", title="digit", row=2, col=2)

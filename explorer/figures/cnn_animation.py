@@ -13,8 +13,8 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from explorer.convolution import ConvRow, PoolRow
-from explorer.figures import palette
+from explorer.compute.convolution import ConvRow, PoolRow
+from explorer.figures import animation, palette
 
 FRAME_MS = 450
 TILE_COLS = 4  # input channels of conv2 are tiled 2 × 4
@@ -28,27 +28,13 @@ def _tile(maps: np.ndarray, cols: int) -> tuple[np.ndarray, int, int]:
     out = np.full((rows * (h + 1) - 1, cols * (w + 1) - 1), np.nan, np.float32)
     for i in range(c):
         r, q = divmod(i, cols)
-        out[r * (h + 1):r * (h + 1) + h, q * (w + 1):q * (w + 1) + w] = maps[i]
+        out[r * (h + 1) : r * (h + 1) + h, q * (w + 1) : q * (w + 1) + w] = maps[i]
     return out, h + 1, w + 1
 
 
 def _offsets(c: int, step_h: int, step_w: int, cols: int) -> np.ndarray:
     cols = min(cols, c)
     return np.array([(i // cols * step_h, i % cols * step_w) for i in range(c)])  # (C, 2)
-
-
-def _player(n: int, label: str, labels: list[str]) -> dict:
-    """Play / pause buttons and a slider over n frames named '0'…'n-1'."""
-    frame_args = lambda ms: dict(frame=dict(duration=ms, redraw=True), mode="immediate", transition=dict(duration=0))
-    buttons = dict(type="buttons", direction="left", x=0.0, y=-0.06, xanchor="left", yanchor="top", showactive=False,
-                   pad=dict(r=10, t=10), buttons=[
-                       dict(label="▶ play", method="animate", args=[None, dict(frame_args(FRAME_MS), fromcurrent=True)]),
-                       dict(label="❚❚ pause", method="animate", args=[[None], frame_args(0)]),
-                   ])
-    slider = dict(active=0, x=0.2, len=0.8, y=-0.02, yanchor="top", pad=dict(t=10, b=5),
-                  currentvalue=dict(prefix=label, font=dict(size=15)),
-                  steps=[dict(label=labels[i], method="animate", args=[[str(i)], frame_args(0)]) for i in range(n)])
-    return dict(updatemenus=[buttons], sliders=[slider])
 
 
 def _window_markers(row: ConvRow, j: int, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -76,8 +62,14 @@ def _equation(row: ConvRow, j: int) -> str:
     return f"<b>out[{row.row}, {j}]</b> = {what} {s:+.3f} + bias {row.bias:+.3f} = <b>{row.out[j]:+.3f}</b>"
 
 
-def conv_animation(padded: np.ndarray, kernel: np.ndarray, row: ConvRow, output: np.ndarray,
-                   input_title: str = "input", output_title: str = "output") -> go.Figure:
+def conv_animation(
+    padded: np.ndarray,
+    kernel: np.ndarray,
+    row: ConvRow,
+    output: np.ndarray,
+    input_title: str = "input",
+    output_title: str = "output",
+) -> go.Figure:
     """Animate the kernel along one output row.
 
     padded (C, Hp, Wp) the padded input; kernel (k, k, C) one output channel's weights;
@@ -98,43 +90,122 @@ def conv_animation(padded: np.ndarray, kernel: np.ndarray, row: ConvRow, output:
     titles = [f"{input_title} (padded) and the window", "products: window × kernel"]
     titles += ["sum within each channel"] if many else []
     titles += [output_title]
-    fig = make_subplots(rows=1, cols=cols, subplot_titles=titles, horizontal_spacing=0.06,
-                        column_widths=[0.34, 0.22, 0.2, 0.24] if many else [0.36, 0.28, 0.36])
+    fig = make_subplots(
+        rows=1,
+        cols=cols,
+        subplot_titles=titles,
+        horizontal_spacing=0.06,
+        column_widths=[0.34, 0.22, 0.2, 0.24] if many else [0.36, 0.28, 0.36],
+    )
     in_max = float(np.nanmax(tiled)) or 1.0
-    fig.add_trace(go.Heatmap(z=np.round(tiled, 3), zmin=0, zmax=in_max, showscale=False,
-                             colorscale=palette.SEQUENTIAL if many else palette.INK_SCALE,
-                             hovertemplate="%{z:.3f}<extra></extra>"), 1, 1)
+    fig.add_trace(
+        go.Heatmap(
+            z=np.round(tiled, 3),
+            zmin=0,
+            zmax=in_max,
+            showscale=False,
+            colorscale=palette.SEQUENTIAL if many else palette.INK_SCALE,
+            hovertemplate="%{z:.3f}<extra></extra>",
+        ),
+        1,
+        1,
+    )
     xs, ys = _window_markers(row, 0, offsets)
-    fig.add_trace(go.Scatter(x=xs, y=ys, mode="markers", hoverinfo="skip",
-                             marker=dict(symbol="circle", size=4 if many else 6, color=palette.WINDOW)), 1, 1)
+    fig.add_trace(
+        go.Scatter(
+            x=xs,
+            y=ys,
+            mode="markers",
+            hoverinfo="skip",
+            marker=dict(symbol="circle", size=4 if many else 6, color=palette.WINDOW),
+        ),
+        1,
+        1,
+    )
     ox, oy = _window_outline(row, 0, offsets)
-    fig.add_trace(go.Scatter(x=ox, y=oy, mode="lines", hoverinfo="skip", line=dict(color=palette.WINDOW, width=2.5)), 1, 1)
+    fig.add_trace(
+        go.Scatter(x=ox, y=oy, mode="lines", hoverinfo="skip", line=dict(color=palette.WINDOW, width=2.5)), 1, 1
+    )
     text = lambda j: None if many else [[f"{v:.2f}" for v in r] for r in row.products[j][..., 0]]
-    fig.add_trace(go.Heatmap(z=np.round(products_tiled(0), 4), zmin=-pm, zmax=pm, zmid=0, colorscale=palette.DIVERGING,
-                             text=text(0), texttemplate=None if many else "%{text}", textfont=dict(size=15),
-                             showscale=not many, colorbar=dict(title="product", len=0.8, thickness=10, x=0.6),
-                             hovertemplate="%{z:.4f}<extra></extra>"), 1, 2)
+    fig.add_trace(
+        go.Heatmap(
+            z=np.round(products_tiled(0), 4),
+            zmin=-pm,
+            zmax=pm,
+            zmid=0,
+            colorscale=palette.DIVERGING,
+            text=text(0),
+            texttemplate=None if many else "%{text}",
+            textfont=dict(size=15),
+            showscale=not many,
+            colorbar=dict(title="product", len=0.8, thickness=10, x=0.6),
+            hovertemplate="%{z:.4f}<extra></extra>",
+        ),
+        1,
+        2,
+    )
     chans = [f"ch {i}" for i in range(c)]
     if many:
-        fig.add_trace(go.Bar(x=np.round(row.channel_sums[0], 3), y=chans, orientation="h",
-                             marker_color=palette.CNN, text=[f"{v:+.2f}" for v in row.channel_sums[0]],
-                             textposition="outside", cliponaxis=False, hovertemplate="%{y}: %{x:.3f}<extra></extra>"), 1, 3)
+        fig.add_trace(
+            go.Bar(
+                x=np.round(row.channel_sums[0], 3),
+                y=chans,
+                orientation="h",
+                marker_color=palette.CNN,
+                text=[f"{v:+.2f}" for v in row.channel_sums[0]],
+                textposition="outside",
+                cliponaxis=False,
+                hovertemplate="%{y}: %{x:.3f}<extra></extra>",
+            ),
+            1,
+            3,
+        )
     done = np.where(np.arange(output.shape[0])[:, None] < row.row, output, np.nan).astype(np.float32)
     scale = dict(zmin=-om, zmax=om, zmid=0, colorscale=palette.DIVERGING)
-    fig.add_trace(go.Heatmap(z=np.round(done, 3), showscale=True, colorbar=dict(title="value", len=0.8, thickness=10),
-                             hovertemplate="row %{y}, col %{x}: %{z:.3f}<extra></extra>", **scale), 1, cols)
+    fig.add_trace(
+        go.Heatmap(
+            z=np.round(done, 3),
+            showscale=True,
+            colorbar=dict(title="value", len=0.8, thickness=10),
+            hovertemplate="row %{y}, col %{x}: %{z:.3f}<extra></extra>",
+            **scale,
+        ),
+        1,
+        cols,
+    )
     current = lambda j: np.where(np.arange(w_out) <= j, row.out, np.nan).astype(np.float32).reshape(1, -1)
-    fig.add_trace(go.Heatmap(z=np.round(current(0), 3), y0=row.row, showscale=False,
-                             hovertemplate="row %{y}, col %{x}: %{z:.3f}<extra></extra>", **scale), 1, cols)
-    fig.add_trace(go.Scatter(x=[0], y=[row.row], mode="markers", hoverinfo="skip",
-                             marker=dict(symbol="square-open", size=12, color=palette.WINDOW, line=dict(width=3))), 1, cols)
+    fig.add_trace(
+        go.Heatmap(
+            z=np.round(current(0), 3),
+            y0=row.row,
+            showscale=False,
+            hovertemplate="row %{y}, col %{x}: %{z:.3f}<extra></extra>",
+            **scale,
+        ),
+        1,
+        cols,
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=[0],
+            y=[row.row],
+            mode="markers",
+            hoverinfo="skip",
+            marker=dict(symbol="square-open", size=12, color=palette.WINDOW, line=dict(width=3)),
+        ),
+        1,
+        cols,
+    )
     moving = [1, 2, 3, 4, 6, 7] if many else [1, 2, 3, 5, 6]  # indices of the traces frames replace
     frames = []
     for j in range(w_out):
         xs, ys = _window_markers(row, j, offsets)
         ox, oy = _window_outline(row, j, offsets)
-        data = [go.Scatter(x=xs, y=ys), go.Scatter(x=ox, y=oy),
-                go.Heatmap(z=np.round(products_tiled(j), 4), text=text(j))]
+        data = [
+            go.Scatter(x=xs, y=ys),
+            go.Scatter(x=ox, y=oy),
+            go.Heatmap(z=np.round(products_tiled(j), 4), text=text(j)),
+        ]
         if many:
             data.append(go.Bar(x=np.round(row.channel_sums[j], 3), text=[f"{v:+.2f}" for v in row.channel_sums[j]]))
         data += [go.Heatmap(z=np.round(current(j), 3)), go.Scatter(x=[j], y=[row.row])]
@@ -149,11 +220,19 @@ def conv_animation(padded: np.ndarray, kernel: np.ndarray, row: ConvRow, output:
             fig.update_yaxes(autorange="reversed", row=1, col=i)
             continue
         fig.update_xaxes(visible=False, constrain="domain", row=1, col=i)
-        fig.update_yaxes(visible=False, autorange="reversed", scaleanchor=f"x{'' if i == 1 else i}", constrain="domain",
-                         row=1, col=i)
-    fig.update_layout(title=dict(text=_equation(row, 0), x=0.01, font=dict(size=17)), height=430,
-                      margin=dict(l=10, r=10, t=80, b=90), font=palette.FONT, showlegend=False,
-                      **_player(w_out, f"output row {row.row}, column ", [str(j) for j in range(w_out)]))
+        fig.update_yaxes(
+            visible=False, autorange="reversed", scaleanchor=f"x{'' if i == 1 else i}", constrain="domain", row=1, col=i
+        )
+    fig.update_layout(
+        title=dict(text=_equation(row, 0), x=0.01, font=dict(size=17)),
+        height=430,
+        margin=dict(l=10, r=10, t=80, b=90),
+        font=palette.FONT,
+        showlegend=False,
+        **animation.play_controls(
+            [str(j) for j in range(w_out)], prefix=f"output row {row.row}, column ", frame_ms=FRAME_MS
+        ),
+    )
     fig.update_annotations(font_size=14)
     return fig
 
@@ -169,39 +248,109 @@ def pool_animation(x: np.ndarray, row: PoolRow, output: np.ndarray, title: str =
     w_out = len(row.out)
     top = float(x.max()) or 1.0
     scale = dict(zmin=0, zmax=top, colorscale=palette.SEQUENTIAL)
-    fig = make_subplots(rows=1, cols=3, horizontal_spacing=0.07, column_widths=[0.4, 0.22, 0.38],
-                        subplot_titles=(f"{title} and the 2 × 2 window", "the window: keep the largest", "after max-pool"))
-    fig.add_trace(go.Heatmap(z=np.round(x, 3), showscale=False, hovertemplate="row %{y}, col %{x}: %{z:.3f}<extra></extra>",
-                             **scale), 1, 1)
-    box = lambda j: (np.array([0, size, size, 0, 0]) - 0.5 + row.row * size, np.array([0, 0, size, size, 0]) - 0.5 + j * size)
+    fig = make_subplots(
+        rows=1,
+        cols=3,
+        horizontal_spacing=0.07,
+        column_widths=[0.4, 0.22, 0.38],
+        subplot_titles=(f"{title} and the 2 × 2 window", "the window: keep the largest", "after max-pool"),
+    )
+    fig.add_trace(
+        go.Heatmap(
+            z=np.round(x, 3), showscale=False, hovertemplate="row %{y}, col %{x}: %{z:.3f}<extra></extra>", **scale
+        ),
+        1,
+        1,
+    )
+    box = lambda j: (
+        np.array([0, size, size, 0, 0]) - 0.5 + row.row * size,
+        np.array([0, 0, size, size, 0]) - 0.5 + j * size,
+    )
     ys, xs = box(0)
-    fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line=dict(color=palette.WINDOW, width=3), hoverinfo="skip"), 1, 1)
-    fig.add_trace(go.Scatter(x=[row.argmax[0, 1]], y=[row.argmax[0, 0]], mode="markers", hoverinfo="skip",
-                             marker=dict(symbol="star", size=14, color=palette.HIGHLIGHT, line=dict(width=1, color="white"))), 1, 1)
+    fig.add_trace(
+        go.Scatter(x=xs, y=ys, mode="lines", line=dict(color=palette.WINDOW, width=3), hoverinfo="skip"), 1, 1
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=[row.argmax[0, 1]],
+            y=[row.argmax[0, 0]],
+            mode="markers",
+            hoverinfo="skip",
+            marker=dict(symbol="star", size=14, color=palette.HIGHLIGHT, line=dict(width=1, color="white")),
+        ),
+        1,
+        1,
+    )
     text = lambda j: [[f"{v:.2f}" + (" ★" if v == row.out[j] else "") for v in r] for r in row.windows[j]]
-    fig.add_trace(go.Heatmap(z=np.round(row.windows[0], 3), text=text(0), texttemplate="%{text}", textfont=dict(size=16),
-                             showscale=False, hovertemplate="%{z:.3f}<extra></extra>", **scale), 1, 2)
+    fig.add_trace(
+        go.Heatmap(
+            z=np.round(row.windows[0], 3),
+            text=text(0),
+            texttemplate="%{text}",
+            textfont=dict(size=16),
+            showscale=False,
+            hovertemplate="%{z:.3f}<extra></extra>",
+            **scale,
+        ),
+        1,
+        2,
+    )
     done = np.where(np.arange(output.shape[0])[:, None] < row.row, output, np.nan).astype(np.float32)
-    fig.add_trace(go.Heatmap(z=np.round(done, 3), colorbar=dict(title="value", len=0.8, thickness=10),
-                             hovertemplate="row %{y}, col %{x}: %{z:.3f}<extra></extra>", **scale), 1, 3)
+    fig.add_trace(
+        go.Heatmap(
+            z=np.round(done, 3),
+            colorbar=dict(title="value", len=0.8, thickness=10),
+            hovertemplate="row %{y}, col %{x}: %{z:.3f}<extra></extra>",
+            **scale,
+        ),
+        1,
+        3,
+    )
     current = lambda j: np.where(np.arange(w_out) <= j, row.out, np.nan).astype(np.float32).reshape(1, -1)
-    fig.add_trace(go.Heatmap(z=np.round(current(0), 3), y0=row.row, showscale=False,
-                             hovertemplate="row %{y}, col %{x}: %{z:.3f}<extra></extra>", **scale), 1, 3)
+    fig.add_trace(
+        go.Heatmap(
+            z=np.round(current(0), 3),
+            y0=row.row,
+            showscale=False,
+            hovertemplate="row %{y}, col %{x}: %{z:.3f}<extra></extra>",
+            **scale,
+        ),
+        1,
+        3,
+    )
     frames = []
     for j in range(w_out):
         ys, xs = box(j)
-        frames.append(go.Frame(name=str(j), traces=[1, 2, 3, 5], data=[
-            go.Scatter(x=xs, y=ys), go.Scatter(x=[row.argmax[j, 1]], y=[row.argmax[j, 0]]),
-            go.Heatmap(z=np.round(row.windows[j], 3), text=text(j)), go.Heatmap(z=np.round(current(j), 3))],
-            layout=dict(title_text=f"<b>out[{row.row}, {j}]</b> = max of the window = <b>{row.out[j]:.3f}</b>")))
+        frames.append(
+            go.Frame(
+                name=str(j),
+                traces=[1, 2, 3, 5],
+                data=[
+                    go.Scatter(x=xs, y=ys),
+                    go.Scatter(x=[row.argmax[j, 1]], y=[row.argmax[j, 0]]),
+                    go.Heatmap(z=np.round(row.windows[j], 3), text=text(j)),
+                    go.Heatmap(z=np.round(current(j), 3)),
+                ],
+                layout=dict(title_text=f"<b>out[{row.row}, {j}]</b> = max of the window = <b>{row.out[j]:.3f}</b>"),
+            )
+        )
     fig.frames = frames
     for i in (1, 2, 3):
         fig.update_xaxes(visible=False, constrain="domain", row=1, col=i)
-        fig.update_yaxes(visible=False, autorange="reversed", scaleanchor=f"x{'' if i == 1 else i}", constrain="domain",
-                         row=1, col=i)
-    fig.update_layout(title=dict(text=f"<b>out[{row.row}, 0]</b> = max of the window = <b>{row.out[0]:.3f}</b>",
-                                 x=0.01, font=dict(size=17)), height=400, margin=dict(l=10, r=10, t=80, b=90),
-                      font=palette.FONT, showlegend=False,
-                      **_player(w_out, f"output row {row.row}, column ", [str(j) for j in range(w_out)]))
+        fig.update_yaxes(
+            visible=False, autorange="reversed", scaleanchor=f"x{'' if i == 1 else i}", constrain="domain", row=1, col=i
+        )
+    fig.update_layout(
+        title=dict(
+            text=f"<b>out[{row.row}, 0]</b> = max of the window = <b>{row.out[0]:.3f}</b>", x=0.01, font=dict(size=17)
+        ),
+        height=400,
+        margin=dict(l=10, r=10, t=80, b=90),
+        font=palette.FONT,
+        showlegend=False,
+        **animation.play_controls(
+            [str(j) for j in range(w_out)], prefix=f"output row {row.row}, column ", frame_ms=FRAME_MS
+        ),
+    )
     fig.update_annotations(font_size=14)
     return fig

@@ -13,13 +13,25 @@ _R = lambda a, n=3: np.round(np.asarray(a, np.float32), n)  # light payloads
 
 def _cover(x0: float, x1: float, y0: float, y1: float, xref: str, yref: str) -> dict:
     """An opaque white rectangle: hides what the RNN has not read yet (frames only move these)."""
-    return dict(type="rect", x0=x0, x1=x1, y0=y0, y1=y1, xref=xref, yref=yref, fillcolor="white", line_width=0, layer="above")
+    return dict(
+        type="rect", x0=x0, x1=x1, y0=y0, y1=y1, xref=xref, yref=yref, fillcolor="white", line_width=0, layer="above"
+    )
 
 
 def _row_shapes(k: int, hidden_units: int) -> list[dict]:
     """Shapes after reading rows 0..k: the row marker on the image, covers over the unread columns/rows."""
-    shapes = [dict(type="rect", x0=-0.5, x1=27.5, y0=k - 0.5, y1=k + 0.5, xref="x", yref="y",
-                   line=dict(color=palette.HIGHLIGHT, width=3))]
+    shapes = [
+        dict(
+            type="rect",
+            x0=-0.5,
+            x1=27.5,
+            y0=k - 0.5,
+            y1=k + 0.5,
+            xref="x",
+            yref="y",
+            line=dict(color=palette.HIGHLIGHT, width=3),
+        )
+    ]
     if k < 27:  # the state and read-out axes count rows from 1
         shapes.append(_cover(k + 1.5, 28.5, -0.5, hidden_units - 0.5, "x2", "y2"))
         shapes.append(_cover(-0.5, 9.5, k + 1.5, 28.5, "x3", "y3"))
@@ -41,16 +53,41 @@ def row_reading_figure(image: np.ndarray, hidden: np.ndarray, probs: np.ndarray)
     image, hidden, probs = np.asarray(image), np.asarray(hidden), np.asarray(probs)
     h_units = hidden.shape[1]
     fig = make_subplots(
-        rows=1, cols=3, column_widths=[0.3, 0.4, 0.3], horizontal_spacing=0.06,
+        rows=1,
+        cols=3,
+        column_widths=[0.3, 0.4, 0.3],
+        horizontal_spacing=0.06,
         subplot_titles=("the row being read", f"hidden state: {h_units} units", "p(digit) after each row"),
     )
     fig.add_trace(go.Heatmap(z=_R(image, 2), colorscale="gray", showscale=False, hoverinfo="skip"), 1, 1)
-    fig.add_trace(go.Heatmap(
-        z=_R(hidden.T, 2), x=np.arange(1, 29), colorscale=palette.DIVERGING, zmid=0, zmin=-1, zmax=1, showscale=False,
-        hovertemplate="after row %{x}<br>unit %{y}: %{z}<extra></extra>"), 1, 2)
-    fig.add_trace(go.Heatmap(
-        z=_R(probs, 3), x=[str(d) for d in range(10)], y=np.arange(1, 29), colorscale=palette.SEQUENTIAL, zmin=0, zmax=1,
-        showscale=False, hovertemplate="after row %{y}<br>digit %{x}: %{z:.1%}<extra></extra>"), 1, 3)
+    fig.add_trace(
+        go.Heatmap(
+            z=_R(hidden.T, 2),
+            x=np.arange(1, 29),
+            colorscale=palette.DIVERGING,
+            zmid=0,
+            zmin=-1,
+            zmax=1,
+            showscale=False,
+            hovertemplate="after row %{x}<br>unit %{y}: %{z}<extra></extra>",
+        ),
+        1,
+        2,
+    )
+    fig.add_trace(
+        go.Heatmap(
+            z=_R(probs, 3),
+            x=[str(d) for d in range(10)],
+            y=np.arange(1, 29),
+            colorscale=palette.SEQUENTIAL,
+            zmin=0,
+            zmax=1,
+            showscale=False,
+            hovertemplate="after row %{y}<br>digit %{x}: %{z:.1%}<extra></extra>",
+        ),
+        1,
+        3,
+    )
     for col in (1, 2, 3):
         fig.update_yaxes(autorange="reversed", row=1, col=col)
     fig.update_xaxes(showticklabels=False, row=1, col=1)
@@ -58,24 +95,69 @@ def row_reading_figure(image: np.ndarray, hidden: np.ndarray, probs: np.ndarray)
     fig.update_xaxes(title_text="rows read", row=1, col=2)
     fig.update_xaxes(title_text="digit", type="category", row=1, col=3)
     last = probs.shape[0] - 1
-    fig.frames = [go.Frame(name=str(k), layout=dict(shapes=_row_shapes(k, h_units), title_text=_row_title(k, probs)))
-                  for k in range(probs.shape[0])]
-    steps = [dict(method="animate", label=str(k + 1),
-                  args=[[str(k)], dict(mode="immediate", frame=dict(duration=0, redraw=True), transition=dict(duration=0))])
-             for k in range(probs.shape[0])]
+    fig.frames = [
+        go.Frame(name=str(k), layout=dict(shapes=_row_shapes(k, h_units), title_text=_row_title(k, probs)))
+        for k in range(probs.shape[0])
+    ]
+    steps = [
+        dict(
+            method="animate",
+            label=str(k + 1),
+            args=[[str(k)], dict(mode="immediate", frame=dict(duration=0, redraw=True), transition=dict(duration=0))],
+        )
+        for k in range(probs.shape[0])
+    ]
     fig.update_layout(
-        shapes=_row_shapes(last, h_units), title=dict(text=_row_title(last, probs), font_size=17, x=0.01, y=0.97),
-        height=470, margin=dict(l=40, r=20, t=95, b=95), font=palette.FONT,
-        updatemenus=[dict(type="buttons", direction="left", x=1, y=1.25, xanchor="right", yanchor="top", showactive=False,
-                          pad=dict(r=0, t=0), buttons=[
-                              dict(label="▶ play", method="animate",
-                                   args=[None, dict(frame=dict(duration=350, redraw=True), fromcurrent=False,
-                                                    transition=dict(duration=0), mode="immediate")]),
-                              dict(label="❚❚ pause", method="animate",
-                                   args=[[None], dict(frame=dict(duration=0, redraw=False), mode="immediate")]),
-                          ])],
-        sliders=[dict(active=last, steps=steps, x=0, len=1, y=-0.1, yanchor="top", ticklen=4,
-                      currentvalue=dict(prefix="rows read: ", font_size=14, xanchor="left"), pad=dict(t=30))],
+        shapes=_row_shapes(last, h_units),
+        title=dict(text=_row_title(last, probs), font_size=17, x=0.01, y=0.97),
+        height=470,
+        margin=dict(l=40, r=20, t=95, b=95),
+        font=palette.FONT,
+        updatemenus=[
+            dict(
+                type="buttons",
+                direction="left",
+                x=1,
+                y=1.25,
+                xanchor="right",
+                yanchor="top",
+                showactive=False,
+                pad=dict(r=0, t=0),
+                buttons=[
+                    dict(
+                        label="▶ play",
+                        method="animate",
+                        args=[
+                            None,
+                            dict(
+                                frame=dict(duration=350, redraw=True),
+                                fromcurrent=False,
+                                transition=dict(duration=0),
+                                mode="immediate",
+                            ),
+                        ],
+                    ),
+                    dict(
+                        label="❚❚ pause",
+                        method="animate",
+                        args=[[None], dict(frame=dict(duration=0, redraw=False), mode="immediate")],
+                    ),
+                ],
+            )
+        ],
+        sliders=[
+            dict(
+                active=last,
+                steps=steps,
+                x=0,
+                len=1,
+                y=-0.1,
+                yanchor="top",
+                ticklen=4,
+                currentvalue=dict(prefix="rows read: ", font_size=14, xanchor="left"),
+                pad=dict(t=30),
+            )
+        ],
     )
     fig.update_annotations(font_size=14)
     return fig
@@ -106,41 +188,90 @@ def feature_maps_figure(relu1: np.ndarray, relu2: np.ndarray) -> go.Figure:
     relu1, relu2 = np.asarray(relu1), np.asarray(relu2)
     top, bottom = feature_mosaic(relu1, gap=2), feature_mosaic(relu2, gap=1)
     common = dict(colorscale=palette.SEQUENTIAL, zmin=0, zmax=1, showscale=False)
-    fig = go.Figure([
-        go.Heatmap(z=_R(top, 2), hovertemplate="layer 1: %{z} of its maximum<extra></extra>", **common),
-        go.Heatmap(z=_R(bottom, 2), x0=0.5, dx=2, y0=top.shape[0] + LAYER_GAP + 0.5, dy=2,
-                   hovertemplate="layer 2: %{z} of its maximum<extra></extra>", **common),
-    ])
+    fig = go.Figure(
+        [
+            go.Heatmap(z=_R(top, 2), hovertemplate="layer 1: %{z} of its maximum<extra></extra>", **common),
+            go.Heatmap(
+                z=_R(bottom, 2),
+                x0=0.5,
+                dx=2,
+                y0=top.shape[0] + LAYER_GAP + 0.5,
+                dy=2,
+                hovertemplate="layer 2: %{z} of its maximum<extra></extra>",
+                **common,
+            ),
+        ]
+    )
     fig.update_xaxes(visible=False, constrain="domain")
     fig.update_yaxes(visible=False, autorange="reversed", scaleanchor="x")
     fig.update_layout(
-        height=250, margin=dict(l=5, r=5, t=45, b=5), font=palette.FONT, plot_bgcolor="white",
+        height=250,
+        margin=dict(l=5, r=5, t=45, b=5),
+        font=palette.FONT,
+        plot_bgcolor="white",
         title=dict(text=f"all {relu1.shape[-1]} layer-1 maps (top), all {relu2.shape[-1]} layer-2 maps", font_size=16),
     )
     return fig
 
 
-def reach_figure(chars: list[str], t: int, window: tuple[int, int], sal_rnn: np.ndarray, sal_cnn: np.ndarray) -> go.Figure:
+def reach_figure(
+    chars: list[str], t: int, window: tuple[int, int], sal_rnn: np.ndarray, sal_cnn: np.ndarray
+) -> go.Figure:
     """What each model can use at step t (shaded) and how much it does (gradient-norm saliency, log scale).
 
     chars: the text's characters (T); window: (first, last) positions the CNN reads; sal_* (T,).
     """
     T = len(chars)
     pos = np.arange(T)
-    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.14, subplot_titles=(
-        f"RNN: can use every character 0…{t} (its memory); bars: how much it does",
-        f"causal CNN: can use only {window[0]}…{window[1]} (its receptive field); bars: how much it does",
-    ))
+    fig = make_subplots(
+        rows=2,
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=0.14,
+        subplot_titles=(
+            f"RNN: can use every character 0…{t} (its memory); bars: how much it does",
+            f"causal CNN: can use only {window[0]}…{window[1]} (its receptive field); bars: how much it does",
+        ),
+    )
     hover = [f"{i}: {c!r}" for i, c in enumerate(chars)]
     for row, sal, colour, first in ((1, sal_rnn, palette.RNN, 0), (2, sal_cnn, palette.CNN, window[0])):
         axis = "" if row == 1 else str(row)
-        fig.add_shape(type="rect", x0=first - 0.5, x1=t + 0.5, y0=0, y1=1, xref=f"x{axis}", yref=f"y{axis} domain",
-                      fillcolor=palette.HIGHLIGHT, opacity=0.25, line_width=0, layer="below")
+        fig.add_shape(
+            type="rect",
+            x0=first - 0.5,
+            x1=t + 0.5,
+            y0=0,
+            y1=1,
+            xref=f"x{axis}",
+            yref=f"y{axis} domain",
+            fillcolor=palette.HIGHLIGHT,
+            opacity=0.25,
+            line_width=0,
+            layer="below",
+        )
         y = [float(f"{v:.3g}") if v > 0 else None for v in np.asarray(sal, np.float64)]  # exact 0: out of reach, no bar
-        fig.add_trace(go.Bar(x=pos, y=y, marker_color=colour, hovertext=hover,
-                             hovertemplate="%{hovertext}<br>saliency %{y:.2e}<extra></extra>", showlegend=False), row, 1)
-        fig.add_shape(type="line", x0=t, x1=t, y0=0, y1=1, xref=f"x{axis}", yref=f"y{axis} domain",
-                      line=dict(color="black", dash="dot"))
+        fig.add_trace(
+            go.Bar(
+                x=pos,
+                y=y,
+                marker_color=colour,
+                hovertext=hover,
+                hovertemplate="%{hovertext}<br>saliency %{y:.2e}<extra></extra>",
+                showlegend=False,
+            ),
+            row,
+            1,
+        )
+        fig.add_shape(
+            type="line",
+            x0=t,
+            x1=t,
+            y0=0,
+            y1=1,
+            xref=f"x{axis}",
+            yref=f"y{axis} domain",
+            line=dict(color="black", dash="dot"),
+        )
     fig.update_yaxes(type="log", title_text="‖∂ log p / ∂ input‖", title_font_size=13, exponentformat="power", dtick=1)
     fig.update_xaxes(title_text="character position (step t is the dotted line)", row=2, col=1, range=[-0.5, T - 0.5])
     fig.update_layout(height=470, margin=dict(l=70, r=20, t=50, b=55), font=palette.FONT, bargap=0.1)
@@ -158,17 +289,29 @@ def scaling_figure(points: list) -> go.Figure:
     for model, batch in keys:
         pts = sorted((p for p in points if p.model == model and p.batch == batch), key=lambda p: p.length)
         colour = palette.CNN if "cnn" in model else palette.RNN
-        fig.add_trace(go.Scatter(
-            x=[p.length for p in pts], y=[round(p.forward_ms, 3) for p in pts], mode="lines+markers",
-            name=f"{model}, batch {batch}", line=dict(color=colour, dash="solid" if batch > 1 else "dot", width=3),
-            marker=dict(size=9, symbol="circle" if batch > 1 else "diamond"),
-            hovertemplate="%{x} characters: %{y:.2f} ms<extra>" + f"{model}, batch {batch}" + "</extra>",
-        ))
+        fig.add_trace(
+            go.Scatter(
+                x=[p.length for p in pts],
+                y=[round(p.forward_ms, 3) for p in pts],
+                mode="lines+markers",
+                name=f"{model}, batch {batch}",
+                line=dict(color=colour, dash="solid" if batch > 1 else "dot", width=3),
+                marker=dict(size=9, symbol="circle" if batch > 1 else "diamond"),
+                hovertemplate="%{x} characters: %{y:.2f} ms<extra>" + f"{model}, batch {batch}" + "</extra>",
+            )
+        )
     lengths = sorted({p.length for p in points})
-    fig.update_xaxes(type="log", title_text="sequence length (characters)", tickvals=lengths, ticktext=[str(t) for t in lengths])
+    fig.update_xaxes(
+        type="log", title_text="sequence length (characters)", tickvals=lengths, ticktext=[str(t) for t in lengths]
+    )
     fig.update_yaxes(type="log", title_text="one forward pass (ms)", dtick=1, minor=dict(showgrid=False))
-    fig.update_layout(height=450, margin=dict(l=70, r=20, t=70, b=60), font=palette.FONT,
-                      legend=dict(orientation="h", x=0, y=1.02, yanchor="bottom", entrywidth=200), title=None)
+    fig.update_layout(
+        height=450,
+        margin=dict(l=70, r=20, t=70, b=60),
+        font=palette.FONT,
+        legend=dict(orientation="h", x=0, y=1.02, yanchor="bottom", entrywidth=200),
+        title=None,
+    )
     return fig
 
 
@@ -177,29 +320,52 @@ def gradient_norm_figure(curves: dict[str, np.ndarray], colours: dict[str, str],
     fig = go.Figure()
     for label, norms in curves.items():
         norms = np.asarray(norms, np.float64)  # exact zeros (underflow) are left out: a log axis has no 0
-        fig.add_trace(go.Scatter(
-            x=np.arange(len(norms)), y=[float(f"{v:.3g}") if v > 0 else None for v in norms], mode="lines", name=label,
-            line=dict(color=colours[label], width=3, dash="dash" if label in untrained else "solid"),
-            hovertemplate="t = %{x}: %{y:.2e}<extra>" + label + "</extra>",
-        ))
+        fig.add_trace(
+            go.Scatter(
+                x=np.arange(len(norms)),
+                y=[float(f"{v:.3g}") if v > 0 else None for v in norms],
+                mode="lines",
+                name=label,
+                line=dict(color=colours[label], width=3, dash="dash" if label in untrained else "solid"),
+                hovertemplate="t = %{x}: %{y:.2e}<extra>" + label + "</extra>",
+            )
+        )
     fig.update_yaxes(type="log", title_text="‖∂h_T / ∂state_t‖", exponentformat="power")
     fig.update_xaxes(title_text="step t (T is the last character)")
-    fig.update_layout(height=470, margin=dict(l=80, r=20, t=80, b=60), font=palette.FONT,
-                      legend=dict(orientation="h", x=0, y=1.02, yanchor="bottom", entrywidth=210))
+    fig.update_layout(
+        height=470,
+        margin=dict(l=80, r=20, t=80, b=60),
+        font=palette.FONT,
+        legend=dict(orientation="h", x=0, y=1.02, yanchor="bottom", entrywidth=210),
+    )
     return fig
 
 
-def probe_curve_figure(settings, p_cnn: np.ndarray, p_rnn: np.ndarray, digit: int, current: float, axis_title: str) -> go.Figure:
+def probe_curve_figure(
+    settings, p_cnn: np.ndarray, p_rnn: np.ndarray, digit: int, current: float, axis_title: str
+) -> go.Figure:
     """p(digit) against the probe setting for both models; settings (N,), p_* (N, 10); a line marks `current`."""
     fig = go.Figure()
     for name, probs, colour in (("CNN", p_cnn, palette.CNN), ("row RNN", p_rnn, palette.RNN)):
-        fig.add_trace(go.Scatter(x=list(settings), y=_R(np.asarray(probs)[:, digit]), mode="lines+markers", name=name,
-                                 line=dict(color=colour, width=3), hovertemplate="%{x}: %{y:.1%}<extra>" + name + "</extra>"))
+        fig.add_trace(
+            go.Scatter(
+                x=list(settings),
+                y=_R(np.asarray(probs)[:, digit]),
+                mode="lines+markers",
+                name=name,
+                line=dict(color=colour, width=3),
+                hovertemplate="%{x}: %{y:.1%}<extra>" + name + "</extra>",
+            )
+        )
     fig.add_vline(x=current, line=dict(color="black", dash="dot"))
     fig.update_yaxes(range=[-0.02, 1.05], tickformat=".0%", title_text=f"p(digit {digit})")
     fig.update_xaxes(title_text=axis_title)
-    fig.update_layout(height=360, margin=dict(l=70, r=20, t=50, b=60), font=palette.FONT,
-                      legend=dict(orientation="h", x=0, y=1.02, yanchor="bottom", entrywidth=110))
+    fig.update_layout(
+        height=360,
+        margin=dict(l=70, r=20, t=50, b=60),
+        font=palette.FONT,
+        legend=dict(orientation="h", x=0, y=1.02, yanchor="bottom", entrywidth=110),
+    )
     return fig
 
 
@@ -207,12 +373,24 @@ def probe_bars_figure(p_cnn: np.ndarray, p_rnn: np.ndarray) -> go.Figure:
     """Both models' probabilities (10,) side by side for the current setting."""
     fig = go.Figure()
     for name, probs, colour in (("CNN", p_cnn, palette.CNN), ("row RNN", p_rnn, palette.RNN)):
-        fig.add_trace(go.Bar(x=[str(d) for d in range(10)], y=_R(probs), name=name, marker_color=colour,
-                             hovertemplate="digit %{x}: %{y:.1%}<extra>" + name + "</extra>"))
+        fig.add_trace(
+            go.Bar(
+                x=[str(d) for d in range(10)],
+                y=_R(probs),
+                name=name,
+                marker_color=colour,
+                hovertemplate="digit %{x}: %{y:.1%}<extra>" + name + "</extra>",
+            )
+        )
     fig.update_yaxes(range=[0, 1.05], tickformat=".0%", title_text="probability")
     fig.update_xaxes(title_text="digit", type="category")
-    fig.update_layout(height=360, margin=dict(l=70, r=20, t=50, b=60), font=palette.FONT, barmode="group",
-                      legend=dict(orientation="h", x=0, y=1.02, yanchor="bottom", entrywidth=110))
+    fig.update_layout(
+        height=360,
+        margin=dict(l=70, r=20, t=50, b=60),
+        font=palette.FONT,
+        barmode="group",
+        legend=dict(orientation="h", x=0, y=1.02, yanchor="bottom", entrywidth=110),
+    )
     return fig
 
 
@@ -220,10 +398,22 @@ def insertion_figure(ns, p_rnn, p_cnn, char_label: str) -> go.Figure:
     """p(the original next character) against characters inserted at the start, for both text models."""
     fig = go.Figure()
     for name, p, colour in (("char RNN", p_rnn, palette.RNN), ("causal CNN", p_cnn, palette.CNN)):
-        fig.add_trace(go.Scatter(x=list(ns), y=_R(p), mode="lines+markers", name=name, line=dict(color=colour, width=3),
-                                 hovertemplate="%{x} inserted: %{y:.2%}<extra>" + name + "</extra>"))
+        fig.add_trace(
+            go.Scatter(
+                x=list(ns),
+                y=_R(p),
+                mode="lines+markers",
+                name=name,
+                line=dict(color=colour, width=3),
+                hovertemplate="%{x} inserted: %{y:.2%}<extra>" + name + "</extra>",
+            )
+        )
     fig.update_yaxes(title_text=f"p(next = {char_label})", tickformat=".0%", rangemode="tozero")
     fig.update_xaxes(title_text="characters inserted at the start")
-    fig.update_layout(height=360, margin=dict(l=70, r=20, t=50, b=60), font=palette.FONT,
-                      legend=dict(orientation="h", x=0, y=1.02, yanchor="bottom", entrywidth=110))
+    fig.update_layout(
+        height=360,
+        margin=dict(l=70, r=20, t=50, b=60),
+        font=palette.FONT,
+        legend=dict(orientation="h", x=0, y=1.02, yanchor="bottom", entrywidth=110),
+    )
     return fig

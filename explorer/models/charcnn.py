@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field
 import jax
 from flax import nnx, struct
 
-from explorer import vocab
+from explorer.data import vocab
 
 
 @dataclass(frozen=True)
@@ -48,14 +48,18 @@ class CharCNN(nnx.Module):
 
     def __call__(self, ids: jax.Array) -> jax.Array:
         """ids (B, T) → logits (B, T, V); output t depends only on ids[:, t-R+1 : t+1]."""
-        x = self.embed(ids)
-        for n, conv in enumerate(self.convs):
-            y = nnx.relu(conv(x))
-            x = y if n == 0 else x + y
-        return self.head(x)
+        return self.logits_from_embedded(self.embed(ids))
+
+    def logits_from_embedded(self, embedded: jax.Array) -> jax.Array:
+        """(B, T, E) embedded characters → logits (B, T, V): the forward pass after the embedding."""
+        return self.trace_embedded(embedded).logits
 
     def trace(self, ids: jax.Array) -> CharCNNTrace:
-        embedded = x = self.embed(ids)
+        return self.trace_embedded(self.embed(ids))
+
+    def trace_embedded(self, embedded: jax.Array) -> CharCNNTrace:
+        """Every layer from the embedded input (B, T, E): layer 1 is ReLU(conv); later ones add a residual."""
+        x = embedded
         pre, layers = [], []
         for n, conv in enumerate(self.convs):
             p = conv(x)

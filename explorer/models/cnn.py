@@ -63,4 +63,3 @@ class DigitCNN(nnx.Module):
         flat = pool2.reshape(pool2.shape[0], -1)
         logits = self.dense(flat)
         return CNNTrace(x, conv1, relu1, pool1, conv2, relu2, pool2, flat, logits, jax.nn.softmax(logits))
-

@@ -1,7 +1,7 @@
 """Recurrent models: the row RNN (a digit read as 28 rows) and the char RNN (next character).
 
 Both run Flax's own cells through `nnx.RNN` in `__call__`; `trace` replays the
-same weights with `explorer.ops.run_cell`, which also returns every gate.
+same weights with `explorer.models.cells.run_cell`, which also returns every gate.
 """
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ import jax
 import jax.numpy as jnp
 from flax import nnx, struct
 
-from explorer import ops, vocab
+from explorer.data import vocab
+from explorer.models import cells
 
 CELLS = ("simple", "gru", "lstm")
 CELL_TITLES = {"simple": "Simple RNN", "gru": "GRU", "lstm": "LSTM"}
@@ -28,12 +29,12 @@ def make_cell(kind: str, in_features: int, hidden: int, rngs: nnx.Rngs) -> nnx.M
     raise ValueError(f"unknown cell {kind!r}; choose one of {CELLS}")
 
 
-def cell_weights(kind: str, cell: nnx.Module) -> ops.CellWeights:
-    """The Flax cell's parameters in the stacked layout `ops.cell_step` replays."""
+def cell_weights(kind: str, cell: nnx.Module) -> cells.CellWeights:
+    """The Flax cell's parameters in the stacked layout `cells.cell_step` replays."""
     if kind in ("simple", "gru"):  # both keep their only bias on the input side
-        return ops.CellWeights(cell.dense_i.kernel[...], cell.dense_h.kernel[...], cell.dense_i.bias[...], kind)
+        return cells.CellWeights(cell.dense_i.kernel[...], cell.dense_h.kernel[...], cell.dense_i.bias[...], kind)
     cat = lambda mods, attr: jnp.concatenate([getattr(m, attr)[...] for m in mods], axis=-1)
-    return ops.CellWeights(
+    return cells.CellWeights(
         cat([cell.ii, cell.if_, cell.ig, cell.io], "kernel"),
         cat([cell.hi, cell.hf, cell.hg, cell.ho], "kernel"),
         cat([cell.hi, cell.hf, cell.hg, cell.ho], "bias"),
@@ -61,14 +62,14 @@ class _Recurrent(nnx.Module):
 
     def _scan(self, xs: jax.Array) -> jax.Array:
         """(B, T, D) → hidden states (B, T, H) using Flax's RNN and cell."""
-        return self.rnn(xs, initial_carry=ops.zero_carry(self.kind, xs.shape[0], self.hidden))
+        return self.rnn(xs, initial_carry=cells.zero_carry(self.kind, xs.shape[0], self.hidden))
 
     def _trace(self, xs: jax.Array) -> RNNTrace:
-        steps = ops.run_cell(cell_weights(self.kind, self.rnn.cell), xs)
+        steps = cells.run_cell(cell_weights(self.kind, self.rnn.cell), xs)
         logits = self.head(steps.hidden)
         return RNNTrace(xs, steps.hidden, steps.cell, steps.gates, logits, jax.nn.softmax(logits), self.kind)
 
-    def weights(self) -> ops.CellWeights:
+    def weights(self) -> cells.CellWeights:
         return cell_weights(self.kind, self.rnn.cell)
 
 
@@ -129,6 +130,14 @@ class CharRNN(_Recurrent):
     def __call__(self, ids: jax.Array) -> jax.Array:
         """ids (B, T) int → logits (B, T, V) for the character after each position."""
         return self.head(self._scan(self.embed(ids)))
+
+    def logits_from_embedded(self, embedded: jax.Array) -> jax.Array:
+        """(B, T, E) embedded characters → logits (B, T, V): the forward pass after the embedding.
+
+        Replays the cell with `cells.run_cell` (plain JAX, so `jax.vjp` can differentiate it inside a
+        compiled function; nnx.RNN's own transforms cannot be traced from there). Tests check it equals __call__.
+        """
+        return self.head(cells.run_cell(self.weights(), embedded).hidden)
 
     def trace(self, ids: jax.Array) -> RNNTrace:
         return self._trace(self.embed(ids))

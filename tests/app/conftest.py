@@ -2,19 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
-from streamlit.testing.v1 import AppTest
 
-from explorer import ui
-
-APP = str(Path(__file__).resolve().parents[2] / "streamlit_app.py")
-
-
-def new_app() -> AppTest:
-    return AppTest.from_file(APP, default_timeout=180)
+from explorer.app import ui
 
 
 @pytest.fixture
@@ -32,12 +23,3 @@ def canvas_image(monkeypatch):
         holder["image"] = np.stack([g, g, g, np.full_like(g, 255)], axis=-1)
 
     return set_image
-
-
-def texts(container) -> str:
-    """All markdown text inside a keyed container (or the whole app)."""
-    return "\n".join(m.value for m in container.markdown)
-
-
-def errors(at) -> list[str]:
-    return [e.value for e in at.error]

@@ -11,14 +11,17 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from explorer import compare, digits, models, weights
+from explorer import models
+from explorer.compute import side_by_side
+from explorer.data import digits
+from explorer.models import weights
 
 APP = str(Path(__file__).resolve().parents[2] / "streamlit_app.py")
 
 
 def _compare(section: str | None = None, **state) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=180)
-    at.switch_page("explorer/pages/compare.py")
+    at.switch_page("explorer/app/pages/compare.py")
     for k, v in state.items():
         at.session_state[k] = v
     if section:
@@ -65,7 +68,7 @@ def test_row_rnn_cell_choice_is_shared_with_the_digit_page():
     assert any("Simple RNN: one row after another" in m.value for m in at.markdown)
 
 
-@pytest.mark.parametrize("section", compare.SECTIONS[1:])
+@pytest.mark.parametrize("section", side_by_side.SECTIONS[1:])
 def test_every_tab_runs(section):
     at = _compare(section)
     assert not at.error
@@ -126,7 +129,7 @@ def test_measure_button_fills_every_column_with_live_numbers():
 
 def test_a_malformed_section_address_opens_the_first_tab():
     at = AppTest.from_file(APP, default_timeout=180)
-    at.switch_page("explorer/pages/compare.py")
+    at.switch_page("explorer/app/pages/compare.py")
     at.query_params["section"] = "<script>nope</script>"
     at.run()
     assert not at.exception

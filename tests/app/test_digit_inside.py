@@ -8,22 +8,23 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from explorer import digits, inference
+from explorer.data import digits
+from explorer.models import compiled
 
 SAMPLE = 7
 
 
 @pytest.fixture(scope="module")
 def traced():
-    x = digits.to_model_input(digits.load_heldout().images[SAMPLE:SAMPLE + 1])
-    cnn = inference.load_reader("digit-cnn")
+    x = digits.to_model_input(digits.load_heldout().images[SAMPLE : SAMPLE + 1])
+    cnn = compiled.load_reader("digit-cnn")
     return cnn, cnn.trace(x)
 
 
 @pytest.fixture
 def at():
     app = AppTest.from_file("../../streamlit_app.py", default_timeout=120)
-    app.switch_page("explorer/pages/digit.py")
+    app.switch_page("explorer/app/pages/digit.py")
     app.session_state["digit_source"] = "sample"
     app.session_state["sample_index"] = SAMPLE
     app.run()
@@ -47,23 +48,26 @@ def _detail_text(at) -> str:
 
 def test_no_inside_views_without_a_digit():
     app = AppTest.from_file("../../streamlit_app.py", default_timeout=120)
-    app.switch_page("explorer/pages/digit.py")
+    app.switch_page("explorer/app/pages/digit.py")
     app.run()
     assert not app.exception
     assert "inside-overview-chart" not in _charts(app)
 
 
-@pytest.mark.parametrize("layer,expected_chart,expected_text", [
-    ("input", None, "the 28 × 28 preprocessed digit"),
-    ("conv1", "inside-conv-animation", "conv1, map 0"),
-    ("relu1", "inside-relu", "ReLU 1, map 0"),
-    ("pool1", "inside-pool-animation", "pool1, map 0"),
-    ("conv2", "inside-conv-animation", "conv2, map 0"),
-    ("relu2", "inside-relu", "ReLU 2, map 0"),
-    ("pool2", "inside-pool-animation", "pool2, map 0"),
-    ("logits", "inside-dense", "Flatten → dense → softmax"),
-    ("probs", "inside-dense", "Flatten → dense → softmax"),
-])
+@pytest.mark.parametrize(
+    "layer,expected_chart,expected_text",
+    [
+        ("input", None, "the 28 × 28 preprocessed digit"),
+        ("conv1", "inside-conv-animation", "conv1, map 0"),
+        ("relu1", "inside-relu", "ReLU 1, map 0"),
+        ("pool1", "inside-pool-animation", "pool1, map 0"),
+        ("conv2", "inside-conv-animation", "conv2, map 0"),
+        ("relu2", "inside-relu", "ReLU 2, map 0"),
+        ("pool2", "inside-pool-animation", "pool2, map 0"),
+        ("logits", "inside-dense", "Flatten → dense → softmax"),
+        ("probs", "inside-dense", "Flatten → dense → softmax"),
+    ],
+)
 def test_each_layer_opens_its_detail(at, layer, expected_chart, expected_text):
     at.segmented_control(key="inside-layer").set_value(layer).run()
     assert not at.exception
@@ -82,7 +86,7 @@ def test_selected_conv2_map_animates_the_traced_row(at, traced):
     assert "conv2, map 11" in _detail_text(at)
     spec = _chart(at, "inside-conv-animation")
     last = spec["frames"][-1]
-    assert f"out[4, 13]</b>" in last["layout"]["title"]["text"]
+    assert "out[4, 13]</b>" in last["layout"]["title"]["text"]
     assert f"{float(tr.conv2[0, 4, 13, 11]):+.3f}" in last["layout"]["title"]["text"]
     overview = _chart(at, "inside-overview-chart")
     assert len(overview["layout"]["shapes"]) == 1  # the selected map is outlined
@@ -135,8 +139,8 @@ def test_learned_kernel_is_conv1s_weights(at, traced):
 def test_the_chosen_layer_and_map_survive_a_visit_to_another_page(at):
     at.segmented_control(key="inside-layer").set_value("conv2").run()
     at.button_group(key="inside-map-conv2").set_value(11).run()
-    at.switch_page("explorer/pages/guide.py").run()
-    at.switch_page("explorer/pages/digit.py").run()
+    at.switch_page("explorer/app/pages/guide.py").run()
+    at.switch_page("explorer/app/pages/digit.py").run()
     assert not at.exception
     assert at.segmented_control(key="inside-layer").value == "conv2"
     assert at.button_group(key="inside-map-conv2").value == 11

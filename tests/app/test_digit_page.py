@@ -4,8 +4,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from explorer import digits, inference
-from tests.app.conftest import errors, new_app, texts
+from explorer.data import digits
+from explorer.models import compiled
+from tests.support.apptest import errors, new_app, texts
 
 NO_PREDICTION = "Prediction:"
 
@@ -42,7 +43,7 @@ def test_random_digit_button_shows_the_models_prediction(cnn, heldout):
 
 @pytest.mark.parametrize("cell", ["simple", "gru", "lstm"])
 def test_each_rnn_cell_predicts_its_own_output(cell, heldout):
-    rnn = inference.load_reader(f"row-rnn-{cell}")
+    rnn = compiled.load_reader(f"row-rnn-{cell}")
     at = new_app()
     at.session_state["digit_source"], at.session_state["sample_index"] = "sample", 42
     at.session_state["rnn_cell"] = cell
@@ -120,8 +121,8 @@ def test_missing_weights_show_how_to_rebuild_them(monkeypatch, tmp_path):
     at.run()
     assert not at.exception
     messages = " ".join(errors(at))
-    assert "python -m explorer.train digit-cnn" in messages
-    assert "python -m explorer.train row-rnn" in messages
+    assert "python -m explorer train digit-cnn" in messages
+    assert "python -m explorer train row-rnn" in messages
     assert NO_PREDICTION not in texts(at.get_by_key("cnn-prediction"))
 
 
@@ -132,8 +133,8 @@ def test_the_chosen_cell_survives_a_visit_to_another_page():
     at.segmented_control(key="_rnn_cell").set_value("gru").run()
     assert at.session_state["rnn_cell"] == "gru"
     assert "GRU (row by row)" in at.get_by_key("rnn-probs").proto.spec
-    at.switch_page("explorer/pages/guide.py").run()
+    at.switch_page("explorer/app/pages/guide.py").run()
     assert "_rnn_cell" not in at.session_state  # Streamlit dropped the widget's own key
-    at.switch_page("explorer/pages/digit.py").run()
+    at.switch_page("explorer/app/pages/digit.py").run()
     assert at.session_state["rnn_cell"] == "gru"
     assert at.segmented_control(key="_rnn_cell").value == "gru"

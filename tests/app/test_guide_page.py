@@ -7,14 +7,15 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from explorer import advice, models
+from explorer import models
+from explorer.compute import decision_guide
 
 APP = str(Path(__file__).resolve().parents[2] / "streamlit_app.py")
 
 
 def _guide() -> AppTest:
     at = AppTest.from_file(APP, default_timeout=120)
-    at.switch_page("explorer/pages/guide.py")
+    at.switch_page("explorer/app/pages/guide.py")
     at.run()
     assert not at.exception
     return at
@@ -33,19 +34,19 @@ def test_page_opens_with_questions_formulas_diagram_and_no_recommendation_yet():
     assert len(at.get("plotly_chart")) == 1  # the hybrid diagram
 
 
-@pytest.mark.parametrize("path", advice.all_paths(), ids=lambda p: "-".join(p.values()))
+@pytest.mark.parametrize("path", decision_guide.all_paths(), ids=lambda p: "-".join(p.values()))
 def test_every_path_reaches_its_recommendation(path):
     at = _guide()
     answered: dict = {}
     while True:
-        pending = [q for q in advice.next_questions(answered) if q.key not in answered]
+        pending = [q for q in decision_guide.next_questions(answered) if q.key not in answered]
         if not pending:
             break
         q = pending[0]
         at.radio(key=f"guide_{q.key}").set_value(path[q.key]).run()
         assert not at.exception
         answered[q.key] = path[q.key]
-    rec = advice.recommend(path)
+    rec = decision_guide.recommend(path)
     assert _recommendation_text(at) == [f"### Recommendation: {rec.choice}"]
     linked = [r for r in rec.reasons if r.page]
     labels = [e.proto.label for e in at.get("page_link")]

@@ -5,13 +5,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.app.conftest import APP, errors, new_app
+from tests.support.apptest import APP, errors, new_app
 
-LISTED = re.findall(r'st\.Page\("(explorer/pages/\w+\.py)"', Path(APP).read_text())
+LISTED = re.findall(r'st\.Page\("(explorer/app/pages/\w+\.py)"', Path(APP).read_text())
 
 
 def test_navigation_lists_the_digit_page_at_a_stable_address():
-    assert "explorer/pages/digit.py" in LISTED
+    assert "explorer/app/pages/digit.py" in LISTED
     assert 'url_path="digit"' in Path(APP).read_text()
 
 
@@ -35,7 +35,7 @@ def corrupted_weights(tmp_path_factory):
     """A copy of the shipped weights in which every .npz has one byte flipped."""
     import shutil
 
-    from explorer import weights
+    from explorer.models import weights
 
     folder = tmp_path_factory.mktemp("corrupted")
     for src in weights.DEFAULT_DIR.iterdir():
@@ -49,7 +49,9 @@ def corrupted_weights(tmp_path_factory):
 
 @pytest.mark.parametrize("page", LISTED)
 @pytest.mark.parametrize("damage", ["missing", "corrupted"])
-def test_page_explains_how_to_rebuild_missing_or_corrupted_weights(page, damage, monkeypatch, tmp_path, corrupted_weights):
+def test_page_explains_how_to_rebuild_missing_or_corrupted_weights(
+    page, damage, monkeypatch, tmp_path, corrupted_weights
+):
     monkeypatch.setenv("EXPLORER_WEIGHTS_DIR", str(tmp_path if damage == "missing" else corrupted_weights))
     at = new_app()
     at.session_state["digit_source"], at.session_state["sample_index"] = "sample", 3
@@ -58,6 +60,6 @@ def test_page_explains_how_to_rebuild_missing_or_corrupted_weights(page, damage,
     assert not at.exception, [e.value for e in at.exception]
     messages = " ".join(errors(at))
     if messages:  # a page that needs no model (the guide's questions) may show none
-        assert damage in messages and "python -m explorer.train" in messages
-    elif page != "explorer/pages/guide.py":
+        assert damage in messages and "python -m explorer train" in messages
+    elif page != "explorer/app/pages/guide.py":
         raise AssertionError(f"{page} says nothing about {damage} weights")

@@ -8,10 +8,12 @@ import json
 import numpy as np
 import pytest
 
-from explorer import inference, textops, vocab
-from tests.app.conftest import errors, new_app
+from explorer.compute import recurrence
+from explorer.data import vocab
+from explorer.models import compiled
+from tests.support.apptest import errors, new_app
 
-PAGE = "explorer/pages/text.py"
+PAGE = "explorer/app/pages/text.py"
 SENTENCE = "Return the list of items in the dictionary."
 
 
@@ -49,12 +51,12 @@ def step_text(at) -> str:
 def test_each_cell_shows_its_own_trace_and_predictions(cell):
     at = open_text(cell=cell)
     assert not at.exception and not errors(at)
-    trace = inference.load_reader(f"char-rnn-{cell}").trace(SENTENCE)
+    trace = compiled.load_reader(f"char-rnn-{cell}").trace(SENTENCE)
     t = len(SENTENCE) - 1
     assert f"Step {t + 1} of {len(SENTENCE)}" in step_text(at)
     heat = chart(at, "hidden-heatmap")["data"][0]
     np.testing.assert_array_equal(_decode(heat["z"]), np.asarray(trace.hidden[0]).T)  # the columns are h_t
-    top = textops.top_k(np.asarray(trace.probs[0, t]))
+    top = recurrence.top_k(np.asarray(trace.probs[0, t]))
     bars = chart(at, "rnn-top5")["data"][0]
     assert bars["y"] == [f"'{vocab.display(c)}'" for c, _ in top]
     np.testing.assert_allclose(_decode(bars["x"]), [p for _, p in top], rtol=1e-6)
@@ -85,15 +87,15 @@ def test_new_text_jumps_to_its_end_and_updates_the_predictions():
     at = open_text()
     at.text_area(key="text_input").input("Hello there").run()
     assert "Step 11 of 11" in step_text(at)
-    trace = inference.load_reader("char-rnn-lstm").trace("Hello there")
+    trace = compiled.load_reader("char-rnn-lstm").trace("Hello there")
     bars = chart(at, "rnn-top5")["data"][0]
-    assert bars["y"][0] == f"'{vocab.display(textops.top_k(np.asarray(trace.probs[0, -1]), 1)[0][0])}'"
+    assert bars["y"][0] == f"'{vocab.display(recurrence.top_k(np.asarray(trace.probs[0, -1]), 1)[0][0])}'"
 
 
 def test_picking_a_unit_colours_the_text_by_it():
     at = open_text()
     at.number_input(key="text_unit").set_value(17).run()
-    trace = inference.load_reader("char-rnn-lstm").trace(SENTENCE)
+    trace = compiled.load_reader("char-rnn-lstm").trace(SENTENCE)
     z = _decode(chart(at, "unit-grid")["data"][0]["z"]).reshape(-1)[: len(SENTENCE)]
     np.testing.assert_array_equal(z, np.asarray(trace.hidden[0, :, 17]))
     at.button(key="text-most-active").click().run()
@@ -105,7 +107,7 @@ def test_generation_is_seeded_and_shown_literally():
     first = at.get_by_key("generation").get("code")[0].value
     at.run()
     assert at.get_by_key("generation").get("code")[0].value == first
-    gen = textops.generate(inference.load_reader("char-rnn-lstm").model, vocab.encode(SENTENCE), 80, 0.7, 0)
+    gen = recurrence.generate(compiled.load_reader("char-rnn-lstm").model, vocab.encode(SENTENCE), 80, 0.7, 0)
     assert first == SENTENCE + gen.text
     at.number_input(key="text_seed").set_value(5).run()
     assert at.get_by_key("generation").get("code")[0].value != first
@@ -113,11 +115,13 @@ def test_generation_is_seeded_and_shown_literally():
 
 def test_the_char_cnn_panel_shows_its_window_and_predictions():
     at = open_text()
-    cnn = inference.load_reader("char-cnn")
+    cnn = compiled.load_reader("char-cnn")
     t = len(SENTENCE) - 1
     bars = chart(at, "cnn-top5")["data"][0]
-    assert bars["y"] == [f"'{vocab.display(c)}'" for c, _ in textops.top_k(np.asarray(cnn.trace(SENTENCE).probs[0, t]))]
-    first, last = textops.cnn_window(cnn.model.config, t)
+    assert bars["y"] == [
+        f"'{vocab.display(c)}'" for c, _ in recurrence.top_k(np.asarray(cnn.trace(SENTENCE).probs[0, t]))
+    ]
+    first, last = recurrence.cnn_window(cnn.model.config, t)
     assert f"positions {first}–{last}" in chart(at, "cnn-window")["layout"]["title"]["text"]
 
 
@@ -141,17 +145,23 @@ def test_empty_or_blank_text_gets_a_friendly_hint(raw):
 def test_a_huge_paste_is_cut_with_a_notice():
     at = open_text("abc " * 25_000)
     assert not at.exception and not errors(at)
-    assert any("100,000" in w.value and str(textops.MAX_CHARS) in w.value for w in at.warning)
-    assert f"Step {textops.MAX_CHARS} of {textops.MAX_CHARS}" in step_text(at)
+    assert any("100,000" in w.value and str(recurrence.MAX_CHARS) in w.value for w in at.warning)
+    assert f"Step {recurrence.MAX_CHARS} of {recurrence.MAX_CHARS}" in step_text(at)
 
 
-@pytest.mark.parametrize("raw, unknown", [
-    ("I ❤️ pizza 😀🍕", 4), ("שלום עולם مرحبا", 13), ("tab\there\x00nul\x1b[31mred\r\x7f", 5),
-], ids=["emoji", "right-to-left", "control"])
+@pytest.mark.parametrize(
+    "raw, unknown",
+    [
+        ("I ❤️ pizza 😀🍕", 4),
+        ("שלום עולם مرحبا", 13),
+        ("tab\there\x00nul\x1b[31mred\r\x7f", 5),
+    ],
+    ids=["emoji", "right-to-left", "control"],
+)
 def test_characters_outside_the_vocabulary_are_read_as_unknown(raw, unknown):
     at = open_text(raw)
     assert not at.exception and not errors(at)
-    expected = textops.prepare_text(raw)
+    expected = recurrence.prepare_text(raw)
     assert expected.unknown == unknown
     assert any(f"{unknown} character(s)" in i.value for i in at.info)
     assert at.code[0].value == expected.text
@@ -172,7 +182,7 @@ def test_markup_in_text_is_shown_literally_never_rendered(name):
 def test_typed_text_and_cell_survive_a_visit_to_another_page():
     at = open_text("Sorting is stable.", "gru")
     at.text_area(key="text_input").input("Return a new list.").run()
-    at.switch_page("explorer/pages/guide.py").run()
+    at.switch_page("explorer/app/pages/guide.py").run()
     assert "text_input" not in at.session_state  # Streamlit dropped the widget's own state
     at.switch_page(PAGE).run()
     assert not at.exception

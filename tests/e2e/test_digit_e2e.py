@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import draw, open_app, wait_idle
+from tests.support.browser import draw, open_app, wait_idle
 
 pytestmark = pytest.mark.e2e
 

@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import draw, open_app, wait_idle
+from tests.support.browser import draw, open_app, wait_idle
 
 
 def _option(page, key: str, text: str):

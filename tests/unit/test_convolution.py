@@ -9,7 +9,8 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from explorer import convolution, digits
+from explorer.compute import convolution
+from explorer.data import digits
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +54,7 @@ def test_window_numbers_equal_an_independent_dot_product(cnn, traced):
     padded = jnp.pad(pool1, ((1, 1), (1, 1), (0, 0)))
     row = convolution.conv_row(np.asarray(pool1), np.asarray(kernel), bias, 6, padding=1)
     for j in (0, 4, 9, 13):
-        window = padded[6:9, j:j + 3, :]
+        window = padded[6:9, j : j + 3, :]
         np.testing.assert_allclose(row.patches[j], window, atol=1e-7)
         np.testing.assert_allclose(row.products[j], window * kernel, atol=1e-7)
         np.testing.assert_allclose(row.channel_sums[j], jnp.einsum("uvc,uvc->c", window, kernel), atol=1e-5)
@@ -73,18 +74,24 @@ def test_pool_replay_equals_traced_pooling(traced):
                 assert np.all(row.argmax[:, 0] // 2 == r) and np.all(row.argmax[:, 1] // 2 == np.arange(len(row.out)))
 
 
-@pytest.mark.parametrize("k,stride,padding,dilation", [
-    (k, s, p, d) for k, s, p, d in itertools.product((1, 2, 3, 5, 7), (1, 2, 3), (0, 1, 3), (1, 2, 3))
-])
+@pytest.mark.parametrize(
+    "k,stride,padding,dilation",
+    [(k, s, p, d) for k, s, p, d in itertools.product((1, 2, 3, 5, 7), (1, 2, 3), (0, 1, 3), (1, 2, 3))],
+)
 def test_playground_equals_conv_general_dilated(k, stride, padding, dilation):
     rng = np.random.default_rng(k * 100 + stride * 10 + padding + dilation)
     image = rng.random((28, 28), dtype=np.float32)
     kernel = rng.normal(size=(k, k)).astype(np.float32)
     out = convolution.conv_map(image[:, :, None], kernel[..., None], 0.0, stride, padding, dilation)
     reference = jax.lax.conv_general_dilated(
-        jnp.asarray(image)[None, :, :, None], jnp.asarray(kernel)[:, :, None, None], window_strides=(stride, stride),
-        padding=[(padding, padding)] * 2, rhs_dilation=(dilation, dilation), dimension_numbers=("NHWC", "HWIO", "NHWC"),
-        precision=jax.lax.Precision.HIGHEST)[0, :, :, 0]
+        jnp.asarray(image)[None, :, :, None],
+        jnp.asarray(kernel)[:, :, None, None],
+        window_strides=(stride, stride),
+        padding=[(padding, padding)] * 2,
+        rhs_dilation=(dilation, dilation),
+        dimension_numbers=("NHWC", "HWIO", "NHWC"),
+        precision=jax.lax.Precision.HIGHEST,
+    )[0, :, :, 0]
     n = convolution.output_size(28, k, stride, padding, dilation)
     assert out.shape == reference.shape == (n, n)
     np.testing.assert_allclose(out, reference, atol=1e-4)
@@ -96,15 +103,23 @@ def test_no_output_when_the_kernel_does_not_fit():
     assert convolution.output_size(7, 7, 1, 0, 3) <= 0
     with pytest.raises(ValueError, match="larger than the padded input"):
         convolution.conv_row(image, kernel, 0.0, 0, 1, 0, 3)
-    reference = jax.lax.conv_general_dilated(jnp.ones((1, 7, 7, 1)), jnp.ones((7, 7, 1, 1)), (1, 1), [(0, 0)] * 2,
-                                             rhs_dilation=(3, 3), dimension_numbers=("NHWC", "HWIO", "NHWC"))
+    reference = jax.lax.conv_general_dilated(
+        jnp.ones((1, 7, 7, 1)),
+        jnp.ones((7, 7, 1, 1)),
+        (1, 1),
+        [(0, 0)] * 2,
+        rhs_dilation=(3, 3),
+        dimension_numbers=("NHWC", "HWIO", "NHWC"),
+    )
     assert reference.shape[1] == 0
 
 
 def test_classic_kernels():
     np.testing.assert_array_equal(convolution.classic_kernel("Sobel x", 3), [[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]])
     np.testing.assert_array_equal(convolution.classic_kernel("Sobel y", 3), [[-1, -2, -1], [0, 0, 0], [1, 2, 1]])
-    np.testing.assert_array_equal(convolution.classic_kernel("horizontal edge", 3), [[1, 1, 1], [0, 0, 0], [-1, -1, -1]])
+    np.testing.assert_array_equal(
+        convolution.classic_kernel("horizontal edge", 3), [[1, 1, 1], [0, 0, 0], [-1, -1, -1]]
+    )
     np.testing.assert_array_equal(convolution.classic_kernel("vertical edge", 2), [[1, -1], [1, -1]])
     for k in convolution.KERNEL_SIZES:
         assert convolution.classic_kernel("blur", k).sum() == pytest.approx(1.0)

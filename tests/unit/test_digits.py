@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from explorer import digits
+from explorer.data import digits
 
 
 def _canvas_with_bar(top, bottom, left, right, size=280):

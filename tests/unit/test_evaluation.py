@@ -4,12 +4,14 @@ import json
 
 import pytest
 
-from explorer import evaluate, models, weights
+from explorer import models
+from explorer.compute import evaluation
+from explorer.models import weights
 
 
 @pytest.fixture(scope="module")
 def results():
-    return evaluate.evaluate_all()
+    return evaluation.evaluate_all()
 
 
 def test_every_model_is_evaluated(results):
@@ -40,6 +42,8 @@ def test_evaluation_reproduces_the_figures_recorded_at_training(results):
 
 
 def test_json_output_is_one_object_keyed_by_model(capsys):
+    from explorer.cli import evaluate
+
     evaluate.main(["--json"])
     out = json.loads(capsys.readouterr().out)
     assert set(out) == set(models.MODEL_NAMES)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from explorer import convolution, digits
+from explorer.compute import convolution
+from explorer.data import digits
 from explorer.figures import cnn as cnn_figures
 from explorer.figures import cnn_animation, playground
 
@@ -33,8 +34,10 @@ def _conv_figure(cnn, maps, layer, channel, row):
     return cnn_animation.conv_animation(padded, kernel, replay, maps[layer][channel]), x, kernel, bias
 
 
-@pytest.mark.parametrize("layer,channel,row", [("conv1", 0, 0), ("conv1", 3, 14), ("conv1", 7, 27),
-                                               ("conv2", 0, 0), ("conv2", 9, 7), ("conv2", 15, 13)])
+@pytest.mark.parametrize(
+    "layer,channel,row",
+    [("conv1", 0, 0), ("conv1", 3, 14), ("conv1", 7, 27), ("conv2", 0, 0), ("conv2", 9, 7), ("conv2", 15, 13)],
+)
 def test_conv_frames_replay_the_traced_feature_map(cnn, maps, layer, channel, row):
     fig, *_ = _conv_figure(cnn, maps, layer, channel, row)
     traced = maps[layer][channel]
@@ -56,7 +59,7 @@ def test_conv1_numbers_shown_equal_the_dot_product(cnn, maps):
     fig, x, kernel, bias = _conv_figure(cnn, maps, "conv1", 2, 12)
     padded = np.pad(x[..., 0], 1)
     for j in (0, 10, 27):
-        window = padded[12:15, j:j + 3]
+        window = padded[12:15, j : j + 3]
         products = window * kernel[..., 0]
         frame = fig.frames[j]
         np.testing.assert_allclose(frame.data[2].z, products, atol=1e-4)
@@ -74,7 +77,7 @@ def test_conv2_channel_sums_add_up_to_the_output(cnn, maps):
     fig, x, kernel, bias = _conv_figure(cnn, maps, "conv2", 4, 5)
     padded = np.pad(x, ((1, 1), (1, 1), (0, 0)))
     for j in (0, 6, 13):
-        sums = np.einsum("uvc,uvc->c", padded[5:8, j:j + 3], kernel)
+        sums = np.einsum("uvc,uvc->c", padded[5:8, j : j + 3], kernel)
         np.testing.assert_allclose(fig.frames[j].data[3].x, sums, atol=1e-3)
         assert f"{sums.sum() + bias:+.3f}" == f"{maps['conv2'][4][5, j]:+.3f}"
         assert len(fig.frames[j].data[0].x) == 9 * 8  # the window drawn on every input channel
@@ -89,7 +92,7 @@ def test_pool_frames_keep_the_traced_maxima(maps, layer, channel, row):
         star_y, star_x = int(frame.data[1].y[0]), int(frame.data[1].x[0])
         assert source[star_y, star_x] == pytest.approx(traced[row, j], abs=1e-3)
         assert star_y // 2 == row and star_x // 2 == j
-        np.testing.assert_allclose(frame.data[2].z, source[2 * row:2 * row + 2, 2 * j:2 * j + 2], atol=1e-3)
+        np.testing.assert_allclose(frame.data[2].z, source[2 * row : 2 * row + 2, 2 * j : 2 * j + 2], atol=1e-3)
         _nan_equal(frame.data[3].z, np.where(np.arange(traced.shape[1]) <= j, traced[row], np.nan)[None])
     _nan_equal(fig.frames[-1].data[3].z, traced[row][None])
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
+from explorer.compute.scaling import Point
 from explorer.figures import compare as figures
 from explorer.figures import guide as guide_figures
-from explorer.scaling import Point
 
 
 def _probs(rows: int = 28) -> np.ndarray:
@@ -66,8 +66,12 @@ def test_reach_figure_shades_what_each_model_can_use():
 
 
 def test_scaling_figure_is_log_log_with_one_line_per_model_and_batch():
-    pts = [Point(m, b, t, t * (0.1 if "cnn" in m else 0.2) * b, 0.1) for m in ("char-rnn-lstm", "char-cnn")
-           for b in (1, 64) for t in (16, 128)]
+    pts = [
+        Point(m, b, t, t * (0.1 if "cnn" in m else 0.2) * b, 0.1)
+        for m in ("char-rnn-lstm", "char-cnn")
+        for b in (1, 64)
+        for t in (16, 128)
+    ]
     fig = figures.scaling_figure(pts)
     assert fig.layout.xaxis.type == "log" and fig.layout.yaxis.type == "log"
     assert len(fig.data) == 4

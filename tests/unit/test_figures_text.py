@@ -7,9 +7,10 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from explorer import models, vocab
+from explorer import models
+from explorer.data import vocab
 from explorer.figures import text as text_figures
-from explorer.figures import textgrid
+from explorer.figures import text_grid
 
 TEXT = "Hello <b>world</b> & $x^2$!"
 
@@ -99,7 +100,7 @@ def test_saliency_bars_plot_the_gradient_norms_up_to_t_on_a_log_axis():
 def test_char_grid_places_every_character_and_value_row_by_row():
     chars = "".join(chr(65 + i % 26) for i in range(95))
     values = np.linspace(-1, 1, 95).astype(np.float32)
-    fig = textgrid.char_grid(chars, values, "t", cursor=47, width=40)
+    fig = text_grid.char_grid(chars, values, "t", cursor=47, width=40)
     z, text = np.asarray(fig.data[0].z, np.float32), np.asarray(fig.data[0].text)
     assert z.shape == (3, 40)
     np.testing.assert_array_equal(z.reshape(-1)[:95], values)
@@ -111,7 +112,7 @@ def test_char_grid_places_every_character_and_value_row_by_row():
 
 def test_char_grid_cells_hold_single_characters_so_markup_cannot_form():
     payload = "<img src=x onerror=alert(1)>"
-    fig = textgrid.unit_over_text(payload, np.zeros(len(payload)), 0, 0)
+    fig = text_grid.unit_over_text(payload, np.zeros(len(payload)), 0, 0)
     cells = [c for c in np.asarray(fig.data[0].text).reshape(-1) if c]
     assert cells == [vocab.display(c) for c in payload]
     assert all(len(c) == 1 for c in cells)
@@ -120,14 +121,14 @@ def test_char_grid_cells_hold_single_characters_so_markup_cannot_form():
 
 def test_cnn_window_grid_marks_seen_unseen_and_unread_characters():
     chars = "x" * 100
-    fig = textgrid.cnn_window_grid(chars, 80, (18, 80))
+    fig = text_grid.cnn_window_grid(chars, 80, (18, 80))
     z = np.asarray(fig.data[0].z, np.float32).reshape(-1)[:100]
     assert np.all(z[:18] == 0) and np.all(z[18:81] == 1) and np.all(np.isnan(z[81:]))
 
 
 def test_generation_grid_colours_only_the_sampled_characters():
     probs = np.array([0.9, 0.5, 0.1], np.float32)
-    fig = textgrid.generation_grid("prompt", "abc", probs)
+    fig = text_grid.generation_grid("prompt", "abc", probs)
     z = np.asarray(fig.data[0].z, np.float32).reshape(-1)
     assert np.all(np.isnan(z[:6]))
     np.testing.assert_array_equal(z[6:9], probs)

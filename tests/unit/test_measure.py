@@ -8,7 +8,21 @@ import numpy as np
 import pytest
 from flax import nnx
 
-from explorer import advice, compare, corpus, digits, evaluate, gradients, measure, models, probes, scaling, summary, textops, vocab, weights
+from explorer import models
+from explorer.compute import (
+    decision_guide,
+    evaluation,
+    gradients,
+    measured_table,
+    probes,
+    recurrence,
+    saliency,
+    scaling,
+    side_by_side,
+    summary,
+)
+from explorer.data import corpus, digits, vocab
+from explorer.models import weights
 
 TEXT = "Return the number of items in the list. If the list is empty, raise an error, or else give back zero. " * 2
 
@@ -32,36 +46,38 @@ def _param_leaves(model: nnx.Module) -> int:
 def test_parameters_equal_the_count_of_nnx_param_leaves(name):
     model = models.build(name)
     expected = _param_leaves(model)
-    row = measure.quick_row(name, model, {})
+    row = measured_table.quick_row(name, model, {})
     assert row.parameters == expected == models.count_params(model)
-    assert measure.table_records([row])[0]["parameters"] == expected
+    assert measured_table.table_records([row])[0]["parameters"] == expected
     assert sum(layer.params for layer in summary.summarise(model)) == expected
 
 
 def test_activation_memory_is_the_bytes_of_a_real_trace():
     for name in ("digit-cnn", "row-rnn-lstm", "char-cnn"):
         model = models.build(name)
-        x = measure.example_input(name)
+        x = measured_table.example_input(name)
         real = sum(a.nbytes for a in jax.tree_util.tree_leaves(model.trace(x)))
-        assert measure.activation_bytes(model, x) == real
+        assert measured_table.activation_bytes(model, x) == real
 
 
 def test_digit_accuracy_cell_equals_the_evaluation():
     model, meta = _trained("row-rnn-simple")
     held = digits.load_heldout()
-    row = measure.measured_row("row-rnn-simple", model, meta, repeat=1)
-    assert row.score == evaluate.digit_accuracy(model, held.images, held.labels)
-    assert measure.table_records([row])[0]["held-out score"] == round(row.score * 100, 1)
+    row = measured_table.measured_row("row-rnn-simple", model, meta, repeat=1)
+    assert row.score == evaluation.digit_accuracy(model, held.images, held.labels)
+    assert measured_table.table_records([row])[0]["held-out score"] == round(row.score * 100, 1)
     assert row.latency_b1_ms > 0 and row.latency_b64_ms > 0
     assert row.train_s_per_epoch == meta["training"]["seconds_per_epoch"]
 
 
 def test_bits_per_char_cell_equals_the_evaluation():
     model, meta = _trained("char-rnn-simple")
-    name, score = measure.heldout_score("char-rnn-simple", model)
+    name, score = measured_table.heldout_score("char-rnn-simple", model)
     assert name == "bits/char"
-    assert score == evaluate.bits_per_char(model, corpus.load_heldout())
-    assert measure.quick_row("char-rnn-simple", model, meta).score == pytest.approx(score, abs=1e-4)  # the recorded one
+    assert score == evaluation.bits_per_char(model, corpus.load_heldout())
+    assert measured_table.quick_row("char-rnn-simple", model, meta).score == pytest.approx(
+        score, abs=1e-4
+    )  # the recorded one
 
 
 # ---------------------------------------------------------------- gradients through time
@@ -82,7 +98,7 @@ def _jacobian_norms_with_the_flax_cell(model, ids) -> np.ndarray:
     for t in range(T):
         flat0 = jnp.concatenate(states[t], -1)[0] if kind == "lstm" else states[t][0]
 
-        def h_T(flat):
+        def h_T(flat, t=t):
             c = (flat[None, :H], flat[None, H:]) if kind == "lstm" else flat[None]
             for s in range(t + 1, T):
                 c, _ = cell(c, xs[:, s])
@@ -105,21 +121,21 @@ def test_gradient_norms_equal_an_independent_jacrev(cell):
 def test_gradient_norms_of_a_trained_cell_equal_an_independent_jacrev():
     model, _ = _trained("char-rnn-simple")
     ids = vocab.encode(corpus.load_heldout()[:12])
-    np.testing.assert_allclose(gradients.char_gradient_norms(model, ids), _jacobian_norms_with_the_flax_cell(model, ids),
-                               rtol=2e-3, atol=1e-7)
+    np.testing.assert_allclose(
+        gradients.char_gradient_norms(model, ids), _jacobian_norms_with_the_flax_cell(model, ids), rtol=2e-3, atol=1e-7
+    )
 
 
-def test_saliency_matches_the_text_page_and_respects_the_cnn_window():
+def test_saliency_respects_the_cnn_window_and_the_embedded_forward_is_the_models_own():
     ids = vocab.encode(TEXT[:120])
     rnn = models.build("char-rnn-gru")
-    np.testing.assert_allclose(gradients.saliency(rnn, ids, 100), textops.saliency(rnn, ids, 100), rtol=1e-4, atol=1e-9)
     cnn = models.build("char-cnn")
-    sal = gradients.saliency(cnn, ids, 100)
-    first, last = textops.cnn_window(cnn.config, 100)
+    sal = saliency.saliency(cnn, ids, 100)
+    first, last = recurrence.cnn_window(cnn.config, 100)
     assert np.all(sal[:first] == 0) and np.all(sal[last + 1 :] == 0) and sal[first : last + 1].max() > 0
     for model in (rnn, cnn):  # the embedded forward pass is the model's own
         x = jnp.asarray(ids)[None]
-        np.testing.assert_allclose(gradients.logits_from_embedded(model, model.embed(x)), model(x), rtol=1e-4, atol=1e-5)
+        np.testing.assert_allclose(model.logits_from_embedded(model.embed(x)), model(x), rtol=1e-4, atol=1e-5)
 
 
 # ---------------------------------------------------------------- two readers, probes, variable length
@@ -128,7 +144,7 @@ def test_saliency_matches_the_text_page_and_respects_the_cnn_window():
 def test_row_by_row_probabilities_after_the_last_row_equal_the_row_rnn_output():
     model = models.build("row-rnn-gru", seed=1)
     x = digits.to_model_input(digits.load_heldout().images[:1])
-    hidden, probs = compare.row_reading(model.trace(jnp.asarray(x)))
+    hidden, probs = side_by_side.row_reading(model.trace(jnp.asarray(x)))
     assert hidden.shape == (28, model.hidden) and probs.shape == (28, 10)
     np.testing.assert_allclose(probs[-1], jax.nn.softmax(model(jnp.asarray(x)))[0], rtol=1e-4, atol=1e-6)
 
@@ -138,7 +154,7 @@ def test_invariance_curves_at_zero_equal_the_unshifted_prediction():
     image = digits.load_heldout().images[3].astype(np.float32) / 255
     x = jnp.asarray(digits.to_model_input(image))
     for probe, spec in probes.DIGIT_PROBES.items():
-        curves = compare.digit_probe(cnn.trace, rnn.trace, probe, image)
+        curves = side_by_side.digit_probe(cnn.trace, rnn.trace, probe, image)
         zero = spec.settings.index(0)
         np.testing.assert_allclose(curves.p_cnn[zero], jax.nn.softmax(cnn(x))[0], rtol=1e-4, atol=1e-6)
         np.testing.assert_allclose(curves.p_rnn[zero], jax.nn.softmax(rnn(x))[0], rtol=1e-4, atol=1e-6)
@@ -160,18 +176,20 @@ def test_digit_transforms_on_hand_made_images():
 
 def test_inserting_before_the_window_cannot_move_the_cnn():
     cnn = models.build("char-cnn")
-    fwd = measure.compiled_forward(cnn)
+    fwd = measured_table.compiled_forward(cnn)
     trace_text = lambda s: cnn.trace(jnp.asarray(vocab.encode(s))[None])
-    curve = compare.insertion_curve(trace_text, TEXT[:100], [0, 5, 30], target=vocab.encode("e")[0])
+    curve = side_by_side.insertion_curve(trace_text, TEXT[:100], [0, 5, 30], target=vocab.encode("e")[0])
     np.testing.assert_allclose(curve, curve[0], rtol=1e-5)
-    assert curve[0] == pytest.approx(compare.final_probs(trace_text, TEXT[:100])[vocab.encode("e")[0]])
-    assert probes.shuffle_words("a b c", 0) == "a b c" and sorted(probes.shuffle_words("a b c d", 5).split()) == list("abcd")
-    rows = compare.variable_length(fwd, vocab.encode(TEXT), [8, 32])
+    assert curve[0] == pytest.approx(side_by_side.final_probs(trace_text, TEXT[:100])[vocab.encode("e")[0]])
+    assert probes.shuffle_words("a b c", 0) == "a b c" and sorted(probes.shuffle_words("a b c d", 5).split()) == list(
+        "abcd"
+    )
+    rows = side_by_side.variable_length(fwd, vocab.encode(TEXT), [8, 32])
     assert [r["output shape"] for r in rows] == ["(1, 8, 97)", "(1, 32, 97)"]
 
 
 def test_digit_cnn_needs_28_by_28():
-    rows = compare.digit_size_check(models.build("digit-cnn"), [28, 32])
+    rows = side_by_side.digit_size_check(models.build("digit-cnn"), [28, 32])
     assert rows[0]["works"] == "yes" and rows[0]["output shape"] == "(1, 10)"
     assert rows[1]["works"].startswith("no")
 
@@ -185,7 +203,9 @@ def test_scaling_measures_every_point_and_interprets_them():
     points = scaling.measure(named, lengths=(8, 32), batches=(1, 2), progress=lambda f, m: seen.append(f))
     assert len(points) == 8 and all(p.forward_ms > 0 and p.compile_s > 0 for p in points)
     assert seen[0] == 0 and seen[-1] == 1.0
-    text = scaling.interpretation(points, "char-rnn-simple", "char-cnn", {n: scaling.macs_per_char(m) for n, m in named.items()})
+    text = scaling.interpretation(
+        points, "char-rnn-simple", "char-cnn", {n: scaling.macs_per_char(m) for n, m in named.items()}
+    )
     assert "batch 1" in text and "batch 2" in text
     rnn = named["char-rnn-simple"]
     assert scaling.macs_per_char(rnn) == models.count_params(rnn) - rnn.embed.embedding[...].size
@@ -196,19 +216,23 @@ def test_summary_shapes_come_from_the_model():
     shapes = {layer.module: layer.output_shape for layer in layers if layer.module}
     assert shapes == {"conv1": "(B, 28, 28, 8)", "conv2": "(B, 14, 14, 16)", "dense": "(B, 10)"}
     cnn = models.build("char-cnn")
-    assert [l.params for l in summary.summarise(cnn) if l.module == "convs.1"] == [models.count_params(cnn.convs[1])]
+    assert [layer.params for layer in summary.summarise(cnn) if layer.module == "convs.1"] == [
+        models.count_params(cnn.convs[1])
+    ]
     assert summary.records(layers)[-1]["parameters"] == models.count_params(models.build("digit-cnn"))
 
 
 def test_every_guide_path_reaches_a_recommendation_with_linked_reasons():
-    paths = advice.all_paths()
-    reached = {advice.recommend(p).choice for p in paths}
-    assert reached == set(advice.CHOICES)
+    paths = decision_guide.all_paths()
+    reached = {decision_guide.recommend(p).choice for p in paths}
+    assert reached == set(decision_guide.CHOICES)
     for p in paths:
-        rec = advice.recommend(p)
+        rec = decision_guide.recommend(p)
         assert rec.reasons
         for r in rec.reasons:
             assert r.page in (None, "digit", "text", "compare")
             if r.page == "compare":
-                assert r.where in compare.SECTIONS
-    assert advice.recommend({"data": "sequence", "order": "yes"}) is None  # unanswered questions: no recommendation
+                assert r.where in side_by_side.SECTIONS
+    assert (
+        decision_guide.recommend({"data": "sequence", "order": "yes"}) is None
+    )  # unanswered questions: no recommendation

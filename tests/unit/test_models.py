@@ -5,7 +5,8 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from explorer import models, ops
+from explorer import models
+from explorer.models import cells
 from explorer.models.cnn import max_pool_2x2
 
 DIGITS = jnp.asarray(np.random.default_rng(0).random((3, 28, 28, 1), np.float32))
@@ -43,9 +44,9 @@ def test_explicit_cell_step_matches_flax_cell(cell):
     h = jnp.asarray(np.random.default_rng(3).normal(size=(4, 128)) * 0.5, jnp.float32)
     carry = (h * 0.3, h) if cell == "lstm" else h
     _, expected = flax_cell(carry, x)
-    new_carry, (h_new, c_new, gates) = ops.cell_step(model.weights(), carry, x)
+    new_carry, (h_new, c_new, gates) = cells.cell_step(model.weights(), carry, x)
     np.testing.assert_allclose(h_new, expected, rtol=1e-5, atol=1e-6)
-    assert set(gates) == set(ops.GATES[cell])
+    assert set(gates) == set(cells.GATES[cell])
 
 
 @pytest.mark.parametrize("name", ["char-rnn-gru", "char-cnn"])

@@ -3,7 +3,9 @@
 import jax.numpy as jnp
 import numpy as np
 
-from explorer import digits, models, train, vocab
+from explorer import models
+from explorer.cli import train
+from explorer.data import digits, vocab
 
 
 def test_digit_training_lowers_the_loss():

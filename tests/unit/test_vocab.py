@@ -1,9 +1,17 @@
 import numpy as np
 import pytest
 
-from explorer import vocab
+from explorer.data import vocab
 
-SAMPLES = ["", "hello, world\n", "naïve café ☕ 😀", "שלום עולם", "\x00\x07\t\r", "<img src=x onerror=alert(1)>", "$x^2$ **bold**"]
+SAMPLES = [
+    "",
+    "hello, world\n",
+    "naïve café ☕ 😀",
+    "שלום עולם",
+    "\x00\x07\t\r",
+    "<img src=x onerror=alert(1)>",
+    "$x^2$ **bold**",
+]
 
 
 @pytest.mark.parametrize("text", SAMPLES)

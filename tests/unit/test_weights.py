@@ -1,7 +1,8 @@
 import numpy as np
 import pytest
 
-from explorer import models, weights
+from explorer import models
+from explorer.models import weights
 
 
 def test_weights_round_trip(tmp_path):
@@ -14,7 +15,7 @@ def test_weights_round_trip(tmp_path):
 
 
 def test_missing_weights_name_the_command_that_rebuilds_them(tmp_path):
-    with pytest.raises(weights.WeightsError, match=r"missing.*python -m explorer\.train char-rnn"):
+    with pytest.raises(weights.WeightsError, match=r"missing.*python -m explorer train char-rnn"):
         weights.load("char-rnn-lstm", tmp_path)
 
 
@@ -24,7 +25,7 @@ def test_corrupted_weights_are_detected(tmp_path):
     data = bytearray(path.read_bytes())
     data[len(data) // 2] ^= 0xFF
     path.write_bytes(bytes(data))
-    with pytest.raises(weights.WeightsError, match=r"corrupted.*python -m explorer\.train digit-cnn"):
+    with pytest.raises(weights.WeightsError, match=r"corrupted.*python -m explorer train digit-cnn"):
         weights.load("digit-cnn", tmp_path)
 
 

@@ -1,0 +1,49 @@
+"""Compare page: the same input through both kinds of network, and the usual CNN-vs-RNN table measured live.
+
+Each section is a lazy tab: only the open one runs, so the page opens fast and the
+expensive measurements run only where (and when) they are asked for.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from explorer.app.pages import compare_measured as measured
+from explorer.app.pages import compare_probes as probes
+from explorer.app.pages import compare_readers as readers
+from explorer.compute import side_by_side
+
+RENDER = dict(
+    zip(
+        side_by_side.SECTIONS,
+        (
+            readers.digit_section,
+            readers.text_section,
+            measured.table_section,
+            measured.scaling_section,
+            measured.gradients_section,
+            probes.invariance_section,
+            probes.variable_length_section,
+        ),
+    )
+)
+
+
+def render() -> None:
+    st.title("Compare: the same input, both ways")
+    st.caption(
+        "Every article on CNNs vs RNNs ends with the same table: CNNs are parallel and fast, RNNs sequential and slow; "
+        "CNNs have no memory, RNNs remember; RNNs suffer vanishing gradients; CNNs need a fixed input size. "
+        "Each tab turns one of those claims into a measurement with the shipped models, on this machine, now."
+    )
+
+    # Bound to the address (?section=...): a lecturer can open a prepared tab, the Guide can link to one.
+    tabs = st.tabs(list(RENDER), key="section", bind="query-params")
+    for tab, section in zip(tabs, RENDER.values()):
+        with tab:
+            if tab.open:
+                section()
+
+
+if __name__ == "__main__":
+    render()

@@ -1,0 +1,213 @@
+"""Compare page, sections 3–5: the measured table, parallel vs sequential, vanishing gradients.
+
+Measurements are stored per process (st.cache_resource): once anyone has measured,
+everyone sees the numbers, and no measurement runs again until the server restarts.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import streamlit as st
+
+from explorer import models
+from explorer.app import ui
+from explorer.compute import gradients, measured_table, scaling
+from explorer.data import corpus, vocab
+from explorer.figures import compare as figures
+from explorer.figures import palette
+from explorer.models import weights
+from explorer.models.rnn import CELL_TITLES, CELLS
+
+GRADIENT_STEPS = 100  # characters of held-out text the gradient norms are measured over
+SCALING_MODELS = scaling.MODELS
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _load(name: str, folder: str) -> tuple:
+    return weights.load(name, Path(folder))  # a failure raises, so it is not cached: new weights are picked up
+
+
+def _loaded(name: str, folder: str) -> tuple:
+    """(model, meta) loaded once per process, or (None, the error message to show)."""
+    try:
+        return _load(name, folder)
+    except weights.WeightsError as e:
+        return None, str(e)
+
+
+@st.cache_resource(show_spinner=False)
+def _store(kind: str) -> dict:
+    """A per-process store for measurements ("table", "scaling"): shared by every session, filled on demand."""
+    return {}
+
+
+def _folder() -> str:
+    return str(weights.weights_dir())
+
+
+def table_rows() -> tuple[list[measured_table.Row], list[str]]:
+    """Every available model's row (measured where the store has it) and the messages of missing models."""
+    store, rows, missing = _store("table"), [], []
+    for name in models.MODEL_NAMES:
+        model, meta = _loaded(name, _folder())
+        if model is None:
+            missing.append(meta)
+            continue
+        quick = store.get(name + ":quick")
+        if quick is None:
+            quick = store[name + ":quick"] = measured_table.quick_row(name, model, meta)
+        rows.append(store.get(name, quick))
+    return rows, missing
+
+
+def _measure_table() -> None:
+    store = _store("table")
+    names = [n for n in models.MODEL_NAMES if _loaded(n, _folder())[0] is not None]
+    bar = st.progress(0.0, text="Measuring…")
+    start = time.perf_counter()
+    for i, name in enumerate(names):
+        bar.progress(i / len(names), text=f"{name}: held-out evaluation and latency at batch 1 and 64")
+        model, meta = _loaded(name, _folder())
+        store[name] = measured_table.measured_row(name, model, meta)
+    store["seconds"] = time.perf_counter() - start
+    bar.progress(1.0, text=f"Measured in {store['seconds']:.0f} s.")
+
+
+def table_section() -> None:
+    st.markdown("Every number below is computed from the shipped models; none is typed in.")
+    rows, missing = table_rows()
+    for message in missing:
+        st.warning(message, icon=":material/error:")
+    measured = all(r.latency_b1_ms is not None for r in rows)
+    if not measured:
+        if st.button(
+            "Measure latency and re-run the evaluation now",
+            icon=":material/speed:",
+            key="compare-measure-table",
+            help="Compiles each model for batch 1 and 64, times it, and re-scores it on the held-out data (under a minute).",
+        ):
+            _measure_table()
+            rows, _ = table_rows()
+            measured = True
+    with st.container(key="compare-table"):
+        st.dataframe(
+            measured_table.table_records(rows), hide_index=True, width="stretch", placeholder="not measured yet"
+        )
+    notes = dict(measured_table.NOTES)
+    if not measured:
+        notes["held-out score"] = (
+            "recorded by `python -m explorer evaluate` when the weights were trained (the test suite re-runs it); "
+            "press the button to re-run it here."
+        )
+        notes["latency"] = "not measured yet in this server process: press the button."
+    st.markdown("\n".join(f"- **{k}**: {v}" for k, v in notes.items()))
+
+
+# ---------------------------------------------------------------- parallel vs sequential
+
+
+def scaling_section() -> None:
+    st.markdown(
+        "The claim: an RNN must take its steps one after another, a CNN computes all positions at once, so the CNN is "
+        "faster on long sequences. Measured here on the shipped char LSTM (a `lax.scan`) and the causal char CNN, at "
+        f"batch 1 and 64, for {', '.join(map(str, scaling.LENGTHS))} characters. Each shape is compiled first; "
+        "compilation is timed separately and not counted."
+    )
+    store = _store("scaling")
+    named = {n: _loaded(n, _folder())[0] for n in SCALING_MODELS}
+    if any(m is None for m in named.values()):
+        for n in SCALING_MODELS:
+            if named[n] is None:
+                st.warning(_loaded(n, _folder())[1], icon=":material/error:")
+        return
+    if st.button("Measure time against length", icon=":material/timer:", key="compare-measure-scaling"):
+        bar = st.progress(0.0, text="Compiling and timing…")
+        start = time.perf_counter()
+        store["points"] = scaling.measure(named, progress=lambda f, msg: bar.progress(f, text=msg))
+        store["seconds"] = time.perf_counter() - start
+        bar.progress(1.0, text=f"Measured in {store['seconds']:.1f} s.")
+    if "points" not in store:
+        st.info("Press the button to measure on this machine (about 15 seconds).", icon=":material/timer:")
+        return
+    points = store["points"]
+    with st.container(key="compare-scaling"):
+        ui.plot(figures.scaling_figure(points), key="compare-scaling-figure")
+    macs = {n: scaling.macs_per_char(m) for n, m in named.items()}
+    st.markdown(scaling.interpretation(points, SCALING_MODELS[0], SCALING_MODELS[1], macs))
+    with st.expander("Every point, with its compile time"):
+        st.dataframe(
+            [
+                {
+                    "model": p.model,
+                    "batch": p.batch,
+                    "length": p.length,
+                    "forward ms": round(p.forward_ms, 3),
+                    "compile s": round(p.compile_s, 3),
+                }
+                for p in points
+            ],
+            hide_index=True,
+        )
+        st.caption(f"Whole measurement: {store['seconds']:.1f} s on this machine.")
+
+
+# ---------------------------------------------------------------- vanishing gradients
+
+
+@st.cache_data(show_spinner="Measuring gradients through time…", max_entries=4)
+def _gradient_curves(folder: str, steps: int, available: tuple[str, ...]) -> tuple[dict, dict, list[str], list[str]]:
+    """Cached per set of available weights, so a model trained later is measured once it appears."""
+    text = corpus.load_heldout()[:steps]
+    ids = vocab.encode(text)
+    curves, colours, untrained, missing = {}, {}, [], []
+    for cell in CELLS:
+        model, meta = _loaded(f"char-rnn-{cell}", folder)
+        colour = palette.CELL_COLOURS[cell]
+        if model is None:
+            missing.append(meta)
+        else:
+            curves[f"{CELL_TITLES[cell]} (trained)"] = gradients.char_gradient_norms(model, ids)
+            colours[f"{CELL_TITLES[cell]} (trained)"] = colour
+        label = f"{CELL_TITLES[cell]} (untrained)"
+        curves[label] = gradients.char_gradient_norms(models.build(f"char-rnn-{cell}"), ids)
+        colours[label], _ = colour, untrained.append(label)
+    return curves, colours, untrained, missing
+
+
+def gradients_section() -> None:
+    st.markdown(
+        f"Training an RNN sends the error back through time: how strongly does the state at step t still move the "
+        f"last hidden state h_T? Below, ‖∂h_T/∂state_t‖ (Frobenius norm of the Jacobian; the state is h for the "
+        f"simple RNN and GRU, (c, h) for the LSTM) for each char RNN reading the first {GRADIENT_STEPS} characters of "
+        "the held-out text, trained (solid) and freshly initialised (dashed). Log scale: a straight falling line is "
+        "exponential decay, the vanishing gradient."
+    )
+    available = tuple(c for c in CELLS if _loaded(f"char-rnn-{c}", _folder())[0] is not None)
+    curves, colours, untrained, missing = _gradient_curves(_folder(), GRADIENT_STEPS, available)
+    for message in missing:
+        st.warning(message, icon=":material/error:")
+    with st.container(key="compare-gradients"):
+        ui.plot(figures.gradient_norm_figure(curves, colours, set(untrained)), key="compare-gradient-figure")
+    back = min(20, GRADIENT_STEPS - 1)
+    st.dataframe(
+        [
+            {
+                "cell": label,
+                f"{back} steps back": f"{norms[-1 - back]:.1e}",
+                f"{GRADIENT_STEPS - 1} steps back": f"{norms[0]:.1e}",
+            }
+            for label, norms in curves.items()
+        ],
+        hide_index=True,
+    )
+    changes = []
+    for cell in CELLS:
+        tr, un = curves.get(f"{CELL_TITLES[cell]} (trained)"), curves.get(f"{CELL_TITLES[cell]} (untrained)")
+        if tr is not None and un is not None and un[-1 - back] > 0:
+            changes.append(f"{CELL_TITLES[cell]} ×{tr[-1 - back] / un[-1 - back]:.2g}")
+    st.caption(
+        "A 0 means the gradient underflowed float32: it has vanished completely. "
+        + (f"Training changed the gradient {back} steps back by: {', '.join(changes)}." if changes else "")
+    )

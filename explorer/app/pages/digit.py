@@ -1,0 +1,139 @@
+"""Digit page: sketch a digit (or pick a held-out MNIST one); the CNN and the row RNN classify it."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from explorer.app import query, ui
+from explorer.app.pages import digit_inside
+from explorer.data import digits
+from explorer.figures import digits as digit_figures
+from explorer.figures import palette
+from explorer.models.rnn import CELL_TITLES, CELLS
+
+CANVAS_SIZE = 280
+STROKE_WIDTH = 20  # at 280 px this becomes a 2-pixel MNIST stroke after scaling
+
+
+def _pick_random_digit() -> None:
+    st.session_state.digit_source = "sample"
+    st.session_state.sample_index = int(ui.session_rng().integers(digits.N_HELDOUT))
+
+
+def _sketch_changed() -> None:
+    st.session_state.digit_source = "sketch"
+
+
+def _apply_query_params(n_samples: int) -> None:
+    """Address parameters open a prepared scene once per session; bad ones are reported, not fatal."""
+    if st.session_state.get("digit_query_applied"):
+        return
+    st.session_state.digit_query_applied = True
+    values, problems = query.parse_digit_params(st.query_params, n_samples)
+    st.session_state.digit_query_problems = problems
+    if "sample" in values:
+        st.session_state.digit_source = "sample"
+        st.session_state.sample_index = values["sample"]
+    if "cell" in values:
+        st.session_state.rnn_cell = values["cell"]
+
+
+def render() -> None:
+    st.title("Digit: a CNN and an RNN read your sketch")
+    st.caption(
+        "Draw a digit with the mouse (white on black), or pick a real handwritten one from the MNIST test digits "
+        "neither model saw in training. The same 28×28 image goes to both networks: the CNN looks at it all at once "
+        "through small sliding windows; the RNN reads it one row at a time, top to bottom."
+    )
+
+    heldout = ui.heldout_digits()
+    _apply_query_params(len(heldout.labels))
+    for problem in st.session_state.get("digit_query_problems", []):
+        st.warning(problem, icon=":material/link_off:")
+
+    cnn = ui.reader("digit-cnn")
+    keep_cell = ui.lasting("_rnn_cell", "rnn_cell", "lstm")  # Compare reads the same cell
+
+    left, right = st.columns([0.28, 0.72], gap="large")
+    with left:
+        st.markdown("**Your input**")
+        canvas_rgba = ui.sketch_canvas("digit-canvas", CANVAS_SIZE, STROKE_WIDTH, on_change=_sketch_changed)
+        st.button("Random MNIST digit", icon=":material/casino:", on_click=_pick_random_digit, key="random-digit")
+        st.segmented_control(
+            "RNN cell",
+            CELLS,
+            format_func=CELL_TITLES.get,
+            key="_rnn_cell",
+            required=True,
+            on_change=keep_cell,
+            help="Which trained recurrent cell reads the rows. All three are trained and shipped.",
+        )
+
+    # What the models read: a held-out sample, or the preprocessed sketch.
+    source = st.session_state.get("digit_source", "sketch")
+    if source == "sample":
+        index = st.session_state.sample_index
+        image = heldout.images[index].astype(np.float32) / 255.0
+        stages = [("MNIST digit (already centred)", image)]
+        model_input = image
+        note = f"Held-out MNIST digit #{index}, labelled **{heldout.labels[index]}** by a person. Draw on the canvas to switch back to your sketch."
+    else:
+        grey = None if canvas_rgba is None else digits.canvas_to_grey(canvas_rgba)
+        result = digits.NothingToClassify(
+            "The canvas is empty: draw a digit, or pick a random MNIST digit.", np.zeros((28, 28))
+        )
+        if grey is not None:
+            result = digits.preprocess(grey)
+        if isinstance(result, digits.NothingToClassify):
+            model_input, note, stages = None, result.message, []
+        else:
+            stages = [
+                ("canvas", result.raw),
+                ("cropped to the ink", result.cropped),
+                ("longer side → 20 px", result.scaled),
+                ("centred by mass in 28×28", result.centred),
+            ]
+            model_input, note = result.centred, None
+
+    # Other pages (Compare) read the digit the user is looking at from here.
+    st.session_state.digit_input = model_input
+
+    with right:
+        cnn_col, rnn_col = st.columns(2, gap="medium")
+        x = None if model_input is None else digits.to_model_input(model_input)
+        cnn_trace = None if x is None or cnn is None else cnn.trace(x)
+        with cnn_col, st.container(key="cnn-prediction"):
+            if cnn_trace is not None:
+                probs = np.asarray(cnn_trace.probs[0])
+                st.markdown(f"### Prediction: {int(probs.argmax())}")
+                ui.plot(digit_figures.probability_bars(probs, "CNN (all pixels at once)", palette.CNN), key="cnn-probs")
+            else:
+                st.markdown("### CNN")
+        cell = st.session_state.rnn_cell
+        with rnn_col, st.container(key="rnn-prediction"):
+            rnn = ui.reader(f"row-rnn-{cell}")
+            if x is not None and rnn is not None:
+                probs = np.asarray(rnn.trace(x).probs[0, -1])
+                st.markdown(f"### Prediction: {int(probs.argmax())}")
+                ui.plot(
+                    digit_figures.probability_bars(probs, f"{CELL_TITLES[cell]} (row by row)", palette.RNN),
+                    key="rnn-probs",
+                )
+            else:
+                st.markdown(f"### {CELL_TITLES[cell]}")
+        if model_input is None:
+            st.info(note, icon=":material/draw:")
+        else:
+            if note:
+                st.markdown(note)
+            st.markdown("**Preprocessing, the way MNIST was made**")
+            ui.plot(digit_figures.preprocessing_strip(stages), key="preprocessing-strip")
+
+    # Inside the CNN: after the predictions, so they show first.
+    if cnn_trace is not None:
+        digit_inside.render(cnn, x, cnn_trace)
+
+
+if __name__ == "__main__":
+    render()

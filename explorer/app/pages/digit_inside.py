@@ -1,0 +1,212 @@
+"""Digit page, second half: inside the CNN, layer by layer, on the digit being classified.
+
+`render(cnn, x)` draws the layer overview, the detail of the selected map
+(convolution and pooling animated on the real tensors, ReLU, dense → softmax)
+and the convolution playground. Every number comes from the model's trace or
+from explorer.convolution replaying it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from explorer.app import ui
+from explorer.app.pages import digit_playground
+from explorer.compute import convolution
+from explorer.figures import cnn as cnn_figures
+from explorer.figures import cnn_animation
+from explorer.models import compiled
+
+# Figures are cached per process on their inputs: a rerun that changes nothing here (another widget on the
+# page, a second student with the same digit) reuses them instead of rebuilding dozens of Plotly frames.
+_figure_cache = st.cache_resource(show_spinner=False, max_entries=64)
+
+
+@_figure_cache
+def _overview_figure(maps: dict[str, np.ndarray], layer: str, index: int):
+    return cnn_figures.layer_overview(maps, (layer, index))
+
+
+@_figure_cache
+def _conv_figure(
+    x: np.ndarray,
+    kernel: np.ndarray,
+    bias: float,
+    row: int,
+    padding: int,
+    output: np.ndarray,
+    input_title: str,
+    output_title: str,
+):
+    replay = convolution.conv_row(x, kernel, bias, row, padding=padding)
+    padded = convolution.pad(x, padding).transpose(2, 0, 1)
+    return cnn_animation.conv_animation(padded, kernel, replay, output, input_title, output_title)
+
+
+@_figure_cache
+def _pool_figure(x: np.ndarray, row: int, output: np.ndarray, title: str):
+    return cnn_animation.pool_animation(x, convolution.pool_row(x, row), output, title)
+
+
+@_figure_cache
+def _relu_figure(before: np.ndarray, title: str):
+    return cnn_figures.relu_figure(before, title)
+
+
+@_figure_cache
+def _dense_figure(flat: np.ndarray, kernel: np.ndarray, bias: np.ndarray, probs: np.ndarray, logits: np.ndarray):
+    return cnn_figures.dense_softmax_figure(flat, kernel, bias, probs, logits)
+
+
+LAYER_LABELS = {
+    "input": "input",
+    "conv1": "conv1",
+    "relu1": "ReLU 1",
+    "pool1": "pool 1",
+    "conv2": "conv2",
+    "relu2": "ReLU 2",
+    "pool2": "pool 2",
+    "logits": "dense",
+    "probs": "softmax",
+}
+
+
+def _row_slider(n_rows: int, key: str, label: str = "Output row to animate") -> int:
+    """A row index 0…n_rows−1 (the middle row by default), kept in range when the number of rows changes."""
+    if n_rows <= 1:
+        return 0
+    if st.session_state.get(key, 0) >= n_rows:
+        st.session_state[key] = n_rows - 1
+    return st.slider(
+        label,
+        0,
+        n_rows - 1,
+        n_rows // 2,
+        key=key,
+        help="The animation slides along one row of the output; pick another row here.",
+    )
+
+
+def _selection(maps: dict[str, np.ndarray]) -> tuple[str, int]:
+    """The chosen layer and map; both survive a visit to another page."""
+    keep_layer = ui.lasting("inside-layer", "inside_layer", "conv1")
+    layer = st.segmented_control(
+        "Layer",
+        list(LAYER_LABELS),
+        format_func=LAYER_LABELS.get,
+        key="inside-layer",
+        required=True,
+        on_change=keep_layer,
+    )
+    layer = layer or "conv1"
+    if layer not in cnn_figures.MAP_LAYERS or layer == "input":
+        return layer, 0
+    n = maps[layer].shape[0]
+    keep_map = ui.lasting(f"inside-map-{layer}", f"inside_map_{layer}", 0)
+    index = st.pills(
+        "Map",
+        list(range(n)),
+        key=f"inside-map-{layer}",
+        on_change=keep_map,
+        help="Which feature map of this layer (one per filter).",
+    )
+    return layer, int(index or 0)
+
+
+def _conv_detail(cnn: compiled.Reader, maps: dict[str, np.ndarray], layer: str, index: int) -> None:
+    conv = cnn.model.conv1 if layer == "conv1" else cnn.model.conv2
+    source = "input" if layer == "conv1" else "pool1"
+    x = maps[source].transpose(1, 2, 0)  # (H, W, C)
+    kernel = np.asarray(conv.kernel[...], np.float32)[..., index]  # (3, 3, C)
+    bias = float(np.asarray(conv.bias[...])[index])
+    k = kernel.shape[0]
+    p = convolution.same_padding(k)
+    c = x.shape[-1]
+    st.markdown(
+        f"**{layer}, map {index}**: a {k} × {k} × {c} kernel slides over the {source} "
+        f"({c} channel{'s' if c > 1 else ''}, padded by {p} so the output keeps its size). At each position "
+        "it multiplies the numbers under it by its weights, adds everything up and adds the bias."
+        + (
+            " With several input channels, each channel has its own 3 × 3 weights; the channel sums are added."
+            if c > 1
+            else ""
+        )
+    )
+    st.latex(r"\text{out}[i,j] = b + \sum_{c}\sum_{u=0}^{2}\sum_{v=0}^{2} w[u,v,c]\;x[i+u,\,j+v,\,c]")
+    row = _row_slider(maps[layer].shape[1], f"inside-row-{layer}")
+    fig = _conv_figure(x, kernel, bias, row, p, maps[layer][index], source, f"{layer} map {index}")
+    ui.plot(fig, key="inside-conv-animation")
+
+
+def _pool_detail(maps: dict[str, np.ndarray], layer: str, index: int) -> None:
+    source = "relu1" if layer == "pool1" else "relu2"
+    x = maps[source][index]
+    st.markdown(
+        f"**{layer}, map {index}**: a 2 × 2 window moves in steps of 2 over the ReLU map and keeps only "
+        "the largest of its four numbers. The map halves in each direction; a strong response anywhere in "
+        "the window survives, so a small shift of the digit changes little."
+    )
+    row = _row_slider(maps[layer].shape[1], f"inside-row-{layer}")
+    fig = _pool_figure(x, row, maps[layer][index], f"{LAYER_LABELS[source]} map {index}")
+    ui.plot(fig, key="inside-pool-animation")
+
+
+def _relu_detail(maps: dict[str, np.ndarray], layer: str, index: int) -> None:
+    source = "conv1" if layer == "relu1" else "conv2"
+    st.markdown(
+        f"**{LAYER_LABELS[layer]}, map {index}**: ReLU keeps positive numbers and replaces negative ones "
+        "by zero. Blue cells of the convolution output (negatives) disappear; red ones stay as they are."
+    )
+    st.latex(r"\operatorname{ReLU}(x) = \max(0, x)")
+    ui.plot(_relu_figure(maps[source][index], f"{source} map {index}"), key="inside-relu")
+
+
+def _dense_detail(cnn: compiled.Reader, maps: dict[str, np.ndarray]) -> None:
+    st.markdown(
+        "**Flatten → dense → softmax**: the 16 pooled 7 × 7 maps are laid out as one list of 784 numbers. "
+        "Each digit has its own 784 weights; its logit is the weighted sum plus a bias. Softmax turns the "
+        "ten logits into probabilities that add up to 1."
+    )
+    st.latex(r"z_d = b_d + \sum_{i=1}^{784} x_i\,W_{i,d} \qquad p_d = \frac{e^{z_d}}{\sum_{e=0}^{9} e^{z_e}}")
+    kernel = np.asarray(cnn.model.dense.kernel[...], np.float32)
+    bias = np.asarray(cnn.model.dense.bias[...], np.float32)
+    flat = maps["pool2"].transpose(1, 2, 0).reshape(-1)  # row-major (h, w, c), as the model flattens
+    fig = _dense_figure(flat, kernel, bias, maps["probs"], maps["logits"])
+    ui.plot(fig, key="inside-dense")
+
+
+def _detail(cnn: compiled.Reader, maps: dict[str, np.ndarray], layer: str, index: int) -> None:
+    if layer == "input":
+        st.markdown(
+            "**input**: the 28 × 28 preprocessed digit, one number per pixel from 0 (black) to 1 (white ink). "
+            "Pick a later layer to see what the network computes from it."
+        )
+    elif layer in ("conv1", "conv2"):
+        _conv_detail(cnn, maps, layer, index)
+    elif layer in ("relu1", "relu2"):
+        _relu_detail(maps, layer, index)
+    elif layer in ("pool1", "pool2"):
+        _pool_detail(maps, layer, index)
+    else:
+        _dense_detail(cnn, maps)
+
+
+def render(cnn: compiled.Reader, x: np.ndarray, trace) -> None:
+    """The 'inside the CNN' views for one input x (1, 28, 28, 1) float32 in 0..1 and its CNN trace."""
+    st.divider()
+    st.header("Inside the CNN")
+    st.caption(
+        "Every feature map of every layer for this digit, left to right in the order the data flows. "
+        "Colours: blue negative, red positive, white zero for signed values (convolution outputs, logits); "
+        "dark purple (zero) to yellow for values that cannot be negative. Pick a layer and a map to open it."
+    )
+    maps = cnn_figures.trace_maps(trace)
+    with st.container(key="inside-select"):
+        layer, index = _selection(maps)
+    with st.container(key="inside-overview"):
+        ui.plot(_overview_figure(maps, layer, index), key="inside-overview-chart")
+    with st.container(key="inside-detail"):
+        _detail(cnn, maps, layer, index)
+    with st.container(key="inside-playground"):
+        digit_playground.render(np.asarray(x, np.float32)[0, :, :, 0], cnn)

@@ -1,0 +1,251 @@
+"""Text page: type text and watch the trained char RNN read it, one character at a time."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from explorer.app import ui
+from explorer.compute import recurrence, saliency
+from explorer.data import vocab
+from explorer.figures import palette, text_grid
+from explorer.figures import text as text_figures
+from explorer.models.rnn import CELL_TITLES, CELLS
+
+DEFAULT_TEXT = "Return the number of items in the list. If the list is empty, raise an error."
+GATED_UPDATE = {
+    "gru": "The update gate z decides how much of the old state to keep; the reset gate r how much of it feeds the candidate n.",
+    "lstm": "The forget gate f keeps part of the old memory c, the input gate i adds the candidate g, the output gate o decides what of the memory shows in h.",
+}
+
+
+def _move(delta: int, length: int) -> None:
+    st.session_state.text_pos = int(np.clip(st.session_state.get("text_pos", length) + delta, 1, length))
+
+
+def _pick_unit(unit: int) -> None:
+    st.session_state.text_unit = unit
+
+
+def _step_control(length: int) -> int:
+    """Previous / slider / next over positions 1..length; returns the 0-based step t."""
+    if st.session_state.get("text_last") != st.session_state.text_read:  # new text: jump to its end
+        st.session_state.text_last = st.session_state.text_read
+        st.session_state.text_pos = length
+    st.session_state.text_pos = int(np.clip(st.session_state.get("text_pos", length), 1, length))
+    prev_col, slider_col, next_col = st.columns([0.12, 0.76, 0.12], vertical_alignment="bottom")
+    pos = st.session_state.text_pos
+    prev_col.button(
+        "◀ Previous", key="text-prev", on_click=_move, args=(-1, length), disabled=pos <= 1, width="stretch"
+    )
+    next_col.button(
+        "Next ▶", key="text-next", on_click=_move, args=(1, length), disabled=pos >= length, width="stretch"
+    )
+    with slider_col:
+        if length > 1:
+            st.slider("Character being read", 1, length, key="text_pos")
+        else:
+            st.caption("One character: nothing to step through.")
+    return st.session_state.text_pos - 1
+
+
+def _equation_panel(reader, trace, hidden: np.ndarray, t: int, kind: str) -> None:
+    n_units = hidden.shape[1]
+    unit_col, button_col = st.columns([0.5, 0.5], vertical_alignment="bottom")
+    unit_col.number_input("Hidden unit", 0, n_units - 1, key="text_unit", step=1)
+    most_active = int(np.argmax(np.abs(hidden[t])))
+    button_col.button(
+        f"Most active unit now ({most_active})",
+        key="text-most-active",
+        on_click=_pick_unit,
+        args=(most_active,),
+        width="stretch",
+    )
+    unit = int(st.session_state.text_unit)
+    w = reader.model.weights()
+    terms = recurrence.terms_at(w, trace, t)
+    eq_col, gate_col = st.columns([0.55, 0.45], gap="large")
+    with eq_col, st.container(key="equation"):
+        st.markdown(f"**The update of unit {unit} at this step, with the model's numbers**")
+        for line in recurrence.equation_lines(terms, unit):
+            st.latex(line)
+        st.caption(
+            "$x_t$ is the embedding of the character read at this step, $h_{t-1}$ the state after the previous one "
+            f"(zero before the first); σ is the logistic sigmoid. The result equals the traced h_t[{unit}] = {hidden[t, unit]:.3f}."
+        )
+        block = {"simple": "h", "gru": "n", "lstm": "g"}[kind]
+        top, rest = recurrence.recurrent_contributions(w, terms.h_prev, block, unit, k=5)
+        st.markdown(
+            f"Largest terms of the recurrent part $h_{{t-1}} W_h$ for {recurrence.GATE_TITLES[block]}, unit {unit}:"
+        )
+        st.dataframe(
+            {
+                "from unit": [j for j, *_ in top],
+                "h_{t-1}": [round(a, 4) for _, a, _, _ in top],
+                "weight": [round(b, 4) for *_, b, _ in top],
+                "product": [round(p, 4) for *_, p in top],
+            },
+            hide_index=True,
+            width="stretch",
+            key="text-contributions",
+        )
+        st.caption(
+            f"The other {n_units - len(top)} units add {rest:.3f}; in all {float(terms.h_part[block][unit]):.3f}."
+        )
+    if kind != "simple":
+        with gate_col, st.container(key="gates"):
+            values = {k: v[unit] for k, v in terms.value.items()}
+            means = {k: float(np.mean(v)) for k, v in terms.value.items()}
+            ui.plot(text_figures.gate_bars(kind, values, means, unit), key="gate-bars")
+            st.caption(GATED_UPDATE[kind])
+
+
+def _cnn_panel(cnn, text: str, t: int, window: tuple[int, int], actual: str | None) -> None:
+    with st.container(key="char-cnn"):
+        st.subheader("The causal CNN at the same step")
+        st.caption(
+            f"The char CNN stacks dilated 1-D convolutions (kernel {cnn.model.config.kernel}, dilations "
+            f"{', '.join(map(str, cnn.model.config.dilations))}). Its prediction at one step reads exactly the last "
+            f"{cnn.model.config.receptive_field} characters, all at once; anything earlier cannot reach it. "
+            "The RNN's memory has no such edge, but it fades."
+        )
+        top_col, grid_col = st.columns([0.35, 0.65])
+        probs = np.asarray(cnn.trace(text).probs[0, t])
+        with top_col:
+            ui.plot(
+                text_figures.top5_bars(recurrence.top_k(probs), "Char CNN: next character", palette.CNN, actual),
+                key="cnn-top5",
+            )
+        with grid_col:
+            ui.plot(text_grid.cnn_window_grid(text, t, window), key="cnn-window")
+
+
+def _generation_panel(reader, ids: np.ndarray, text: str, cell_title: str) -> None:
+    with st.container(key="generation"):
+        st.subheader("Continue your text")
+        st.caption(
+            f"The {cell_title} reads your text, then writes: at each step it draws the next character from its "
+            "predicted probabilities (divided by the temperature before the softmax: low = safe, high = adventurous), "
+            "and reads it back in. The same seed always gives the same continuation."
+        )
+        a, b, c = st.columns(3)
+        lo, hi = recurrence.TEMPERATURE_RANGE
+        temperature = a.slider("Temperature", lo, hi, 0.7, 0.1, key="text_temperature")
+        length = b.slider(
+            f"Characters (at most {recurrence.MAX_GENERATE})", 1, recurrence.MAX_GENERATE, 80, key="text_gen_length"
+        )
+        seed = c.number_input("Seed", 0, 2**31 - 1, 0, key="text_seed")
+        gen = recurrence.generate(reader.model, ids, int(length), float(temperature), int(seed))
+        st.code(text + gen.text, language=None, wrap_lines=True)
+        ui.plot(text_grid.generation_grid(text, gen.text, gen.p_sampled), key="generation-grid")
+
+
+def render() -> None:
+    st.title("Text: watch an RNN read, one character at a time")
+    st.caption(
+        "Type any text. A recurrent network trained on English (the Python standard library's documentation) "
+        "reads it character by character, carrying a hidden state from one character to the next, and predicts "
+        "the character that comes next. Step through it and see every number."
+    )
+    # Both survive a visit to another page (Streamlit forgets a widget's own state there).
+    keep_text = ui.lasting("text_input", "text_typed", DEFAULT_TEXT)
+    keep_cell = ui.lasting("text_cell", "text_rnn_cell", "lstm")
+    in_col, cell_col = st.columns([0.7, 0.3], gap="large")
+    raw = in_col.text_area(
+        f"Your text (the models read the first {recurrence.MAX_CHARS} characters)",
+        key="text_input",
+        height=100,
+        on_change=keep_text,
+    )
+    cell_col.segmented_control(
+        "RNN cell",
+        CELLS,
+        format_func=CELL_TITLES.get,
+        key="text_cell",
+        required=True,
+        on_change=keep_cell,
+        help="Which trained recurrent cell reads the text. All three are trained and shipped.",
+    )
+    prepared = recurrence.prepare_text(raw)
+    if prepared.cut:
+        st.warning(
+            f"Your text has {prepared.original_length:,} characters; the models read only the first "
+            f"{recurrence.MAX_CHARS}.",
+            icon=":material/content_cut:",
+        )
+    if prepared.blank:
+        st.info(
+            "Type a sentence in the box above (letters, not only spaces) and the RNN will read it.",
+            icon=":material/keyboard:",
+        )
+        return
+    if prepared.unknown:
+        st.info(
+            f"{prepared.unknown} character(s) are outside the models' vocabulary (printable ASCII and newline); "
+            f"they are read as the unknown symbol {vocab.UNKNOWN}.",
+            icon=":material/help:",
+        )
+    text, ids = prepared.text, prepared.ids
+    st.session_state.text_read = text
+    with st.expander("What the models read", expanded=False):
+        st.code(text, language=None, wrap_lines=True)
+
+    kind = st.session_state.text_cell
+    reader = ui.reader(f"char-rnn-{kind}")
+    if reader is None:
+        return
+    trace = reader.trace(text)
+    hidden = np.asarray(trace.hidden[0], np.float32)  # (T, H)
+    probs = np.asarray(trace.probs[0], np.float32)  # (T, V)
+    if "text_unit" not in st.session_state:  # start on the unit that moves most over the text
+        st.session_state.text_unit = int(np.argmax(hidden.std(axis=0)))
+    t = _step_control(len(text))
+    actual = text[t + 1] if t + 1 < len(text) else None
+
+    with st.container(key="text-step"):
+        st.text(
+            f"Step {t + 1} of {len(text)}: the {CELL_TITLES[kind]} reads “{vocab.display(text[t])}”"
+            + (f", the next character is “{vocab.display(actual)}”." if actual else ", the last one.")
+        )
+    heat_col, side_col = st.columns([0.64, 0.36], gap="medium")
+    with heat_col:
+        animate = st.toggle("Animate the heatmap in the browser (▶ Play)", key="text_animate")
+        unit = int(st.session_state.text_unit)
+        ui.plot(text_figures.hidden_heatmap(hidden, text, t, unit, animate=animate), key="hidden-heatmap")
+    with side_col, st.container(key="top5"):
+        top = recurrence.top_k(probs[t])
+        ui.plot(
+            text_figures.top5_bars(top, f"{CELL_TITLES[kind]}: next character", palette.RNN, actual), key="rnn-top5"
+        )
+        st.caption("After reading the highlighted character, the model's five most likely next characters.")
+
+    _equation_panel(reader, trace, hidden, t, kind)
+    with st.container(key="unit-text"):
+        unit = int(st.session_state.text_unit)
+        ui.plot(text_grid.unit_over_text(text, hidden[:, unit], unit, t), key="unit-grid")
+        st.caption(
+            "Each character is coloured by the unit's value right after the RNN read it (the outlined one is "
+            "the current step). Some units track quotes, spaces or word starts."
+        )
+
+    cnn = ui.reader("char-cnn")
+    window = None if cnn is None else recurrence.cnn_window(cnn.model.config, t)
+    with st.container(key="saliency"):
+        st.subheader("Memory: which earlier characters move this prediction")
+        sal = saliency.saliency(reader.model, ids, t)
+        target = recurrence.top_k(probs[t], 1)[0][0]
+        ui.plot(text_figures.saliency_bars(text, sal, t, window), key="saliency-bars")
+        st.caption(
+            f"For the most likely next character (“{vocab.display(target)}”) we take log p of it after position {t} "
+            "and, with one backward pass through the whole recurrence (jax.vjp), its gradient with respect to the "
+            "embedding of every character read so far; each bar is that gradient's length. Characters after the "
+            "current one get exactly zero: the prediction cannot depend on them. The simple RNN's bars usually fall "
+            "off fast to the left (fading memory); GRU and LSTM hold on longer. The shaded band is what the char CNN can see."
+        )
+    if cnn is not None:
+        _cnn_panel(cnn, text, t, window, actual)
+    _generation_panel(reader, ids, text, CELL_TITLES[kind])
+
+
+if __name__ == "__main__":
+    render()

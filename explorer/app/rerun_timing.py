@@ -1,0 +1,40 @@
+"""Whole-page reruns timed in-process with Streamlit's AppTest (for `python -m explorer bench`)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[2] / "streamlit_app.py")
+
+
+def plotly_payload_bytes(at) -> int:
+    """Bytes of Plotly figure specs that an AppTest run sends to the browser."""
+    return sum(len(e.proto.spec.encode()) for e in at.get("plotly_chart"))
+
+
+def page_rerun(page: str, setup: Callable[[object], None] | None = None, repeat: int = 10) -> dict:
+    """Time full reruns of one page through AppTest (server-side script time, models warm).
+
+    `page` is the url path ("digit"); `setup(at)` prepares session state (e.g. picks a digit)
+    before each timed rerun. Returns {"rerun_ms_p50": ..., "payload_bytes": ...}.
+    """
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.switch_page(f"explorer/app/pages/{page}.py")
+    if setup:
+        setup(at)
+    at.run()
+    if at.exception:
+        raise RuntimeError(f"page {page} raised: {at.exception[0].value}")
+    times = []
+    for _ in range(repeat):
+        if setup:
+            setup(at)
+        start = time.perf_counter()
+        at.run()
+        times.append(time.perf_counter() - start)
+    return {"rerun_ms_p50": float(np.median(times) * 1000), "payload_bytes": plotly_payload_bytes(at)}

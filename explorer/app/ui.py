@@ -1,0 +1,115 @@
+"""Shared Streamlit pieces: cached loaders (one per process) and small widgets."""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from pathlib import Path
+
+import numpy as np
+import streamlit as st
+
+from explorer import models
+from explorer.data import digits
+from explorer.models import compiled, weights
+
+
+@st.cache_resource(show_spinner="Loading and compiling the model…", max_entries=32)
+def _reader(name: str, folder: str) -> compiled.Reader:
+    return compiled.load_reader(name, Path(folder))
+
+
+def reader(name: str) -> compiled.Reader | None:
+    """The compiled model, or None after showing the user why it is missing and how to fix it."""
+    try:
+        return _reader(name, str(weights.weights_dir()))
+    except weights.WeightsError as e:
+        st.error(str(e), icon=":material/error:")
+        return None
+
+
+_WARM_UP = "explorer-warm-up"
+WARM_UP_ENV = "EXPLORER_WARM_UP"  # "0" skips the background warm-up (the tests compile on first use instead)
+
+
+@st.cache_resource(show_spinner=False)
+def warm_up() -> threading.Thread:
+    """Once per process: load and compile every model in the background, so the first
+    student to open any page finds them ready. Missing weights are reported by the page
+    that needs them, not here."""
+
+    compiled.enable_compilation_cache()  # a restarted server loads compiled programs instead of compiling
+
+    def load_all() -> None:
+        if os.environ.get(WARM_UP_ENV) == "0":
+            return
+        folder = str(weights.weights_dir())
+        for name in models.MODEL_NAMES:
+            try:
+                _reader(name, folder)
+            except weights.WeightsError:
+                pass
+
+    # The cached loader's spinner has no page to show on in this thread; Streamlit says so once per
+    # model. Drop just those records, from just this thread.
+    logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(
+        lambda record: record.threadName != _WARM_UP
+    )
+    # not a daemon: interpreter shutdown waits for it instead of killing XLA mid-compile (abort)
+    thread = threading.Thread(target=load_all, name=_WARM_UP, daemon=False)
+    thread.start()
+    return thread
+
+
+@st.cache_resource(show_spinner=False)
+def heldout_digits() -> digits.Digits:
+    return digits.load_heldout()
+
+
+def session_rng() -> np.random.Generator:
+    """This session's own random generator (random digits differ between students)."""
+    if "rng" not in st.session_state:
+        st.session_state.rng = np.random.default_rng()
+    return st.session_state.rng
+
+
+def lasting(widget_key: str, lasting_key: str, default):
+    """Make a widget's value outlive a visit to another page; returns the widget's on_change callback.
+
+    Streamlit deletes a widget's own state when the user opens a page without that widget, so
+    the value lives on under `lasting_key` (which other pages may read), and the widget is
+    seeded from it before it is drawn.
+    """
+    st.session_state.setdefault(lasting_key, default)
+    st.session_state[widget_key] = st.session_state[lasting_key]
+
+    def copy_back() -> None:
+        st.session_state[lasting_key] = st.session_state[widget_key]
+
+    return copy_back
+
+
+def plot(fig, key: str, **kwargs) -> None:
+    """A Plotly figure at full width with the mode bar out of the way (cleaner on a projector)."""
+    st.plotly_chart(
+        fig, key=key, width="stretch", theme=None, config={"displaylogo": False, "displayModeBar": False}, **kwargs
+    )
+
+
+def sketch_canvas(key: str, size: int, stroke_width: int, on_change=None):
+    """A square drawing canvas, white ink on black; returns its RGBA pixels (size, size, 4) or None."""
+    from streamlit_drawable_canvas import st_canvas  # registers its component on first use
+
+    result = st_canvas(
+        stroke_width=stroke_width,
+        stroke_color="#FFFFFF",
+        background_color="#000000",
+        width=size,
+        height=size,
+        drawing_mode="freedraw",
+        return_image_data=True,
+        key=key,
+        on_change=on_change,
+    )
+    return result.image_data

@@ -1,0 +1,66 @@
+"""Performance figures, measured on this machine now.
+
+    python -m explorer bench --json     # one JSON object
+    python -m explorer bench            # the same, one figure a line
+    python -m explorer bench --browser  # plus what a student waits for in Chromium
+
+Each area of the app contributes a module with `measure() -> dict`; they run in
+this process after `cold_start_s`, which is measured in a fresh process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import subprocess
+import sys
+import time
+
+AREAS = ("explorer.cli.bench.digit", "explorer.cli.bench.text", "explorer.cli.bench.compare")
+
+_COLD_START = """
+import time; t0 = time.perf_counter()
+from explorer import models
+from explorer.models import compiled
+for name in models.MODEL_NAMES:
+    compiled.load_reader(name)
+print(time.perf_counter() - t0)
+"""
+
+
+def cold_start_s() -> float:
+    """A new Python process: import, load every model and compile its trace (what a fresh server does)."""
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", _COLD_START], check=True, capture_output=True, text=True)
+    return time.perf_counter() - start
+
+
+def measure_all(browser: bool = False) -> dict:
+    results: dict = {"cold_start_s": round(cold_start_s(), 3)}
+    for area in AREAS + (("explorer.cli.bench.browser",) if browser else ()):
+        try:
+            module = importlib.import_module(area)
+        except ModuleNotFoundError as e:
+            if e.name != area:
+                raise
+            continue
+        results.update({k: round(v, 3) if isinstance(v, float) else v for k, v in module.measure().items()})
+    return results
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument(
+        "--browser",
+        action="store_true",
+        help="also time the app in Chromium (needs the test extra and /usr/bin/chromium)",
+    )
+    args = parser.parse_args(argv)
+    results = measure_all(args.browser)
+    if args.json:
+        print(json.dumps(results, indent=2))
+    else:
+        for key, value in results.items():
+            print(f"{key:<32}{value}")

@@ -1,0 +1,1 @@
+"""Pure NumPy/JAX computations that the views show: no Plotly, no Streamlit."""

@@ -1,0 +1,69 @@
+"""Held-out metrics of the shipped models (the command is `python -m explorer evaluate`).
+
+Digit models: accuracy on the 1,000 held-out MNIST digits in assets/.
+Text models: bits per character on the held-out docstrings in assets/, read in
+independent chunks of CHUNK characters from a zero state, every position scored.
+"""
+
+from __future__ import annotations
+
+import math
+
+import jax.numpy as jnp
+import numpy as np
+import optax
+from flax import nnx
+
+from explorer import models
+from explorer.data import corpus, digits, vocab
+from explorer.models import compiled, weights
+
+CHUNK = compiled.MAX_TEXT  # characters per independent chunk, read from a zero state
+BARS = {"digit-cnn": ("accuracy", ">=", 0.975), "char-rnn-lstm": ("bits_per_char", "<=", 2.1)}
+BEST_ROW_RNN_BAR = 0.95
+
+
+@nnx.jit
+def _logits(model, x):
+    return model(x)
+
+
+def digit_accuracy(model: nnx.Module, images: np.ndarray, labels: np.ndarray, batch: int = 500) -> float:
+    x = digits.to_model_input(images)
+    preds = np.concatenate(
+        [np.argmax(_logits(model, jnp.asarray(x[i : i + batch])), -1) for i in range(0, len(x), batch)]
+    )
+    return float(np.mean(preds == labels))
+
+
+def text_chunks(text: str, length: int = CHUNK) -> np.ndarray:
+    """(N, length + 1) ids: non-overlapping windows, each with its next character."""
+    ids = vocab.encode(text)
+    n = (len(ids) - 1) // length
+    return np.stack([ids[i * length : i * length + length + 1] for i in range(n)])
+
+
+def bits_per_char(model: nnx.Module, text: str, batch: int = 64) -> float:
+    chunks = text_chunks(text)
+    total, count = 0.0, 0
+    for i in range(0, len(chunks), batch):
+        c = jnp.asarray(chunks[i : i + batch])
+        logits = _logits(model, c[:, :-1])
+        total += float(optax.softmax_cross_entropy_with_integer_labels(logits, c[:, 1:]).sum())
+        count += c[:, 1:].size
+    return total / count / math.log(2)
+
+
+def evaluate_all(folder=None) -> dict:
+    held_digits = digits.load_heldout()
+    held_text = corpus.load_heldout()
+    out = {}
+    for name in models.MODEL_NAMES:
+        model, _ = weights.load(name, folder)
+        row = {"params": models.count_params(model)}
+        if name in models.DIGIT_MODELS:
+            row["accuracy"] = digit_accuracy(model, held_digits.images, held_digits.labels)
+        else:
+            row["bits_per_char"] = bits_per_char(model, held_text)
+        out[name] = row
+    return out

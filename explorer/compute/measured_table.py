@@ -1,0 +1,157 @@
+"""The usual CNN-vs-RNN table, measured: every cell computed from the shipped models on this machine.
+
+Columns (see NOTES for the sentence the page prints under each):
+parameters (nnx.Param leaves), held-out score (`python -m explorer evaluate`), latency p50 at
+batch 1 and 64 after compilation, training seconds per epoch (measured when the
+weights were trained, read from their metadata), activation memory of one forward
+pass (bytes of every array in the model's trace).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+from flax import nnx
+
+from explorer import models
+from explorer.compute import evaluation
+from explorer.data import corpus, digits
+
+TEXT_LENGTH = evaluation.CHUNK  # characters a text model reads per latency / memory measurement
+BATCHES = (1, 64)
+LATENCY_REPEAT = 7
+
+NOTES = {
+    "parameters": "count of every number in the model's nnx.Param leaves (weights and biases).",
+    "held-out score": "`python -m explorer evaluate` on data never trained on: accuracy on 1,000 MNIST digits, "
+    "bits per character on the held-out docstrings (lower is better).",
+    "latency": f"median of {LATENCY_REPEAT} timed forward passes after a compiled warm-up, on this machine's CPU; "
+    f"a digit is one 28×28 image, a text is {TEXT_LENGTH} characters.",
+    "training s/epoch": "wall time per pass over the training data, measured by `python -m explorer train` when the "
+    "shipped weights were trained, read from their metadata (assets/weights/*.json).",
+    "activation memory": f"bytes of every array the forward pass keeps in its trace, batch 1 "
+    f"({TEXT_LENGTH} characters for text), float32.",
+}
+
+
+@dataclass(frozen=True)
+class Row:
+    model: str
+    parameters: int
+    score_name: str  # "accuracy" or "bits/char"
+    score: float | None  # None until evaluated
+    latency_b1_ms: float | None  # None until measured
+    latency_b64_ms: float | None
+    train_s_per_epoch: float | None
+    activation_kib: float
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def example_input(name: str, batch: int = 1) -> jax.Array:
+    """A zero input of the shape the model reads: digits (B, 28, 28, 1) float32, text (B, TEXT_LENGTH) int32."""
+    if name in models.DIGIT_MODELS:
+        return jnp.zeros((batch, 28, 28, 1), jnp.float32)
+    return jnp.zeros((batch, TEXT_LENGTH), jnp.int32)
+
+
+def activation_bytes(model: nnx.Module, x: jax.Array) -> int:
+    """Bytes of every array in model.trace(x), from the traced shapes (nothing is run)."""
+    shapes = jax.eval_shape(lambda inp: model.trace(inp), x)
+    return int(sum(np.prod(s.shape) * s.dtype.itemsize for s in jax.tree_util.tree_leaves(shapes)))
+
+
+def compiled_forward(model: nnx.Module) -> Callable[[jax.Array], jax.Array]:
+    """model(x) compiled with jax.jit (weights passed as an argument, so one compilation per shape)."""
+    graphdef, state = nnx.split(model)
+    fn = jax.jit(lambda s, x: nnx.merge(graphdef, s)(x))
+    return lambda x: fn(state, x)
+
+
+def latency_ms(forward: Callable[[jax.Array], jax.Array], x: jax.Array, repeat: int = LATENCY_REPEAT) -> float:
+    """Median wall time (ms) of forward(x), after one call that compiles and warms up."""
+    jax.block_until_ready(forward(x))
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        jax.block_until_ready(forward(x))
+        times.append(time.perf_counter() - start)
+    return float(np.median(times) * 1000)
+
+
+def heldout_score(name: str, model: nnx.Module) -> tuple[str, float]:
+    """("accuracy", fraction) for digit models, ("bits/char", value) for text models: `python -m explorer evaluate`'s figures."""
+    if name in models.DIGIT_MODELS:
+        held = digits.load_heldout()
+        return "accuracy", evaluation.digit_accuracy(model, held.images, held.labels)
+    return "bits/char", evaluation.bits_per_char(model, corpus.load_heldout())
+
+
+def training_seconds_per_epoch(meta: dict) -> float | None:
+    """Seconds per epoch recorded by `python -m explorer train` in the weights metadata, or None if absent."""
+    value = meta.get("training", {}).get("seconds_per_epoch")
+    return None if value is None else float(value)
+
+
+def quick_row(name: str, model: nnx.Module, meta: dict) -> Row:
+    """The columns that cost nothing to compute; score taken from the metadata until `measured_row` runs."""
+    recorded = meta.get("metrics", {})
+    score_name = "accuracy" if name in models.DIGIT_MODELS else "bits/char"
+    score = recorded.get("accuracy" if score_name == "accuracy" else "bits_per_char")
+    return Row(
+        name,
+        models.count_params(model),
+        score_name,
+        None if score is None else float(score),
+        None,
+        None,
+        training_seconds_per_epoch(meta),
+        activation_bytes(model, example_input(name)) / 1024,
+    )
+
+
+def measured_row(name: str, model: nnx.Module, meta: dict, repeat: int = LATENCY_REPEAT) -> Row:
+    """Every column measured now: the evaluation re-run and the latency timed at batch 1 and 64."""
+    score_name, score = heldout_score(name, model)
+    forward = compiled_forward(model)
+    lat = [latency_ms(forward, example_input(name, b), repeat) for b in BATCHES]
+    quick = quick_row(name, model, meta)
+    return Row(name, quick.parameters, score_name, score, lat[0], lat[1], quick.train_s_per_epoch, quick.activation_kib)
+
+
+KINDS = {"digit-cnn": "2-D CNN", "char-cnn": "1-D causal CNN"}
+
+
+def model_kind(name: str) -> str:
+    """'2-D CNN', 'RNN over rows', 'RNN over characters' or '1-D causal CNN'."""
+    return KINDS.get(name) or ("RNN over rows" if name.startswith("row-rnn") else "RNN over characters")
+
+
+def table_records(rows: list[Row]) -> list[dict]:
+    """Rows → display records (column title → value), rounded for reading, None where not measured yet."""
+    out = []
+    for r in rows:
+        score = (
+            None if r.score is None else round(r.score * 100, 1) if r.score_name == "accuracy" else round(r.score, 3)
+        )
+        rnd = lambda v, n=2: None if v is None else round(v, n)
+        out.append(
+            {
+                "model": r.model,
+                "kind": model_kind(r.model),
+                "parameters": r.parameters,
+                "held-out score": score,
+                "score unit": "% accuracy" if r.score_name == "accuracy" else "bits/char",
+                "latency batch 1 (ms)": rnd(r.latency_b1_ms),
+                "latency batch 64 (ms)": rnd(r.latency_b64_ms),
+                "training s/epoch": rnd(r.train_s_per_epoch),
+                "activation memory (KiB)": rnd(r.activation_kib, 1),
+            }
+        )
+    return out

@@ -1,0 +1,1 @@
+"""Test-only helpers: AppTest scenes (apptest.py) and the running app in Chromium (browser.py)."""
