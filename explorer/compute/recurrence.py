@@ -9,6 +9,7 @@ architecture shares one compilation, made once per process.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import partial
 
@@ -239,8 +240,8 @@ def cnn_window(config: CharCNNConfig, t: int) -> tuple[int, int]:
 # ---------------------------------------------------------------- the equation written out
 
 
-def _num(v: float) -> str:
-    return f"{v:.3f}" if v >= 0 else f"({v:.3f})"
+def _num(v: float, decimals: int = 3) -> str:
+    return f"{v:.{decimals}f}" if v >= 0 else f"({v:.{decimals}f})"
 
 
 def _terms(*values: float) -> str:
@@ -251,6 +252,19 @@ def _terms(*values: float) -> str:
     return out
 
 
+def _decimals_against(other: float) -> int:
+    """Decimals for a factor multiplied by `other`: enough that its rounding moves the product by < 0.0005."""
+    size = abs(other)
+    return 3 if size < 1 else min(8, 3 + math.ceil(math.log10(size + 1e-12)))
+
+
+def _product(a: float, b: float, a_text: str | None = None) -> tuple[str, float]:
+    """'a · b' with each factor printed precisely enough for the product of the printed numbers to round to the
+    printed product; returns (LaTeX, a·b). `a_text` overrides how a is written (e.g. '(1 - 0.98617)')."""
+    a_str = a_text if a_text is not None else _num(a, _decimals_against(b))
+    return rf"{a_str} \cdot {_num(b, _decimals_against(a))}", a * b
+
+
 def _two_rows(symbolic: str, numeric: str) -> str:
     """The formula, then its numbers on a second row aligned under the first '='."""
     lhs, rhs = symbolic.split(" = ", 1)
@@ -258,7 +272,11 @@ def _two_rows(symbolic: str, numeric: str) -> str:
 
 
 def equation_lines(terms: StepTerms, unit: int) -> list[str]:
-    """The update of hidden unit `unit` as LaTeX lines with the real numbers (3 decimals).
+    """The update of hidden unit `unit` as LaTeX lines with the real numbers.
+
+    Every printed line adds up: sums are of 3-decimal numbers, and each factor of a product is printed with
+    enough decimals that the printed factors multiply to the printed product (a gate times a memory of 40
+    gets 5 decimals).
 
     Each block: name = nonlinearity(input part + recurrent part + bias) = nonlinearity(pre) = value,
     then the state update (LSTM: c and h; GRU: h). Only numbers, never user text.
@@ -275,31 +293,41 @@ def equation_lines(terms: StepTerms, unit: int) -> list[str]:
     for k in BLOCKS[terms.kind]:
         fn = r"\sigma" if k in SIGMOID_BLOCKS else r"\tanh"
         if terms.kind == "gru" and k == "n":
-            r = val["r"]
+            gated, product = _product(val["r"], hp[k])
             sym_sum = rf"x_t W_{{x{k}}} + b_{k} + r_t \odot h_{{t-1}} W_{{h{k}}}"
-            num_sum = f"{_terms(xp[k], bs[k])} + {_num(r)} \\cdot {_num(hp[k])}"
-        else:
-            sub = "" if terms.kind == "simple" else k
-            sym_sum = (
-                rf"x_t W_{{x{sub}}} + h_{{t-1}} W_{{h{sub}}} + b_{{{sub}}}" if sub else r"x_t W_x + h_{t-1} W_h + b"
-            )
-            num_sum = _terms(xp[k], hp[k], bs[k])
+            numeric = rf"{fn}({_terms(xp[k], bs[k])} + {gated}) = {fn}({_terms(xp[k], bs[k], product)}) = {val[k]:.3f}"
+            lines.append(_two_rows(rf"{sym[k]} = {fn}({sym_sum})", numeric))
+            continue
+        sub = "" if terms.kind == "simple" else k
+        sym_sum = rf"x_t W_{{x{sub}}} + h_{{t-1}} W_{{h{sub}}} + b_{{{sub}}}" if sub else r"x_t W_x + h_{t-1} W_h + b"
+        num_sum = _terms(xp[k], hp[k], bs[k])
         lines.append(_two_rows(rf"{sym[k]} = {fn}({sym_sum})", rf"{fn}({num_sum}) = {fn}({pre[k]:.3f}) = {val[k]:.3f}"))
     if terms.kind == "gru":
         z, n = val["z"], val["n"]
+        d = _decimals_against(n)
+        keep, kept = _product(1.0 - z, n, a_text=f"(1 - {z:.{d}f})")
+        carry, carried = _product(z, h_prev)
         lines.append(
             _two_rows(
                 r"h_t = (1 - z_t) \odot n_t + z_t \odot h_{t-1}",
-                rf"(1 - {z:.3f}) \cdot {_num(n)} + {z:.3f} \cdot {_num(h_prev)} = {h:.3f}",
+                rf"{keep} + {carry} = {_terms(kept, carried)} = {h:.3f}",
             )
         )
     if terms.kind == "lstm":
         c_prev, c = float(terms.c_prev[j]), float(terms.c[j])
+        forget, forgotten = _product(val["f"], c_prev)
+        write, written = _product(val["i"], val["g"])
         lines.append(
             _two_rows(
                 r"c_t = f_t \odot c_{t-1} + i_t \odot g_t",
-                rf"{val['f']:.3f} \cdot {_num(c_prev)} + {val['i']:.3f} \cdot {_num(val['g'])} = {c:.3f}",
+                rf"{forget} + {write} = {_terms(forgotten, written)} = {c:.3f}",
             )
         )
-        lines.append(_two_rows(r"h_t = o_t \odot \tanh(c_t)", rf"{val['o']:.3f} \cdot \tanh({c:.3f}) = {h:.3f}"))
+        tanh_c = math.tanh(c)
+        lines.append(
+            _two_rows(
+                r"h_t = o_t \odot \tanh(c_t)",
+                rf"{val['o']:.3f} \cdot \tanh({c:.3f}) = {_product(val['o'], tanh_c)[0]} = {h:.3f}",
+            )
+        )
     return lines

@@ -13,6 +13,7 @@ import jax.numpy as jnp
 import numpy as np
 from flax import nnx
 
+from explorer.compute import norms
 from explorer.models import compiled
 from explorer.models.charcnn import CharCNN
 from explorer.models.rnn import CharRNN
@@ -30,7 +31,7 @@ def _saliency(graphdef, state, ids: jax.Array, t: jax.Array, target: jax.Array) 
     logp, pullback = jax.vjp(log_probs, embedded)
     target = jnp.where(target < 0, jnp.argmax(logp), target)
     (grad,) = pullback(jax.nn.one_hot(target, logp.shape[-1], dtype=logp.dtype))
-    return jnp.linalg.norm(grad[0], axis=-1)
+    return norms.scaled_norm(grad[0], axis=-1)  # cannot underflow: a bar is 0 only if the gradient is
 
 
 def saliency(
@@ -46,11 +47,11 @@ def saliency(
     if not 0 <= t < length:
         raise ValueError(f"step {t} is outside the text of {length} characters")
     graphdef, state = compiled.split_once(model)
-    norms = _saliency(
+    bars = _saliency(
         graphdef,
         state,
         jnp.asarray(compiled.pad_ids(ids, pad_to)),
         jnp.int32(t),
         jnp.int32(-1 if target is None else target),
     )
-    return np.asarray(norms[:length], np.float32)
+    return np.asarray(bars[:length], np.float32)
