@@ -14,27 +14,29 @@ import plotly.graph_objects as go
 
 from explorer.compute.recurrence import BLOCKS, GATE_TITLES, SIGMOID_BLOCKS
 from explorer.data import vocab
-from explorer.figures import palette
+from explorer.figures import animation, palette
 
 MAX_FRAMES = 100  # animation frames: a browser plays this many smoothly
 CHAR_TICKS_UP_TO = 60  # label every column with its character up to this many columns
 
 
 def _char_axis(chars: str, upto: int) -> dict:
-    """x-axis ticks for positions 0..upto-1: the characters when few, else every 10th position."""
+    """x-axis ticks for character positions 1..upto (counted from 1, as on every page): the characters when
+    few, else position 1 and every 10th."""
     if upto <= CHAR_TICKS_UP_TO:
-        vals = list(range(upto))
-        return dict(tickmode="array", tickvals=vals, ticktext=[vocab.display(chars[i]) for i in vals], tickangle=0)
-    return dict(tickmode="linear", tick0=0, dtick=10, title="position in the text")
+        vals = list(range(1, upto + 1))
+        return dict(tickmode="array", tickvals=vals, ticktext=[vocab.display(chars[i - 1]) for i in vals], tickangle=0)
+    return dict(tickmode="array", tickvals=[1, *range(10, upto + 1, 10)], title="character position")
 
 
 def _column_marker(t: int, colour: str = "black") -> dict:
+    """An outline around the column of step t (0-based), drawn at character position t + 1."""
     return dict(
         type="rect",
         xref="x",
         yref="paper",
-        x0=t - 0.5,
-        x1=t + 0.5,
+        x0=t + 0.5,
+        x1=t + 1.5,
         y0=0,
         y1=1,
         line=dict(color=colour, width=3),
@@ -54,14 +56,14 @@ def hidden_heatmap(hidden: np.ndarray, chars: str, t: int, unit: int | None = No
     fig = go.Figure(
         go.Heatmap(
             z=shown.T,
-            x=np.arange(shown.shape[0]),
+            x=np.arange(1, shown.shape[0] + 1),
             y=np.arange(n_units),
             colorscale=palette.DIVERGING,
             zmin=-1,
             zmax=1,
             zmid=0,
             colorbar=dict(title=dict(text="h", side="right"), thickness=14, len=0.9),
-            hovertemplate="position %{x}, unit %{y}: %{z:.3f}<extra></extra>",
+            hovertemplate="character %{x}, unit %{y}: %{z:.3f}<extra></extra>",
         )
     )
     shapes = [_column_marker(t)]
@@ -84,7 +86,7 @@ def hidden_heatmap(hidden: np.ndarray, chars: str, t: int, unit: int | None = No
         margin=dict(l=60, r=10, t=50, b=50),
         font=palette.FONT,
         title=dict(text=f"Hidden state h, {n_units} units × {n_steps} steps (column = character read)", font_size=16),
-        xaxis=dict(range=[-0.5, n_steps - 0.5], showgrid=False, **_char_axis(chars, n_steps)),
+        xaxis=dict(range=[0.5, n_steps + 0.5], showgrid=False, **_char_axis(chars, n_steps)),
         yaxis=dict(title="hidden unit", range=[n_units - 0.5, -0.5], showgrid=False),
         shapes=shapes,
     )
@@ -94,13 +96,13 @@ def hidden_heatmap(hidden: np.ndarray, chars: str, t: int, unit: int | None = No
 
 
 def _cover(k: int, n_steps: int) -> dict:
-    """A white sheet over the columns the RNN has not read yet at step k."""
+    """A white sheet over the columns the RNN has not read yet at step k (0-based; positions k+2…)."""
     return dict(
         type="rect",
         xref="x",
         yref="paper",
-        x0=k + 0.5,
-        x1=max(k + 0.5, n_steps - 0.5),
+        x0=k + 1.5,
+        x1=max(k + 1.5, n_steps + 0.5),
         y0=0,
         y1=1,
         line=dict(width=0),
@@ -110,50 +112,16 @@ def _cover(k: int, n_steps: int) -> dict:
 
 def _add_reveal_animation(fig: go.Figure, n_steps: int, t: int, fixed_shapes: list) -> None:
     steps = sorted(set(np.linspace(0, n_steps - 1, min(n_steps, MAX_FRAMES)).round().astype(int).tolist()))
-    frames = [
-        go.Frame(name=str(k), layout=dict(shapes=[_cover(k, n_steps), _column_marker(k), *fixed_shapes])) for k in steps
+    fig.frames = [
+        go.Frame(name=str(i), layout=dict(shapes=[_cover(k, n_steps), _column_marker(k), *fixed_shapes]))
+        for i, k in enumerate(steps)
     ]
-    fig.frames = frames
     fig.layout.shapes = [_cover(t, n_steps), _column_marker(t), *fixed_shapes]  # replace, not merge
-    play = dict(
-        label="▶ Play",
-        method="animate",
-        args=[None, dict(frame=dict(duration=80, redraw=True), transition=dict(duration=0), fromcurrent=True)],
-    )
-    pause = dict(
-        label="❚❚ Pause", method="animate", args=[[None], dict(frame=dict(duration=0, redraw=False), mode="immediate")]
-    )
+    active = steps.index(min(steps, key=lambda k: abs(k - t)))
     fig.update_layout(
-        updatemenus=[
-            dict(
-                type="buttons",
-                direction="left",
-                buttons=[play, pause],
-                x=0,
-                y=-0.12,
-                xanchor="left",
-                yanchor="top",
-                pad=dict(t=0, r=10),
-            )
-        ],
-        sliders=[
-            dict(
-                active=steps.index(min(steps, key=lambda k: abs(k - t))),
-                x=0.2,
-                len=0.8,
-                y=-0.08,
-                currentvalue=dict(prefix="step ", font_size=14),
-                pad=dict(t=30),
-                steps=[
-                    dict(
-                        label=str(k),
-                        method="animate",
-                        args=[[str(k)], dict(mode="immediate", frame=dict(duration=0, redraw=True))],
-                    )
-                    for k in steps
-                ],
-            )
-        ],
+        **animation.play_controls(
+            [str(k + 1) for k in steps], prefix="character ", frame_ms=80, active=active, y=-0.08
+        ),
         height=520,
         margin=dict(b=130),
     )
@@ -236,17 +204,20 @@ def top5_bars(top: list[tuple[str, float]], title: str, colour: str, actual: str
 
 
 def saliency_bars(chars: str, sal: np.ndarray, t: int, window: tuple[int, int] | None = None) -> go.Figure:
-    """sal (T,) gradient norms → bars over positions 0..t on a log axis; `window` shades the CNN's view."""
+    """sal (T,) gradient norms → bars over character positions 1..t+1 (step t is 0-based) on a log axis;
+    `window` (0-based, inclusive) shades the CNN's view. A log axis cannot draw an exact 0: such characters
+    are counted in the title instead."""
     sal = np.asarray(sal, np.float32)[: t + 1]
-    x = np.arange(t + 1)
-    shown = np.where(sal > 0, sal, np.nan)  # a log axis cannot draw 0 (it never occurs before t+1 in practice)
+    x = np.arange(1, t + 2)
+    zeros = int(np.sum(sal == 0))
+    shown = np.where(sal > 0, sal, np.nan)
     fig = go.Figure(
         go.Bar(
             x=x,
             y=shown,
             marker_color=palette.RNN,
-            customdata=[vocab.display(c) for c in chars[: t + 1]],
-            hovertemplate="position %{x} '%{customdata}': %{y:.3g}<extra></extra>",
+            customdata=[html.escape(vocab.display(c)) for c in chars[: t + 1]],
+            hovertemplate="character %{x} '%{customdata}': %{y:.3g}<extra></extra>",
         )
     )
     if window is not None:  # shapes set directly: add_vrect costs ~10 ms per call
@@ -255,8 +226,8 @@ def saliency_bars(chars: str, sal: np.ndarray, t: int, window: tuple[int, int] |
                 type="rect",
                 xref="x",
                 yref="paper",
-                x0=window[0] - 0.5,
-                x1=window[1] + 0.5,
+                x0=window[0] + 0.5,
+                x1=window[1] + 1.5,
                 y0=0,
                 y1=1,
                 fillcolor=palette.CNN,
@@ -270,7 +241,7 @@ def saliency_bars(chars: str, sal: np.ndarray, t: int, window: tuple[int, int] |
                 text="the char CNN's window",
                 xref="x",
                 yref="paper",
-                x=window[0] - 0.5,
+                x=window[0] + 0.5,
                 y=1,
                 xanchor="left",
                 yanchor="bottom",
@@ -278,12 +249,16 @@ def saliency_bars(chars: str, sal: np.ndarray, t: int, window: tuple[int, int] |
                 font_size=13,
             )
         ]
+    zero_note = f"; {zeros} exactly 0, not drawn" if zeros else ""
     fig.update_layout(
         height=320,
         margin=dict(l=70, r=10, t=50, b=50),
         font=palette.FONT,
-        title=dict(text=f"How much each character moves the prediction at position {t} (log scale)", font_size=16),
-        xaxis=dict(range=[-0.5, t + 0.5], **_char_axis(chars, t + 1)),
+        title=dict(
+            text=f"How much each character moves the prediction after character {t + 1} (log scale{zero_note})",
+            font_size=16,
+        ),
+        xaxis=dict(range=[0.5, t + 1.5], **_char_axis(chars, t + 1)),
         yaxis=dict(type="log", title="‖∂ log p / ∂ embedding‖", exponentformat="power", dtick=1),
         bargap=0.1,
         showlegend=False,

@@ -22,15 +22,15 @@ def grid_layout(n: int, width: int = GRID_WIDTH) -> tuple[int, int]:
 
 
 def _to_grid(values: np.ndarray, chars: str, width: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(T,) → z (rows, cols) float32 with NaN padding, text labels, positions (-1 = padding)."""
+    """(T,) → z (rows, cols) float32 with NaN padding, text labels, positions counted from 1 (0 = padding)."""
     n = len(chars)
     rows, cols = grid_layout(n, width)
     z = np.full(rows * cols, np.nan, np.float32)
     z[:n] = values
     text = np.full(rows * cols, "", dtype=object)
     text[:n] = [vocab.display(c) for c in chars]
-    pos = np.full(rows * cols, -1, np.int32)
-    pos[:n] = np.arange(n)
+    pos = np.zeros(rows * cols, np.int32)
+    pos[:n] = np.arange(1, n + 1)
     return z.reshape(rows, cols), text.reshape(rows, cols), pos.reshape(rows, cols)
 
 
@@ -45,7 +45,7 @@ def char_grid(
     width: int = GRID_WIDTH,
     showscale: bool = True,
 ) -> go.Figure:
-    """chars (T characters), values (T,) (NaN = not coloured) → a grid of characters, `cursor` outlined."""
+    """chars (T characters), values (T,) (NaN = not coloured) → a grid of characters, `cursor` (0-based) outlined."""
     values = np.asarray(values, np.float32).reshape(-1)
     if len(values) != len(chars):
         raise ValueError(f"{len(chars)} characters but {len(values)} values")
@@ -65,7 +65,7 @@ def char_grid(
             ygap=1,
             showscale=showscale,
             colorbar=dict(thickness=12, len=1.0, title=dict(text=value_name, side="right")),
-            hovertemplate="position %{customdata}: " + value_name + " %{z:.3f}<extra></extra>",
+            hovertemplate="character %{customdata}: " + value_name + " %{z:.3f}<extra></extra>",
         )
     )
     shapes = []
@@ -112,7 +112,7 @@ def cnn_window_grid(chars: str, t: int, window: tuple[int, int]) -> go.Figure:
     values = np.zeros(len(chars), np.float32)
     values[window[0] : window[1] + 1] = 1.0
     values[t + 1 :] = np.nan
-    title = f"The char CNN sees positions {window[0]}–{window[1]} ({window[1] - window[0] + 1} characters)"
+    title = f"The char CNN sees characters {window[0] + 1}–{window[1] + 1} ({window[1] - window[0] + 1} characters)"
     return char_grid(
         chars, values, title, t, colorscale=WINDOW_SCALE, zrange=(0, 1), value_name="seen", showscale=False
     )

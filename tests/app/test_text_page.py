@@ -63,7 +63,13 @@ def test_each_cell_shows_its_own_trace_and_predictions(cell):
     equation = [e.value for e in at.get_by_key("equation").get("latex")]
     unit = at.session_state["text_unit"]
     assert f"= {float(trace.hidden[0, t, unit]):.3f} \\end{{aligned}}" in equation[-1]
-    assert bool(at.get_by_key("gates").get("plotly_chart")) if cell != "simple" else True
+    if cell == "simple":  # no gates to show: the page must not pretend there are
+        assert all("gate-bars" not in el.proto.id for el in at.get("plotly_chart"))
+    else:  # the gate bars show this unit's traced gate values at step t
+        gates = chart(at, "gate-bars")["data"][0]
+        names = recurrence.BLOCKS[cell]
+        expected = [float(trace.gates[n][0, t, unit]) for n in names]
+        np.testing.assert_allclose(_decode(gates["y"]), expected, rtol=1e-5)
 
 
 def test_step_buttons_and_slider_move_the_character_being_read():
@@ -75,7 +81,7 @@ def test_step_buttons_and_slider_move_the_character_being_read():
     at.slider(key="text_pos").set_value(3).run()
     assert "Step 3 of" in step_text(at) and "“t”" in step_text(at)  # "Ret": the third character is t
     shapes = chart(at, "hidden-heatmap")["layout"]["shapes"]
-    assert shapes[0]["x0"] == 1.5  # the current column is marked at position 2
+    assert shapes[0]["x0"] == 2.5  # the current column is marked at character 3 (positions count from 1)
     at.button(key="text-next").click().run()
     assert at.session_state["text_pos"] == 4
     sal = _decode(chart(at, "saliency-bars")["data"][0]["y"])
@@ -122,7 +128,7 @@ def test_the_char_cnn_panel_shows_its_window_and_predictions():
         f"'{vocab.display(c)}'" for c, _ in recurrence.top_k(np.asarray(cnn.trace(SENTENCE).probs[0, t]))
     ]
     first, last = recurrence.cnn_window(cnn.model.config, t)
-    assert f"positions {first}–{last}" in chart(at, "cnn-window")["layout"]["title"]["text"]
+    assert f"characters {first + 1}–{last + 1}" in chart(at, "cnn-window")["layout"]["title"]["text"]
 
 
 # ------------------------------------------------------------------ bad input

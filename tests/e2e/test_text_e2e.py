@@ -32,6 +32,7 @@ def test_typing_updates_the_heatmap_and_the_predictions(page, app_url):
     _open_text(page, app_url)
     step = page.locator(".st-key-text-step")
     expect(step).to_contain_text("Step")
+    page.wait_for_function("() => !!document.querySelector('.st-key-rnn-top5 .js-plotly-plot')?.data")  # drawn
     top_before = page.evaluate(TOP5)
     _type(page, "Hello there, my fri")
     expect(step).to_contain_text("Step 19 of 19")
@@ -47,7 +48,7 @@ def test_the_step_control_moves_the_character_being_read(page, app_url):
     page.locator(".st-key-text-prev button").click()
     expect(step).to_contain_text("Step 9 of 10")
     expect(step).to_contain_text("“i”")
-    page.wait_for_function(f"() => ({MARKER_X0})() === 7.5")  # the outlined column moved to position 8
+    page.wait_for_function(f"() => ({MARKER_X0})() === 8.5")  # the outlined column moved to character 9
     page.locator(".st-key-text-prev button").click()
     expect(step).to_contain_text("Step 8 of 10")
     page.locator(".st-key-text-next button").click()

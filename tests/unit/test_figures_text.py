@@ -37,10 +37,11 @@ def test_heatmap_columns_are_the_traced_hidden_states_up_to_t(traced, t):
     z = _z(fig)
     assert z.shape == (hidden.shape[1], t + 1)  # nothing the RNN has not read yet is sent
     np.testing.assert_array_equal(z, hidden[: t + 1].T)
-    assert (t - 0.5, t + 0.5) in _shape_x(fig)  # the current column is outlined
+    assert (t + 0.5, t + 1.5) in _shape_x(fig)  # the current column (character t + 1) is outlined
     unit_rows = [(s.y0, s.y1) for s in fig.layout.shapes if s.yref == "y"]
     assert unit_rows == [(3.5, 4.5)]
-    assert tuple(fig.layout.xaxis.range) == (-0.5, len(TEXT) - 0.5)
+    assert tuple(fig.layout.xaxis.range) == (0.5, len(TEXT) + 0.5)  # characters counted from 1
+    assert list(fig.data[0].x) == list(range(1, t + 2))
 
 
 def test_heatmap_animation_reveals_one_column_per_frame(traced):
@@ -50,21 +51,23 @@ def test_heatmap_animation_reveals_one_column_per_frame(traced):
     np.testing.assert_array_equal(_z(fig), hidden.T)
     names = [int(f.name) for f in fig.frames]
     assert names == list(range(len(TEXT)))
+    labels = [s.label for s in fig.layout.sliders[0].steps]
+    assert labels == [str(k + 1) for k in range(len(TEXT))]  # the slider counts characters from 1
     for f in fig.frames:
         k = int(f.name)
         cover, marker = f.layout.shapes[:2]
-        assert cover.x0 == k + 0.5 and cover.fillcolor == "white"
-        assert (marker.x0, marker.x1) == (k - 0.5, k + 0.5)
+        assert cover.x0 == k + 1.5 and cover.fillcolor == "white"  # covers characters k + 2 …
+        assert (marker.x0, marker.x1) == (k + 0.5, k + 1.5)
         assert not f.data  # frames carry shapes only: the heatmap is sent once
-    assert fig.layout.shapes[0].x0 == t + 0.5  # the static view starts at the chosen step
+    assert fig.layout.shapes[0].x0 == t + 1.5  # the static view starts at the chosen step
     assert fig.layout.sliders[0].active == t
 
 
 def test_long_animation_keeps_a_playable_frame_count():
     hidden = np.zeros((200, 8), np.float32)
     fig = text_figures.hidden_heatmap(hidden, "a" * 200, 10, animate=True)
-    names = [int(f.name) for f in fig.frames]
-    assert len(names) <= text_figures.MAX_FRAMES and names[0] == 0 and names[-1] == 199
+    labels = [int(s.label) for s in fig.layout.sliders[0].steps]
+    assert len(fig.frames) == len(labels) <= text_figures.MAX_FRAMES and labels[0] == 1 and labels[-1] == 200
 
 
 def test_gate_bars_show_the_unit_and_the_mean(traced):
@@ -93,8 +96,17 @@ def test_saliency_bars_plot_the_gradient_norms_up_to_t_on_a_log_axis():
     np.testing.assert_array_equal(np.asarray(fig.data[0].y, np.float32), sal[:4])
     assert fig.layout.yaxis.type == "log"
     assert list(fig.data[0].customdata) == ["a", "b", "c", "d"]
+    assert list(fig.data[0].x) == [1, 2, 3, 4]  # characters counted from 1
     band = [s for s in fig.layout.shapes if s.type == "rect"][0]
-    assert (band.x0, band.x1) == (0.5, 3.5)
+    assert (band.x0, band.x1) == (1.5, 4.5)  # window (1, 3) 0-based = characters 2–4
+    assert "after character 4" in fig.layout.title.text and "exactly 0" not in fig.layout.title.text
+
+
+def test_saliency_bars_count_exact_zeros_that_a_log_axis_cannot_draw():
+    sal = np.array([0.0, 1e-30, 0.5], np.float32)
+    fig = text_figures.saliency_bars("abc", sal, 2)
+    assert "1 exactly 0, not drawn" in fig.layout.title.text
+    assert np.isnan(fig.data[0].y[0]) and fig.data[0].y[1] == pytest.approx(1e-30)
 
 
 def test_char_grid_places_every_character_and_value_row_by_row():

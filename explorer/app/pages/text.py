@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+import jax
 import numpy as np
 import streamlit as st
 
@@ -17,6 +20,24 @@ GATED_UPDATE = {
     "gru": "The update gate z decides how much of the old state to keep; the reset gate r how much of it feeds the candidate n.",
     "lstm": "The forget gate f keeps part of the old memory c, the input gate i adds the candidate g, the output gate o decides what of the memory shows in h.",
 }
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the models computed for one text, kept per process so a step never recomputes it."""
+
+    trace: object  # the char RNN's RNNTrace, as NumPy arrays (batch 1)
+    hidden: np.ndarray  # (T, H) the hidden state after each character
+    probs: np.ndarray  # (T, V) the next-character distribution after each character
+    cnn_probs: np.ndarray | None  # (T, V) the char CNN's, or None when its weights are missing
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _reading(rnn_name: str, text: str, _rnn, _cnn) -> Reading:
+    """Both models over `text`, once per (model, text) in this process (bounded: 64 texts)."""
+    trace = jax.tree_util.tree_map(np.asarray, _rnn.trace(text))
+    cnn_probs = None if _cnn is None else np.asarray(_cnn.trace(text).probs[0], np.float32)
+    return Reading(trace, trace.hidden[0].astype(np.float32), trace.probs[0].astype(np.float32), cnn_probs)
 
 
 def _move(delta: int, length: int) -> None:
@@ -78,17 +99,8 @@ def _equation_panel(reader, trace, hidden: np.ndarray, t: int, kind: str) -> Non
         st.markdown(
             f"Largest terms of the recurrent part $h_{{t-1}} W_h$ for {recurrence.GATE_TITLES[block]}, unit {unit}:"
         )
-        st.dataframe(
-            {
-                "from unit": [j for j, *_ in top],
-                "h_{t-1}": [round(a, 4) for _, a, _, _ in top],
-                "weight": [round(b, 4) for *_, b, _ in top],
-                "product": [round(p, 4) for *_, p in top],
-            },
-            hide_index=True,
-            width="stretch",
-            key="text-contributions",
-        )
+        rows = "\n".join(f"| {j} | {a:.4f} | {b:.4f} | {c:.4f} |" for j, a, b, c in top)
+        st.markdown(f"| from unit | $h_{{t-1}}$ | weight | product |\n|---:|---:|---:|---:|\n{rows}")
         st.caption(
             f"The other {n_units - len(top)} units add {rest:.3f}; in all {float(terms.h_part[block][unit]):.3f}."
         )
@@ -100,7 +112,7 @@ def _equation_panel(reader, trace, hidden: np.ndarray, t: int, kind: str) -> Non
             st.caption(GATED_UPDATE[kind])
 
 
-def _cnn_panel(cnn, text: str, t: int, window: tuple[int, int], actual: str | None) -> None:
+def _cnn_panel(cnn, cnn_probs: np.ndarray, text: str, t: int, window: tuple[int, int], actual: str | None) -> None:
     with st.container(key="char-cnn"):
         st.subheader("The causal CNN at the same step")
         st.caption(
@@ -110,7 +122,7 @@ def _cnn_panel(cnn, text: str, t: int, window: tuple[int, int], actual: str | No
             "The RNN's memory has no such edge, but it fades."
         )
         top_col, grid_col = st.columns([0.35, 0.65])
-        probs = np.asarray(cnn.trace(text).probs[0, t])
+        probs = cnn_probs[t]
         with top_col:
             ui.plot(
                 text_figures.top5_bars(recurrence.top_k(probs), "Char CNN: next character", palette.CNN, actual),
@@ -120,7 +132,12 @@ def _cnn_panel(cnn, text: str, t: int, window: tuple[int, int], actual: str | No
             ui.plot(text_grid.cnn_window_grid(text, t, window), key="cnn-window")
 
 
-def _generation_panel(reader, ids: np.ndarray, text: str, cell_title: str) -> None:
+@st.fragment
+def _generation_panel(rnn_name: str, ids: np.ndarray, text: str, cell_title: str) -> None:
+    """Its own fragment: moving the temperature or the seed reruns only this panel."""
+    reader = ui.reader(rnn_name)
+    if reader is None:
+        return
     with st.container(key="generation"):
         st.subheader("Continue your text")
         st.caption(
@@ -191,12 +208,21 @@ def render() -> None:
         st.code(text, language=None, wrap_lines=True)
 
     kind = st.session_state.text_cell
-    reader = ui.reader(f"char-rnn-{kind}")
-    if reader is None:
+    rnn_name = f"char-rnn-{kind}"
+    if ui.reader(rnn_name) is None:
         return
-    trace = reader.trace(text)
-    hidden = np.asarray(trace.hidden[0], np.float32)  # (T, H)
-    probs = np.asarray(trace.probs[0], np.float32)  # (T, V)
+    _step_section(rnn_name, kind, text, ids)
+    _generation_panel(rnn_name, ids, text, CELL_TITLES[kind])
+
+
+@st.fragment
+def _step_section(rnn_name: str, kind: str, text: str, ids: np.ndarray) -> None:
+    """Everything that depends on the step: a step (buttons, slider, keys) reruns only this fragment, from
+    the text's cached reading."""
+    reader = ui.reader(rnn_name)
+    cnn = ui.reader("char-cnn")
+    reading = _reading(rnn_name, text, reader, cnn)
+    trace, hidden, probs = reading.trace, reading.hidden, reading.probs
     if "text_unit" not in st.session_state:  # start on the unit that moves most over the text
         st.session_state.text_unit = int(np.argmax(hidden.std(axis=0)))
     t = _step_control(len(text))
@@ -204,8 +230,9 @@ def render() -> None:
 
     with st.container(key="text-step"):
         st.text(
-            f"Step {t + 1} of {len(text)}: the {CELL_TITLES[kind]} reads “{vocab.display(text[t])}”"
-            + (f", the next character is “{vocab.display(actual)}”." if actual else ", the last one.")
+            f"Step {t + 1} of {len(text)}: the {CELL_TITLES[kind]} reads character {t + 1}, "
+            f"“{vocab.display(text[t])}”"
+            + (f"; the next character is “{vocab.display(actual)}”." if actual else ", the last one.")
         )
     heat_col, side_col = st.columns([0.64, 0.36], gap="medium")
     with heat_col:
@@ -225,10 +252,10 @@ def render() -> None:
         ui.plot(text_grid.unit_over_text(text, hidden[:, unit], unit, t), key="unit-grid")
         st.caption(
             "Each character is coloured by the unit's value right after the RNN read it (the outlined one is "
-            "the current step). Some units track quotes, spaces or word starts."
+            "the current step). Some units track quotes, spaces or word starts. Characters are counted from 1; "
+            "hidden units are numbered from 0 (they are names, not positions)."
         )
 
-    cnn = ui.reader("char-cnn")
     window = None if cnn is None else recurrence.cnn_window(cnn.model.config, t)
     with st.container(key="saliency"):
         st.subheader("Memory: which earlier characters move this prediction")
@@ -236,15 +263,14 @@ def render() -> None:
         target = recurrence.top_k(probs[t], 1)[0][0]
         ui.plot(text_figures.saliency_bars(text, sal, t, window), key="saliency-bars")
         st.caption(
-            f"For the most likely next character (“{vocab.display(target)}”) we take log p of it after position {t} "
-            "and, with one backward pass through the whole recurrence (jax.vjp), its gradient with respect to the "
-            "embedding of every character read so far; each bar is that gradient's length. Characters after the "
-            "current one get exactly zero: the prediction cannot depend on them. The simple RNN's bars usually fall "
-            "off fast to the left (fading memory); GRU and LSTM hold on longer. The shaded band is what the char CNN can see."
+            f"For the most likely next character (“{vocab.display(target)}”) we take log p of it after character "
+            f"{t + 1} and, with one backward pass through the whole recurrence (jax.vjp), its gradient with respect "
+            "to the embedding of every character read so far; each bar is that gradient's length (computed so that "
+            "tiny gradients cannot underflow to 0). Characters after the current one get exactly zero: the "
+            "prediction cannot depend on them. The shaded band is what the char CNN can see."
         )
-    if cnn is not None:
-        _cnn_panel(cnn, text, t, window, actual)
-    _generation_panel(reader, ids, text, CELL_TITLES[kind])
+    if cnn is not None and reading.cnn_probs is not None:
+        _cnn_panel(cnn, reading.cnn_probs, text, t, window, actual)
 
 
 if __name__ == "__main__":
