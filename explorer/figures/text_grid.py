@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 
 from explorer.data import vocab
 from explorer.figures import palette
+from explorer.figures.spec import SpecFigure
 
 GRID_WIDTH = 40  # characters per row
 WINDOW_SCALE = [[0, "#eef1f4"], [1, "#9ecae1"]]  # outside / inside the CNN's window
@@ -51,23 +52,6 @@ def char_grid(
         raise ValueError(f"{len(chars)} characters but {len(values)} values")
     z, text, pos = _to_grid(values, chars, width)
     rows, cols = z.shape
-    fig = go.Figure(
-        go.Heatmap(
-            z=z,
-            text=text.tolist(),
-            texttemplate="%{text}",
-            textfont=dict(size=16, family="monospace"),
-            customdata=pos.tolist(),
-            colorscale=colorscale,
-            zmin=zrange[0],
-            zmax=zrange[1],
-            xgap=1,
-            ygap=1,
-            showscale=showscale,
-            colorbar=dict(thickness=12, len=1.0, title=dict(text=value_name, side="right")),
-            hovertemplate="character %{customdata}: " + value_name + " %{z:.3f}<extra></extra>",
-        )
-    )
     shapes = []
     if cursor is not None and 0 <= cursor < len(chars):
         r, c = divmod(cursor, width)
@@ -82,17 +66,36 @@ def char_grid(
                 fillcolor="rgba(0,0,0,0)",
             )
         )
-    fig.update_layout(
-        height=70 + 34 * rows,
-        margin=dict(l=10, r=10, t=45, b=10),
-        font=palette.FONT,
-        title=dict(text=title, font_size=16),
-        shapes=shapes,
-        plot_bgcolor="white",
-        xaxis=dict(visible=False, range=[-0.5, cols - 0.5]),
-        yaxis=dict(visible=False, range=[rows - 0.5, -0.5]),
+    return SpecFigure(
+        data=[
+            dict(
+                type="heatmap",
+                z=z,
+                text=text.tolist(),
+                texttemplate="%{text}",
+                textfont=dict(size=16, family="monospace"),
+                customdata=pos,
+                colorscale=colorscale,
+                zmin=zrange[0],
+                zmax=zrange[1],
+                xgap=1,
+                ygap=1,
+                showscale=showscale,
+                colorbar=dict(thickness=12, len=1.0, title=dict(text=value_name, side="right")),
+                hovertemplate="character %{customdata}: " + value_name + " %{z:.3f}<extra></extra>",
+            )
+        ],
+        layout=dict(
+            height=70 + 34 * rows,
+            margin=dict(l=10, r=10, t=45, b=10),
+            font=palette.FONT,
+            title=dict(text=title, font=dict(size=16)),
+            shapes=shapes,
+            plot_bgcolor="white",
+            xaxis=dict(visible=False, range=[-0.5, cols - 0.5]),
+            yaxis=dict(visible=False, range=[rows - 0.5, -0.5]),
+        ),
     )
-    return fig
 
 
 def unit_over_text(chars: str, activation: np.ndarray, unit: int, cursor: int) -> go.Figure:

@@ -153,3 +153,20 @@ def test_top5_escapes_markup_characters_for_plotly():
     fig = text_figures.top5_bars([("<", 0.5), ("&", 0.3), ("a", 0.2)], "next", "#d62728", actual="<")
     assert list(fig.data[0].y) == ["'&lt;'", "'&amp;'", "'a'"]
     assert "actual next: '&lt;'" in fig.layout.title.text
+
+
+def test_every_text_figure_sends_what_a_validated_plotly_figure_would(traced):
+    """The builders' plain specs are valid Plotly, and what Streamlit receives equals the validated figure's."""
+    hidden, _ = traced
+    figures = [
+        text_figures.hidden_heatmap(hidden, TEXT, 5, unit=3),
+        text_figures.hidden_heatmap(hidden, TEXT, 5, unit=3, animate=True),
+        text_figures.gate_bars("lstm", dict(i=0.1, f=0.9, g=-0.2, o=0.5), dict(i=0.2, f=0.8, g=0.0, o=0.4), 3),
+        text_figures.top5_bars([("a", 0.5), ("<", 0.2)], "t", "#123456", actual="a"),
+        text_figures.saliency_bars(TEXT, np.linspace(0, 1, len(TEXT)), 9, window=(2, 9)),
+        text_grid.unit_over_text(TEXT, hidden[:, 3], 3, 5),
+        text_grid.cnn_window_grid(TEXT, 9, (2, 9)),
+        text_grid.generation_grid(TEXT, "abc", np.array([0.5, 0.2, 0.9])),
+    ]
+    for fig in figures:
+        assert fig.to_dict() == fig.validated().to_dict()

@@ -1,0 +1,182 @@
+"""One browser tab, spoken in Streamlit's own websocket protocol (what the frontend does, minus drawing).
+
+The browser opens `/_stcore/stream`, sends a `BackMsg.rerun_script` carrying the page and the widgets that
+changed, and receives `ForwardMsg`s: `new_session` at the start of each run, `delta`s (the elements), and
+`script_finished` at its end. A widget's id ends with its user key (`$$ID-<hash>-<key>`); a widget inside a
+`st.fragment` arrives in deltas tagged with that fragment's id, and the browser reruns only that fragment
+by naming it in the BackMsg. `Session` does the same and times each run from sending to `script_finished`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from dataclasses import dataclass, field
+
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit.proto.WidgetStates_pb2 import WidgetState
+from websockets.asyncio.client import connect
+
+FINISHED = ForwardMsg.ScriptFinishedStatus
+MAX_MESSAGE_BYTES = 64 * 1024 * 1024  # a page's whole ForwardMsg stream; the server's own cap is lower
+
+
+@dataclass
+class Run:
+    """What one script run sent back."""
+
+    seconds: float  # from sending the BackMsg to script_finished
+    status: int  # a ForwardMsg.ScriptFinishedStatus
+    markdown: list[str] = field(default_factory=list)  # every markdown / text body, in order
+    exceptions: list[str] = field(default_factory=list)  # messages of exception elements (tracebacks on screen)
+    errors: list[str] = field(default_factory=list)  # bodies of st.error alerts
+    payload_bytes: int = 0  # bytes received for this run
+
+    @property
+    def ok(self) -> bool:
+        return not self.exceptions and self.status in (
+            FINISHED.FINISHED_SUCCESSFULLY,
+            FINISHED.FINISHED_FRAGMENT_RUN_SUCCESSFULLY,
+        )
+
+    def has_text(self, fragment: str) -> bool:
+        return any(fragment in body for body in self.markdown)
+
+
+@dataclass
+class Widget:
+    id: str
+    fragment_id: str  # "" when the widget is not inside a fragment
+    kind: str  # the element type: "button", "slider", "text_area", "bidi_component", …
+
+
+class Session:
+    """One simulated student's tab. Use `async with Session(url, "digit") as s: run = await s.open()`."""
+
+    def __init__(self, base_url: str, page: str, query: str = "", cookies: str = "", timeout: float = 120.0):
+        self.base_url = base_url.rstrip("/")
+        self.page = page
+        self.query = query
+        self.cookies = cookies
+        self.timeout = timeout
+        self.widgets: dict[str, Widget] = {}  # by user key
+        self.session_id = ""
+        self.response_headers: dict[str, str] = {}
+        self._ws = None
+
+    async def __aenter__(self) -> Session:
+        await self.connect()
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        await self.close()
+
+    async def connect(self) -> None:
+        """Open the websocket (or reopen it, resuming this session on the server as a browser does)."""
+        ws_url = "ws" + self.base_url.removeprefix("http") + "/_stcore/stream"
+        host = self.base_url.split("://", 1)[1]
+        protocols = ["streamlit", "", self.session_id] if self.session_id else ["streamlit"]
+        headers = {"Cookie": self.cookies} if self.cookies else {}
+        self._ws = await connect(
+            ws_url,
+            origin=f"http://{host}",
+            subprotocols=protocols,
+            additional_headers=headers,
+            max_size=MAX_MESSAGE_BYTES,
+            open_timeout=self.timeout,
+            ping_interval=None,
+            compression=None,
+        )
+        self.response_headers = {k.lower(): v for k, v in self._ws.response.headers.raw_items()}
+
+    async def close(self) -> None:
+        if self._ws is not None:
+            await self._ws.close()
+            self._ws = None
+
+    async def open(self) -> Run:
+        """The first run of the page, as when the tab loads its address."""
+        return await self.rerun()
+
+    def widget_id(self, key: str) -> str:
+        return self.widgets[key].id
+
+    async def rerun(self, states: list[WidgetState] | tuple = (), fragment_key: str | None = None) -> Run:
+        """Send the changed widget states (a whole-page rerun, or only the fragment holding `fragment_key`)."""
+        msg = BackMsg()
+        cs = msg.rerun_script
+        cs.query_string = self.query
+        cs.page_name = self.page
+        cs.widget_states.widgets.extend(states)
+        if fragment_key is not None and self.widgets[fragment_key].fragment_id:
+            cs.fragment_id = self.widgets[fragment_key].fragment_id
+        start = time.perf_counter()
+        await self._ws.send(msg.SerializeToString())
+        return await asyncio.wait_for(self._read_run(start), self.timeout)
+
+    async def _read_run(self, start: float) -> Run:
+        run = Run(0.0, -1)
+        while True:
+            raw = await self._ws.recv()
+            run.payload_bytes += len(raw)
+            fwd = ForwardMsg()
+            fwd.ParseFromString(raw)
+            kind = fwd.WhichOneof("type")
+            if kind == "new_session":
+                self.session_id = fwd.new_session.initialize.session_id or self.session_id
+            elif kind == "delta":
+                self._read_delta(fwd.delta, run)
+            elif kind == "script_finished":
+                if fwd.script_finished == FINISHED.FINISHED_EARLY_FOR_RERUN:
+                    continue  # a newer run replaces this one, as in the browser
+                run.seconds = time.perf_counter() - start
+                run.status = fwd.script_finished
+                return run
+            elif kind == "page_not_found":
+                raise RuntimeError(f"page not found: {self.page}")
+
+    def _read_delta(self, delta, run: Run) -> None:
+        if delta.WhichOneof("type") != "new_element":
+            return
+        element = delta.new_element
+        kind = element.WhichOneof("type")
+        if kind == "markdown":
+            run.markdown.append(element.markdown.body)
+        elif kind == "text":
+            run.markdown.append(element.text.body)
+        elif kind == "exception":
+            run.exceptions.append(f"{element.exception.type}: {element.exception.message}")
+        elif kind == "alert" and element.alert.format == element.alert.ERROR:
+            run.errors.append(element.alert.body)
+        widget_id = getattr(getattr(element, kind), "id", "") if kind else ""
+        if widget_id.startswith("$$ID-"):
+            key = widget_id.split("-", 2)[2] if widget_id.count("-") >= 2 else widget_id
+            self.widgets[key] = Widget(widget_id, delta.fragment_id, kind)
+
+
+# ---------------------------------------------------------------- widget states, as the browser sends them
+
+
+def click(widget_id: str) -> WidgetState:
+    return WidgetState(id=widget_id, trigger_value=True)
+
+
+def text(widget_id: str, value: str) -> WidgetState:
+    return WidgetState(id=widget_id, string_value=value)
+
+
+def number(widget_id: str, value: float) -> WidgetState:
+    """A slider's value (Streamlit sends sliders as an array of doubles)."""
+    state = WidgetState(id=widget_id)
+    state.double_array_value.data.append(float(value))
+    return state
+
+
+def canvas(widget_id: str, png_data_url: str, strokes: int) -> WidgetState:
+    """streamlit-drawable-canvas (Components v2, return_image_data=True): its state is JSON holding the
+    drawing's fabric.js objects and the canvas as a PNG data URL."""
+    objects = [{"type": "path", "stroke": "#FFFFFF", "strokeWidth": 20} for _ in range(strokes)]
+    value = {"drawing": {"raw": {"objects": objects, "background": "#000000"}, "data": png_data_url}}
+    return WidgetState(id=widget_id, json_value=json.dumps({**value, "backgroundFit": None}))
