@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from explorer.figures import palette
+from explorer.figures.spec import SpecFigure, subplot_row
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,19 @@ def map_slots(n_maps: int) -> list[tuple[int, int]]:
     return [(i // ROWS, i % ROWS) for i in range(n_maps)]
 
 
+def _gap_cells(size: int) -> int:
+    """NaN cells between two tiled maps of `size` pixels: about GAP of a map, at least one."""
+    return max(1, round(GAP * size))
+
+
+def _pitch(maps: dict[str, np.ndarray], layer: str) -> tuple[float, float]:
+    """(x, y) distance from one map slot to the next, in map widths (a map is 1 wide, 1 tall)."""
+    if layer in ("logits", "probs"):
+        return 1 + GAP, 1 + GAP
+    _, h, w = maps[layer].shape
+    return (w + _gap_cells(w)) / w, (h + _gap_cells(h)) / h
+
+
 def _sub_columns(maps: dict[str, np.ndarray], layer: str) -> int:
     if layer in ("logits", "probs"):
         return 1
@@ -63,7 +77,7 @@ def _column_starts(maps: dict[str, np.ndarray]) -> dict[str, float]:
     starts, x = {}, 0.0
     for layer in LAYERS:
         starts[layer.name] = x
-        x += _sub_columns(maps, layer.name) * (1 + GAP) + 0.45
+        x += _sub_columns(maps, layer.name) * _pitch(maps, layer.name)[0] + 0.45
     return starts
 
 
@@ -77,29 +91,44 @@ def _range(values: np.ndarray, signed: bool) -> dict:
 def map_box(maps: dict[str, np.ndarray], layer: str, index: int) -> tuple[float, float, float, float]:
     """(x0, y0, x1, y1) of one map in the overview's coordinates (y grows downward)."""
     col, row = map_slots(len(maps[layer]))[index]
-    x0 = _column_starts(maps)[layer] + col * (1 + GAP)
-    y0 = row * (1 + GAP)
+    px, py = _pitch(maps, layer)
+    x0 = _column_starts(maps)[layer] + col * px
+    y0 = row * py
     return x0, y0, x0 + 1, y0 + 1
 
 
+def tile_layer(values: np.ndarray) -> np.ndarray:
+    """(C, H, W) maps → one (rows·(H+g)−g, cols·(W+g)−g) image, map i in slot `map_slots(C)[i]`, NaN between."""
+    c, h, w = values.shape
+    gh, gw = _gap_cells(h), _gap_cells(w)
+    cols = 1 + max(col for col, _ in map_slots(c))
+    rows = min(c, ROWS)
+    out = np.full((rows * (h + gh) - gh, cols * (w + gw) - gw), np.nan, np.float32)
+    for i, (col, row) in enumerate(map_slots(c)):
+        out[row * (h + gh) : row * (h + gh) + h, col * (w + gw) : col * (w + gw) + w] = values[i]
+    return out
+
+
 def layer_overview(maps: dict[str, np.ndarray], selected: tuple[str, int] | None = None) -> go.Figure:
-    """Every map of every layer as a small heatmap in columns, left to right in the order the data flows.
+    """Every map of every layer, in columns left to right in the order the data flows: one tiled heatmap per
+    layer (its maps side by side with NaN gaps, one colour scale per layer), not one subplot per map.
 
     maps: `trace_maps(...)`; selected: (layer, map index) outlined, or None.
     Every map is drawn the same size whatever its resolution; the column title gives its real shape.
     """
-    fig = go.Figure()
     starts = _column_starts(maps)
+    data, annotations = [], []
     for layer in LAYERS:
         values = maps[layer.name]
         x_start = starts[layer.name]
         if layer.name in ("logits", "probs"):
-            z = values.reshape(10, 1)
             text = [[f"{d}: {v:.0%}" if layer.name == "probs" else f"{d}: {v:.1f}"] for d, v in enumerate(values)]
             span = ROWS * (1 + GAP) - GAP
-            fig.add_trace(
-                go.Heatmap(
-                    z=z.astype(np.float32),
+            data.append(
+                dict(
+                    type="heatmap",
+                    name=layer.name,
+                    z=values.reshape(10, 1).astype(np.float32),
                     x0=x_start + 0.5,
                     dx=1,
                     y0=span / 20,
@@ -117,48 +146,59 @@ def layer_overview(maps: dict[str, np.ndarray], selected: tuple[str, int] | None
             shape = "10"
         else:
             c, h, w = values.shape
-            scale = _range(values, layer.signed)
-            for i, (col, row) in enumerate(map_slots(c)):
-                x0 = x_start + col * (1 + GAP)
-                y0 = row * (1 + GAP)
-                fig.add_trace(
-                    go.Heatmap(
-                        z=np.round(values[i], 3),
-                        x0=x0 + 0.5 / w,
-                        dx=1 / w,
-                        y0=y0 + 0.5 / h,
-                        dy=1 / h,
-                        showscale=False,
-                        name=f"{layer.name} map {i}",
-                        hovertemplate=f"{layer.title} map {i}<br>value %{{z:.3f}}<extra></extra>",
-                        **scale,
-                    )
+            data.append(
+                dict(
+                    type="heatmap",
+                    name=layer.name,
+                    z=np.round(tile_layer(values), 3),
+                    x0=x_start + 0.5 / w,
+                    dx=1 / w,
+                    y0=0.5 / h,
+                    dy=1 / h,
+                    showscale=False,
+                    hovertemplate=f"{layer.title}<br>value %{{z:.3f}}<extra></extra>",
+                    **_range(values, layer.signed),
                 )
+            )
             shape = f"{c} × {h} × {w}"
-        centre = x_start + (_sub_columns(maps, layer.name) * (1 + GAP) - GAP) / 2
-        fig.add_annotation(
-            x=centre,
-            y=-0.08,
-            yanchor="bottom",
-            text=f"<b>{layer.title}</b><br>{shape}",
-            showarrow=False,
-            font=dict(size=13),
+        centre = x_start + (_sub_columns(maps, layer.name) * _pitch(maps, layer.name)[0]) / 2
+        annotations.append(
+            dict(
+                x=centre,
+                y=-0.08,
+                yanchor="bottom",
+                text=f"<b>{layer.title}</b><br>{shape}",
+                showarrow=False,
+                font=dict(size=13),
+            )
         )
+    shapes = []
     if selected is not None and selected[0] in MAP_LAYERS:
         x0, y0, x1, y1 = map_box(maps, *selected)
-        fig.add_shape(
-            type="rect",
-            x0=x0 - 0.08,
-            y0=y0 - 0.08,
-            x1=x1 + 0.08,
-            y1=y1 + 0.08,
-            line=dict(color=palette.HIGHLIGHT, width=4),
+        shapes.append(
+            dict(
+                type="rect",
+                x0=x0 - 0.08,
+                y0=y0 - 0.08,
+                x1=x1 + 0.08,
+                y1=y1 + 0.08,
+                line=dict(color=palette.HIGHLIGHT, width=4),
+            )
         )
     total = max(starts.values()) + 1 + GAP
-    fig.update_xaxes(visible=False, range=[-0.15, total + 0.6])
-    fig.update_yaxes(visible=False, autorange=False, range=[ROWS * (1 + GAP) + 0.05, -0.75])
-    fig.update_layout(height=640, margin=dict(l=5, r=5, t=10, b=5), font=palette.FONT, plot_bgcolor="white")
-    return fig
+    return SpecFigure(
+        data=data,
+        layout=dict(
+            xaxis=dict(visible=False, range=[-0.15, total + 0.6]),
+            yaxis=dict(visible=False, autorange=False, range=[ROWS * (1 + GAP) + 0.05, -0.75]),
+            height=640,
+            margin=dict(l=5, r=5, t=10, b=5),
+            font=palette.FONT,
+            plot_bgcolor="white",
+            annotations=annotations,
+            shapes=shapes,
+        ),
+    )
 
 
 def relu_figure(before: np.ndarray, title: str) -> go.Figure:
@@ -167,71 +207,49 @@ def relu_figure(before: np.ndarray, title: str) -> go.Figure:
     after = np.maximum(before, 0.0)
     removed = np.where(before < 0, before, np.nan).astype(np.float32)
     m = float(np.abs(before).max()) or 1.0
-    fig = make_subplots(
-        rows=1,
-        cols=3,
-        horizontal_spacing=0.08,
-        subplot_titles=(
+    layout = subplot_row(
+        [
             f"{title} before ReLU (signed)",
             f"negatives: {int((before < 0).sum())} cells set to 0",
             "after ReLU = max(0, x)",
-        ),
+        ],
+        spacing=0.08,
+        images={1, 2, 3},
     )
-    fig.add_trace(
-        go.Heatmap(
-            z=np.round(before, 3),
-            zmin=-m,
-            zmax=m,
-            zmid=0,
-            colorscale=palette.DIVERGING,
-            colorbar=dict(title="value", x=0.265, len=0.9, thickness=12),
-            hovertemplate="row %{y}, col %{x}: %{z:.3f}<extra></extra>",
-        ),
-        1,
-        1,
+    layout.update(height=360, margin=dict(l=10, r=10, t=60, b=10), font=palette.FONT)
+    signed = dict(zmin=-m, zmax=m, zmid=0, colorscale=palette.DIVERGING)
+    return SpecFigure(
+        data=[
+            dict(
+                type="heatmap",
+                z=np.round(before, 3),
+                colorbar=dict(title=dict(text="value"), x=0.265, len=0.9, thickness=12),
+                hovertemplate="row %{y}, col %{x}: %{z:.3f}<extra></extra>",
+                **signed,
+            ),
+            dict(
+                type="heatmap",
+                z=np.round(removed, 3),
+                showscale=False,
+                hovertemplate="row %{y}, col %{x}: %{z:.3f} → 0<extra></extra>",
+                xaxis="x2",
+                yaxis="y2",
+                **signed,
+            ),
+            dict(
+                type="heatmap",
+                z=np.round(after, 3),
+                zmin=0,
+                zmax=m,
+                colorscale=palette.SEQUENTIAL,
+                colorbar=dict(title=dict(text="value"), len=0.9, thickness=12),
+                hovertemplate="row %{y}, col %{x}: %{z:.3f}<extra></extra>",
+                xaxis="x3",
+                yaxis="y3",
+            ),
+        ],
+        layout=layout,
     )
-    fig.add_trace(
-        go.Heatmap(
-            z=np.round(removed, 3),
-            zmin=-m,
-            zmax=m,
-            zmid=0,
-            colorscale=palette.DIVERGING,
-            showscale=False,
-            hovertemplate="row %{y}, col %{x}: %{z:.3f} → 0<extra></extra>",
-        ),
-        1,
-        2,
-    )
-    fig.add_trace(
-        go.Heatmap(
-            z=np.round(after, 3),
-            zmin=0,
-            zmax=m,
-            colorscale=palette.SEQUENTIAL,
-            colorbar=dict(title="value", len=0.9, thickness=12),
-            hovertemplate="row %{y}, col %{x}: %{z:.3f}<extra></extra>",
-        ),
-        1,
-        3,
-    )
-    _square_maps(fig, 3)
-    fig.update_layout(height=360, margin=dict(l=10, r=10, t=60, b=10), font=palette.FONT)
-    fig.update_annotations(font_size=14)
-    return fig
-
-
-def _square_maps(fig: go.Figure, n: int) -> None:
-    for i in range(1, n + 1):
-        suffix = "" if i == 1 else str(i)
-        fig.update_xaxes(selector=dict(anchor=f"y{suffix}"), visible=False, constrain="domain")
-        fig.update_yaxes(
-            selector=dict(anchor=f"x{suffix}"),
-            visible=False,
-            autorange="reversed",
-            scaleanchor=f"x{suffix}",
-            constrain="domain",
-        )
 
 
 def top_contributions(flat: np.ndarray, kernel: np.ndarray, digit: int, shape: tuple[int, int, int], top: int = 10):

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from explorer.compute.convolution import ConvRow, PoolRow
 from explorer.figures import animation, palette
+from explorer.figures.spec import SpecFigure, axis_names, subplot_row
 
 FRAME_MS = 450
 TILE_COLS = 4  # input channels of conv2 are tiled 2 × 4
@@ -76,6 +76,7 @@ def conv_animation(
     row = convolution.conv_row(...) for that row; output (Ho, Wo) the full output map
     (rows above `row.row` are shown as already computed, the current row fills cell by cell).
     One frame per output cell; frame j holds window j's taps, products and sums.
+    Built as one plain spec (SpecFigure): this figure is redrawn on every stroke.
     """
     c = padded.shape[0]
     w_out = len(row.out)
@@ -90,140 +91,140 @@ def conv_animation(
     titles = [f"{input_title} (padded) and the window", "products: window × kernel"]
     titles += ["sum within each channel"] if many else []
     titles += [output_title]
-    fig = make_subplots(
-        rows=1,
-        cols=cols,
-        subplot_titles=titles,
-        horizontal_spacing=0.06,
-        column_widths=[0.34, 0.22, 0.2, 0.24] if many else [0.36, 0.28, 0.36],
-    )
+    images = {1, 2, cols}
+    layout = subplot_row(titles, [0.34, 0.22, 0.2, 0.24] if many else [0.36, 0.28, 0.36], 0.06, images=images)
+    x_in, y_in = axis_names(1)
+    x_pr, y_pr = axis_names(2)
+    x_out, y_out = axis_names(cols)
     in_max = float(np.nanmax(tiled)) or 1.0
-    fig.add_trace(
-        go.Heatmap(
+    text = lambda j: None if many else [[f"{v:.2f}" for v in r] for r in row.products[j][..., 0]]
+    xs, ys = _window_markers(row, 0, offsets)
+    ox, oy = _window_outline(row, 0, offsets)
+    done = np.where(np.arange(output.shape[0])[:, None] < row.row, output, np.nan).astype(np.float32)
+    scale = dict(zmin=-om, zmax=om, zmid=0, colorscale=palette.DIVERGING)
+    current = lambda j: np.where(np.arange(w_out) <= j, row.out, np.nan).astype(np.float32).reshape(1, -1)
+    data = [
+        dict(
+            type="heatmap",
             z=np.round(tiled, 3),
             zmin=0,
             zmax=in_max,
             showscale=False,
             colorscale=palette.SEQUENTIAL if many else palette.INK_SCALE,
             hovertemplate="%{z:.3f}<extra></extra>",
+            xaxis=x_in,
+            yaxis=y_in,
         ),
-        1,
-        1,
-    )
-    xs, ys = _window_markers(row, 0, offsets)
-    fig.add_trace(
-        go.Scatter(
+        dict(
+            type="scatter",
             x=xs,
             y=ys,
             mode="markers",
             hoverinfo="skip",
             marker=dict(symbol="circle", size=4 if many else 6, color=palette.WINDOW),
+            xaxis=x_in,
+            yaxis=y_in,
         ),
-        1,
-        1,
-    )
-    ox, oy = _window_outline(row, 0, offsets)
-    fig.add_trace(
-        go.Scatter(x=ox, y=oy, mode="lines", hoverinfo="skip", line=dict(color=palette.WINDOW, width=2.5)), 1, 1
-    )
-    text = lambda j: None if many else [[f"{v:.2f}" for v in r] for r in row.products[j][..., 0]]
-    fig.add_trace(
-        go.Heatmap(
+        dict(
+            type="scatter",
+            x=ox,
+            y=oy,
+            mode="lines",
+            hoverinfo="skip",
+            line=dict(color=palette.WINDOW, width=2.5),
+            xaxis=x_in,
+            yaxis=y_in,
+        ),
+        dict(
+            type="heatmap",
             z=np.round(products_tiled(0), 4),
             zmin=-pm,
             zmax=pm,
             zmid=0,
             colorscale=palette.DIVERGING,
-            text=text(0),
-            texttemplate=None if many else "%{text}",
-            textfont=dict(size=15),
             showscale=not many,
-            colorbar=dict(title="product", len=0.8, thickness=10, x=0.6),
+            colorbar=dict(title=dict(text="product"), len=0.8, thickness=10, x=0.6),
             hovertemplate="%{z:.4f}<extra></extra>",
+            xaxis=x_pr,
+            yaxis=y_pr,
+            **({} if many else dict(text=text(0), texttemplate="%{text}", textfont=dict(size=15))),
         ),
-        1,
-        2,
-    )
-    chans = [f"ch {i}" for i in range(c)]
+    ]
     if many:
-        fig.add_trace(
-            go.Bar(
+        chans = [f"ch {i}" for i in range(c)]
+        data.append(
+            dict(
+                type="bar",
                 x=np.round(row.channel_sums[0], 3),
                 y=chans,
                 orientation="h",
-                marker_color=palette.CNN,
+                marker=dict(color=palette.CNN),
                 text=[f"{v:+.2f}" for v in row.channel_sums[0]],
                 textposition="outside",
                 cliponaxis=False,
                 hovertemplate="%{y}: %{x:.3f}<extra></extra>",
-            ),
-            1,
-            3,
+                xaxis="x3",
+                yaxis="y3",
+            )
         )
-    done = np.where(np.arange(output.shape[0])[:, None] < row.row, output, np.nan).astype(np.float32)
-    scale = dict(zmin=-om, zmax=om, zmid=0, colorscale=palette.DIVERGING)
-    fig.add_trace(
-        go.Heatmap(
+        # one range for every frame, with room beyond each bar for its label
+        lo, hi = min(0.0, float(row.channel_sums.min())), max(0.0, float(row.channel_sums.max()))
+        pad = 0.45 * ((hi - lo) or 1.0)
+        layout["xaxis3"]["range"] = [lo - (pad if lo < 0 else 0.05 * pad), hi + pad]
+        layout["yaxis3"]["autorange"] = "reversed"
+    data += [
+        dict(
+            type="heatmap",
             z=np.round(done, 3),
             showscale=True,
-            colorbar=dict(title="value", len=0.8, thickness=10),
+            colorbar=dict(title=dict(text="value"), len=0.8, thickness=10),
             hovertemplate="row %{y}, col %{x}: %{z:.3f}<extra></extra>",
+            xaxis=x_out,
+            yaxis=y_out,
             **scale,
         ),
-        1,
-        cols,
-    )
-    current = lambda j: np.where(np.arange(w_out) <= j, row.out, np.nan).astype(np.float32).reshape(1, -1)
-    fig.add_trace(
-        go.Heatmap(
+        dict(
+            type="heatmap",
             z=np.round(current(0), 3),
             y0=row.row,
             showscale=False,
             hovertemplate="row %{y}, col %{x}: %{z:.3f}<extra></extra>",
+            xaxis=x_out,
+            yaxis=y_out,
             **scale,
         ),
-        1,
-        cols,
-    )
-    fig.add_trace(
-        go.Scatter(
+        dict(
+            type="scatter",
             x=[0],
             y=[row.row],
             mode="markers",
             hoverinfo="skip",
             marker=dict(symbol="square-open", size=12, color=palette.WINDOW, line=dict(width=3)),
+            xaxis=x_out,
+            yaxis=y_out,
         ),
-        1,
-        cols,
-    )
+    ]
     moving = [1, 2, 3, 4, 6, 7] if many else [1, 2, 3, 5, 6]  # indices of the traces frames replace
     frames = []
     for j in range(w_out):
         xs, ys = _window_markers(row, j, offsets)
         ox, oy = _window_outline(row, j, offsets)
-        data = [
-            go.Scatter(x=xs, y=ys),
-            go.Scatter(x=ox, y=oy),
-            go.Heatmap(z=np.round(products_tiled(j), 4), text=text(j)),
+        changed = [
+            dict(type="scatter", x=xs, y=ys),
+            dict(type="scatter", x=ox, y=oy),
+            dict(type="heatmap", z=np.round(products_tiled(j), 4), **({} if many else dict(text=text(j)))),
         ]
         if many:
-            data.append(go.Bar(x=np.round(row.channel_sums[j], 3), text=[f"{v:+.2f}" for v in row.channel_sums[j]]))
-        data += [go.Heatmap(z=np.round(current(j), 3)), go.Scatter(x=[j], y=[row.row])]
-        frames.append(go.Frame(name=str(j), data=data, traces=moving, layout=dict(title_text=_equation(row, j))))
-    fig.frames = frames
-    for i in range(1, cols + 1):
-        if many and i == 3:
-            # one range for every frame, with room beyond each bar for its label
-            lo, hi = min(0.0, float(row.channel_sums.min())), max(0.0, float(row.channel_sums.max()))
-            pad = 0.45 * ((hi - lo) or 1.0)
-            fig.update_xaxes(range=[lo - (pad if lo < 0 else 0.05 * pad), hi + pad], row=1, col=i)
-            fig.update_yaxes(autorange="reversed", row=1, col=i)
-            continue
-        fig.update_xaxes(visible=False, constrain="domain", row=1, col=i)
-        fig.update_yaxes(
-            visible=False, autorange="reversed", scaleanchor=f"x{'' if i == 1 else i}", constrain="domain", row=1, col=i
-        )
-    fig.update_layout(
+            changed.append(
+                dict(
+                    type="bar",
+                    x=np.round(row.channel_sums[j], 3),
+                    text=[f"{v:+.2f}" for v in row.channel_sums[j]],
+                )
+            )
+        changed += [dict(type="heatmap", z=np.round(current(j), 3)), dict(type="scatter", x=[j], y=[row.row])]
+        frames.append(dict(name=str(j), data=changed, traces=moving, layout=dict(title=dict(text=_equation(row, j)))))
+    layout.update(
         title=dict(text=_equation(row, 0), x=0.01, font=dict(size=17)),
         height=430,
         margin=dict(l=10, r=10, t=80, b=90),
@@ -233,8 +234,7 @@ def conv_animation(
             [str(j) for j in range(w_out)], prefix=f"output row {row.row}, column ", frame_ms=FRAME_MS
         ),
     )
-    fig.update_annotations(font_size=14)
-    return fig
+    return SpecFigure(data=data, layout=layout, frames=frames)
 
 
 def pool_animation(x: np.ndarray, row: PoolRow, output: np.ndarray, title: str = "ReLU map") -> go.Figure:
@@ -248,99 +248,88 @@ def pool_animation(x: np.ndarray, row: PoolRow, output: np.ndarray, title: str =
     w_out = len(row.out)
     top = float(x.max()) or 1.0
     scale = dict(zmin=0, zmax=top, colorscale=palette.SEQUENTIAL)
-    fig = make_subplots(
-        rows=1,
-        cols=3,
-        horizontal_spacing=0.07,
-        column_widths=[0.4, 0.22, 0.38],
-        subplot_titles=(f"{title} and the 2 × 2 window", "the window: keep the largest", "after max-pool"),
-    )
-    fig.add_trace(
-        go.Heatmap(
-            z=np.round(x, 3), showscale=False, hovertemplate="row %{y}, col %{x}: %{z:.3f}<extra></extra>", **scale
-        ),
-        1,
-        1,
+    layout = subplot_row(
+        [f"{title} and the 2 × 2 window", "the window: keep the largest", "after max-pool"],
+        [0.4, 0.22, 0.38],
+        0.07,
+        images={1, 2, 3},
     )
     box = lambda j: (
         np.array([0, size, size, 0, 0]) - 0.5 + row.row * size,
         np.array([0, 0, size, size, 0]) - 0.5 + j * size,
     )
+    text = lambda j: [[f"{v:.2f}" + (" ★" if v == row.out[j] else "") for v in r] for r in row.windows[j]]
+    done = np.where(np.arange(output.shape[0])[:, None] < row.row, output, np.nan).astype(np.float32)
+    current = lambda j: np.where(np.arange(w_out) <= j, row.out, np.nan).astype(np.float32).reshape(1, -1)
     ys, xs = box(0)
-    fig.add_trace(
-        go.Scatter(x=xs, y=ys, mode="lines", line=dict(color=palette.WINDOW, width=3), hoverinfo="skip"), 1, 1
-    )
-    fig.add_trace(
-        go.Scatter(
+    data = [
+        dict(
+            type="heatmap",
+            z=np.round(x, 3),
+            showscale=False,
+            hovertemplate="row %{y}, col %{x}: %{z:.3f}<extra></extra>",
+            **scale,
+        ),
+        dict(type="scatter", x=xs, y=ys, mode="lines", line=dict(color=palette.WINDOW, width=3), hoverinfo="skip"),
+        dict(
+            type="scatter",
             x=[row.argmax[0, 1]],
             y=[row.argmax[0, 0]],
             mode="markers",
             hoverinfo="skip",
             marker=dict(symbol="star", size=14, color=palette.HIGHLIGHT, line=dict(width=1, color="white")),
         ),
-        1,
-        1,
-    )
-    text = lambda j: [[f"{v:.2f}" + (" ★" if v == row.out[j] else "") for v in r] for r in row.windows[j]]
-    fig.add_trace(
-        go.Heatmap(
+        dict(
+            type="heatmap",
             z=np.round(row.windows[0], 3),
             text=text(0),
             texttemplate="%{text}",
             textfont=dict(size=16),
             showscale=False,
             hovertemplate="%{z:.3f}<extra></extra>",
+            xaxis="x2",
+            yaxis="y2",
             **scale,
         ),
-        1,
-        2,
-    )
-    done = np.where(np.arange(output.shape[0])[:, None] < row.row, output, np.nan).astype(np.float32)
-    fig.add_trace(
-        go.Heatmap(
+        dict(
+            type="heatmap",
             z=np.round(done, 3),
-            colorbar=dict(title="value", len=0.8, thickness=10),
+            colorbar=dict(title=dict(text="value"), len=0.8, thickness=10),
             hovertemplate="row %{y}, col %{x}: %{z:.3f}<extra></extra>",
+            xaxis="x3",
+            yaxis="y3",
             **scale,
         ),
-        1,
-        3,
-    )
-    current = lambda j: np.where(np.arange(w_out) <= j, row.out, np.nan).astype(np.float32).reshape(1, -1)
-    fig.add_trace(
-        go.Heatmap(
+        dict(
+            type="heatmap",
             z=np.round(current(0), 3),
             y0=row.row,
             showscale=False,
             hovertemplate="row %{y}, col %{x}: %{z:.3f}<extra></extra>",
+            xaxis="x3",
+            yaxis="y3",
             **scale,
         ),
-        1,
-        3,
-    )
+    ]
     frames = []
     for j in range(w_out):
         ys, xs = box(j)
         frames.append(
-            go.Frame(
+            dict(
                 name=str(j),
                 traces=[1, 2, 3, 5],
                 data=[
-                    go.Scatter(x=xs, y=ys),
-                    go.Scatter(x=[row.argmax[j, 1]], y=[row.argmax[j, 0]]),
-                    go.Heatmap(z=np.round(row.windows[j], 3), text=text(j)),
-                    go.Heatmap(z=np.round(current(j), 3)),
+                    dict(type="scatter", x=xs, y=ys),
+                    dict(type="scatter", x=[row.argmax[j, 1]], y=[row.argmax[j, 0]]),
+                    dict(type="heatmap", z=np.round(row.windows[j], 3), text=text(j)),
+                    dict(type="heatmap", z=np.round(current(j), 3)),
                 ],
-                layout=dict(title_text=f"<b>out[{row.row}, {j}]</b> = max of the window = <b>{row.out[j]:.3f}</b>"),
+                layout=dict(
+                    title=dict(text=f"<b>out[{row.row}, {j}]</b> = max of the window = <b>{row.out[j]:.3f}</b>")
+                ),
             )
         )
-    fig.frames = frames
-    for i in (1, 2, 3):
-        fig.update_xaxes(visible=False, constrain="domain", row=1, col=i)
-        fig.update_yaxes(
-            visible=False, autorange="reversed", scaleanchor=f"x{'' if i == 1 else i}", constrain="domain", row=1, col=i
-        )
-    fig.update_layout(
+    layout.update(
         title=dict(
             text=f"<b>out[{row.row}, 0]</b> = max of the window = <b>{row.out[0]:.3f}</b>", x=0.01, font=dict(size=17)
         ),
@@ -352,5 +341,4 @@ def pool_animation(x: np.ndarray, row: PoolRow, output: np.ndarray, title: str =
             [str(j) for j in range(w_out)], prefix=f"output row {row.row}, column ", frame_ms=FRAME_MS
         ),
     )
-    fig.update_annotations(font_size=14)
-    return fig
+    return SpecFigure(data=data, layout=layout, frames=frames)

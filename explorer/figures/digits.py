@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from explorer.figures import palette
+from explorer.figures.spec import SpecFigure, axis_names, subplot_row
 
 STRIP_PIXELS = 84  # each stage is drawn at most this many pixels wide: light payloads, same look
 
@@ -24,15 +24,16 @@ def _to_uint8(img: np.ndarray, max_side: int = STRIP_PIXELS) -> np.ndarray:
 def preprocessing_strip(stages: list[tuple[str, np.ndarray]]) -> go.Figure:
     """One grey image per stage, left to right, titled with the stage and its size in pixels."""
     titles = [f"{name}<br>{img.shape[0]}×{img.shape[1]}" for name, img in stages]
-    fig = make_subplots(rows=1, cols=len(stages), subplot_titles=titles, horizontal_spacing=0.04)
+    layout = subplot_row(titles, spacing=0.04)
+    for key in [k for k in layout if k.startswith(("xaxis", "yaxis"))]:
+        layout[key]["visible"] = False
+    layout.update(height=230, margin=dict(l=5, r=5, t=60, b=5), font=palette.FONT)
+    data = []
     for i, (_, img) in enumerate(stages, start=1):
         grey = _to_uint8(img)
-        fig.add_trace(go.Image(z=np.stack([grey] * 3, axis=-1), hoverinfo="skip"), row=1, col=i)
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False)
-    fig.update_layout(height=230, margin=dict(l=5, r=5, t=60, b=5), font=palette.FONT)
-    fig.update_annotations(font_size=14)
-    return fig
+        xaxis, yaxis = axis_names(i)
+        data.append(dict(type="image", z=np.stack([grey] * 3, axis=-1), hoverinfo="skip", xaxis=xaxis, yaxis=yaxis))
+    return SpecFigure(data=data, layout=layout)
 
 
 def probability_bars(probs: np.ndarray, title: str, colour: str) -> go.Figure:
@@ -40,26 +41,33 @@ def probability_bars(probs: np.ndarray, title: str, colour: str) -> go.Figure:
     probs = np.asarray(probs, np.float64).reshape(10)
     top = int(np.argmax(probs))
     colours = [colour if d == top else palette.MUTED for d in range(10)]
-    fig = go.Figure(
-        go.Bar(
-            x=[str(d) for d in range(10)],
-            y=probs,
-            marker_color=colours,
-            text=[f"{p:.0%}" if p >= 0.005 else "" for p in probs],
-            textposition="outside",
-            textfont=dict(size=14),
-            constraintext="none",
-            cliponaxis=False,
-            hovertemplate="digit %{x}: %{y:.2%}<extra></extra>",
-        )
+    return SpecFigure(
+        data=[
+            dict(
+                type="bar",
+                x=[str(d) for d in range(10)],
+                y=probs,
+                marker=dict(color=colours),
+                text=[f"{p:.0%}" if p >= 0.005 else "" for p in probs],
+                textposition="outside",
+                textfont=dict(size=14),
+                constraintext="none",
+                cliponaxis=False,
+                hovertemplate="digit %{x}: %{y:.2%}<extra></extra>",
+            )
+        ],
+        layout=dict(
+            title=dict(text=title, font=dict(size=16)),
+            height=280,
+            margin=dict(l=10, r=10, t=50, b=40),
+            yaxis=dict(
+                range=[0, 1.12],
+                tickformat=".0%",
+                title=dict(text="probability", font=dict(size=14)),
+                tickfont=dict(size=13),
+            ),
+            xaxis=dict(title=dict(text="digit", font=dict(size=14)), type="category", tickfont=dict(size=16)),
+            font=palette.FONT,
+            showlegend=False,
+        ),
     )
-    fig.update_layout(
-        title=dict(text=title, font_size=16),
-        height=280,
-        margin=dict(l=10, r=10, t=50, b=40),
-        yaxis=dict(range=[0, 1.12], tickformat=".0%", title=dict(text="probability", font_size=14), tickfont_size=13),
-        xaxis=dict(title=dict(text="digit", font_size=14), type="category", tickfont_size=16),
-        font=palette.FONT,
-        showlegend=False,
-    )
-    return fig

@@ -10,12 +10,13 @@ it explicitly, so a test can check that every spec is one Plotly accepts.
 
 from __future__ import annotations
 
+import base64
 from functools import cache
 
+import numpy as np
 import plotly.graph_objects as go
 import plotly.io as pio
 from _plotly_utils.basevalidators import ColorscaleValidator
-from _plotly_utils.utils import convert_to_base64
 
 
 @cache
@@ -30,15 +31,45 @@ def _named_colorscale(name: str) -> list:
     return [list(stop) for stop in ColorscaleValidator("colorscale", "heatmap").validate_coerce(name)]
 
 
-def _copy_tree(value, key: str = ""):
-    """Copy dicts and lists (arrays are shared: `convert_to_base64` replaces them, it does not change them);
-    named colorscales become explicit, as go.Figure's validation would make them."""
+_SHORT_TYPES = {"int8": "i1", "uint8": "u1", "int16": "i2", "uint16": "u2", "int32": "i4", "uint32": "u4"}
+_SHORT_TYPES |= {"float32": "f4", "float64": "f8"}
+_NOT_ARRAYS = {"geojson", "layer", "layers", "range"}  # keys Plotly never sends as typed arrays
+
+
+def _typed_array(v: np.ndarray):
+    """A NumPy array as plotly.js's typed-array spec, exactly as Plotly's `to_typed_array_spec` makes it, without
+    its per-array dataframe-library checks (most of its cost for the many small arrays of an animation)."""
+    if v.size == 0:
+        return v
+    if v.dtype == np.int64 or v.dtype == np.uint64:
+        lo, hi = int(v.min()), int(v.max())
+        for small in (np.int8, np.int16, np.int32) if v.dtype == np.int64 else (np.uint8, np.uint16, np.uint32):
+            info = np.iinfo(small)
+            if info.min <= lo and hi <= info.max:
+                v = v.astype(small)
+                break
+        else:
+            return v
+    code = _SHORT_TYPES.get(str(v.dtype))
+    if code is None:
+        return v
+    spec = {"dtype": code, "bdata": base64.b64encode(np.ascontiguousarray(v)).decode("ascii")}
+    if v.ndim > 1:
+        spec["shape"] = str(v.shape)[1:-1]
+    return spec
+
+
+def _copy_tree(value, key: str = "", encode: bool = False):
+    """Copy dicts and lists; named colorscales become explicit, as go.Figure's validation would make them; with
+    `encode`, NumPy arrays become typed-array specs (what `to_dict` sends)."""
     if isinstance(value, dict):
-        return {k: _copy_tree(v, k) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_copy_tree(v) for v in value]
+        return {k: _copy_tree(v, k, encode) for k, v in value.items()}
+    if isinstance(value, list | tuple) and not (key == "range" or key == "domain"):
+        return [_copy_tree(v, "", encode) for v in value]
     if key == "colorscale" and isinstance(value, str):
         return _named_colorscale(value)
+    if encode and isinstance(value, np.ndarray) and key not in _NOT_ARRAYS:
+        return _typed_array(value)
     return value
 
 
@@ -71,12 +102,11 @@ class SpecFigure(go.Figure):
 
     def to_dict(self) -> dict:
         """What Streamlit sends: the spec with the default template, arrays as typed arrays (base64)."""
-        out = _copy_tree(self._spec)
+        out = _copy_tree(self._spec, encode=True)
         layout = out["layout"]
         for key in [k for k, v in layout.items() if isinstance(v, list) and not v]:
             del layout[key]  # as validation does: an empty shapes/annotations list is no list
         layout.setdefault("template", _template())
-        convert_to_base64(out)
         return out
 
     def to_plotly_json(self) -> dict:
@@ -84,3 +114,58 @@ class SpecFigure(go.Figure):
 
     def to_json(self, *args, **kwargs) -> str:
         return pio.to_json(self.to_dict(), *args, validate=False, **kwargs)
+
+
+def axis_names(i: int) -> tuple[str, str]:
+    """The i-th subplot's (trace xaxis, trace yaxis) references, counted from 1: ("x", "y"), ("x2", "y2"), …"""
+    suffix = "" if i == 1 else str(i)
+    return f"x{suffix}", f"y{suffix}"
+
+
+def subplot_row(
+    titles: list[str],
+    widths: list[float] | None = None,
+    spacing: float = 0.06,
+    title_size: int = 14,
+    images: set[int] = frozenset(),
+    y_domain: tuple[float, float] = (0.0, 1.0),
+) -> dict:
+    """Layout entries for one row of subplots, as `make_subplots(rows=1, cols=n, column_widths=…,
+    horizontal_spacing=…, subplot_titles=…)` lays them out, without building Plotly objects.
+
+    Subplot i (from 1) gets "xaxis{i}"/"yaxis{i}" with its domain; its title is an annotation above it.
+    Subplots in `images` are square pixel grids: hidden axes, y reversed, x and y locked to one scale.
+    Merge axis properties of your own into the returned dict's axes.
+    """
+    n = len(titles)
+    widths = widths or [1.0] * n
+    usable = 1.0 - spacing * (n - 1)
+    total = float(sum(widths))
+    layout: dict = {"annotations": []}
+    x = 0.0
+    for i, (title, w) in enumerate(zip(titles, widths), start=1):
+        span = usable * w / total
+        xname, yname = axis_names(i)
+        x_axis = dict(domain=[round(x, 6), min(1.0, round(x + span, 6))], anchor=yname)
+        y_axis = dict(domain=list(y_domain), anchor=xname)
+        if i in images:
+            x_axis.update(visible=False, constrain="domain")
+            y_axis.update(visible=False, autorange="reversed", scaleanchor=xname, constrain="domain")
+        layout["xaxis" if i == 1 else f"xaxis{i}"] = x_axis
+        layout["yaxis" if i == 1 else f"yaxis{i}"] = y_axis
+        if title:
+            layout["annotations"].append(
+                dict(
+                    text=title,
+                    x=x + span / 2,
+                    y=y_domain[1],
+                    xref="paper",
+                    yref="paper",
+                    xanchor="center",
+                    yanchor="bottom",
+                    showarrow=False,
+                    font=dict(size=title_size),
+                )
+            )
+        x += span + spacing
+    return layout

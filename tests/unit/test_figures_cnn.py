@@ -98,22 +98,29 @@ def test_pool_frames_keep_the_traced_maxima(maps, layer, channel, row):
 
 
 def test_overview_draws_every_traced_map(maps):
+    """One tiled heatmap per layer; cutting each map's slot out of its layer's tile gives the traced map."""
     fig = cnn_figures.layer_overview(maps, ("conv2", 11))
-    heatmaps = [t for t in fig.data if t.type == "heatmap"]
-    assert len(heatmaps) == 1 + 8 * 3 + 16 * 3 + 2
-    by_name = {t.name: t for t in heatmaps if t.name}
+    by_name = {t.name: t for t in fig.data if t.type == "heatmap"}
+    assert set(by_name) == {layer.name for layer in cnn_figures.LAYERS}
     for layer in cnn_figures.MAP_LAYERS:
-        for c in range(maps[layer].shape[0]):
-            np.testing.assert_allclose(by_name[f"{layer} map {c}"].z, maps[layer][c], atol=1e-3)
+        trace = by_name[layer]
+        tile = np.asarray(trace.z, np.float64)
+        c, h, w = maps[layer].shape
+        for i in range(c):
+            x0, y0, _, _ = cnn_figures.map_box(maps, layer, i)
+            col = round((x0 - (trace.x0 - 0.5 / w)) * w)  # the map's first column in the tile
+            row = round(y0 * h)
+            np.testing.assert_allclose(tile[row : row + h, col : col + w], maps[layer][i], atol=1e-3)
+        assert np.isnan(tile).sum() == tile.size - c * h * w  # everything else is a gap
+    np.testing.assert_allclose(np.asarray(by_name["probs"].z).ravel(), maps["probs"], atol=1e-6)
     labels = [a.text for a in fig.layout.annotations]
     assert "<b>conv1</b><br>8 × 28 × 28" in labels and "<b>max-pool</b><br>16 × 7 × 7" in labels
     (outline,) = fig.layout.shapes
     x0, y0, x1, y1 = cnn_figures.map_box(maps, "conv2", 11)
-    trace = by_name["conv2 map 11"]
-    assert outline.x0 < trace.x0 < x0 + 0.1 and outline.y0 < trace.y0 < y0 + 0.1
-    signed = by_name["conv1 map 0"]
-    assert signed.zmid == 0 and signed.zmin == -signed.zmax
-    assert by_name["relu1 map 0"].zmin == 0
+    assert outline.x0 < x0 < outline.x1 and outline.y0 < y0 < y1 < outline.y1
+    assert by_name["conv1"].zmid == 0 and by_name["conv1"].zmin == -by_name["conv1"].zmax
+    assert by_name["relu1"].zmin == 0
+    assert fig.to_dict() == fig.validated().to_dict()
 
 
 def test_dense_contributions_add_up_to_the_logits(cnn, maps):
@@ -157,3 +164,23 @@ def test_animations_stay_light(cnn, maps):
         assert len(fig.to_json()) < 300_000
     fig = cnn_animation.pool_animation(maps["relu1"][0], convolution.pool_row(maps["relu1"][0], 3), maps["pool1"][0])
     assert len(fig.to_json()) < 200_000
+
+
+def test_every_digit_figure_sends_what_a_validated_plotly_figure_would(cnn, maps):
+    """The builders' plain specs are valid Plotly, and what Streamlit receives equals the validated figure's."""
+    from explorer.figures import digits as digit_figures
+
+    x = maps["input"].transpose(1, 2, 0)
+    stages = [("canvas", np.random.default_rng(0).random((280, 280))), ("centred", x[..., 0])]
+    figures = [
+        _conv_figure(cnn, maps, "conv1", 3, 10)[0],
+        _conv_figure(cnn, maps, "conv2", 5, 4)[0],
+        cnn_animation.pool_animation(maps["relu1"][2], convolution.pool_row(maps["relu1"][2], 3), maps["pool1"][2]),
+        cnn_figures.relu_figure(maps["conv1"][1], "conv1 map 1"),
+        cnn_figures.layer_overview(maps, ("relu2", 3)),
+        playground.playground_result(convolution.pad(x, 1)[..., 0], np.eye(3), maps["conv1"][0], 1),
+        digit_figures.preprocessing_strip(stages),
+        digit_figures.probability_bars(maps["probs"], "CNN", "#1f77b4"),
+    ]
+    for fig in figures:
+        assert fig.to_dict() == fig.validated().to_dict()
