@@ -98,7 +98,11 @@ def plot(fig, key: str, **kwargs) -> None:
 
 
 def sketch_canvas(key: str, size: int, stroke_width: int, on_change=None):
-    """A square drawing canvas, white ink on black; returns its RGBA pixels (size, size, 4) or None."""
+    """A square drawing canvas, white ink on black; returns its RGBA pixels (size, size, 4) uint8, or None.
+
+    What arrives is whatever the browser sent: anything that is not a size × size image (a tampered or
+    broken client) gets a warning and counts as an empty canvas.
+    """
     from streamlit_drawable_canvas import st_canvas  # registers its component on first use
 
     result = st_canvas(
@@ -112,4 +116,17 @@ def sketch_canvas(key: str, size: int, stroke_width: int, on_change=None):
         key=key,
         on_change=on_change,
     )
-    return result.image_data
+    try:
+        image = result.image_data
+    except Exception:  # not a PNG data URL, truncated, not an image at all: the decoder's error is no use here
+        image = False
+    if image is None:
+        return None
+    if image is False or image.shape != (size, size, 4) or image.dtype != np.uint8:
+        st.warning(
+            "The drawing that reached the server could not be read as a canvas image, so it was ignored. "
+            "Clear the canvas and draw again.",
+            icon=":material/broken_image:",
+        )
+        return None
+    return image

@@ -202,11 +202,17 @@ def render(cnn: compiled.Reader, x: np.ndarray, trace) -> None:
         "dark purple (zero) to yellow for values that cannot be negative. Pick a layer and a map to open it."
     )
     maps = cnn_figures.trace_maps(trace)
+    _layers(cnn, maps)
+    with st.container(key="inside-playground"):
+        digit_playground.render(np.asarray(x, np.float32)[0, :, :, 0], cnn)
+
+
+@st.fragment
+def _layers(cnn: compiled.Reader, maps: dict[str, np.ndarray]) -> None:
+    """Layer and map choice, the overview and the detail: choosing a map or an animation row reruns only this."""
     with st.container(key="inside-select"):
         layer, index = _selection(maps)
     with st.container(key="inside-overview"):
         ui.plot(_overview_figure(maps, layer, index), key="inside-overview-chart")
     with st.container(key="inside-detail"):
         _detail(cnn, maps, layer, index)
-    with st.container(key="inside-playground"):
-        digit_playground.render(np.asarray(x, np.float32)[0, :, :, 0], cnn)
