@@ -18,33 +18,19 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_app(log=None, timeout: float = 120.0):
-    """`streamlit run streamlit_app.py` on a free port; yields its URL once /_stcore/health says ok."""
+def started_app(log=None, timeout: float = 120.0, env: dict | None = None):
+    """`streamlit run streamlit_app.py` on a free port with the shipped settings; yields (URL, process) once
+    /_stcore/health says ok."""
     import subprocess
     import sys
     import urllib.request
 
     port = free_port()
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            APP,
-            "--server.port",
-            str(port),
-            "--server.headless",
-            "true",
-            "--browser.gatherUsageStats",
-            "false",
-            "--server.fileWatcherType",
-            "none",
-        ],
-        cwd=Path(APP).parent,
-        stdout=log or subprocess.DEVNULL,
-        stderr=subprocess.STDOUT,
-    )
+        [sys.executable, "-m", "streamlit", "run", APP, "--server.port", str(port), "--server.headless", "true",
+         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+        cwd=Path(APP).parent, stdout=log or subprocess.DEVNULL, stderr=subprocess.STDOUT, env=env,
+    )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + timeout
@@ -60,10 +46,17 @@ def running_app(log=None, timeout: float = 120.0):
             if time.monotonic() > deadline:
                 raise RuntimeError("streamlit did not become healthy in time")
             time.sleep(0.25)  # the server is starting; nothing to wait on but the next poll
-        yield url
+        yield url, proc
     finally:
         proc.terminate()
         try:
             proc.wait(timeout=15)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+@contextlib.contextmanager
+def running_app(log=None, timeout: float = 120.0):
+    """`streamlit run streamlit_app.py` on a free port; yields its URL once /_stcore/health says ok."""
+    with started_app(log, timeout) as (url, _):
+        yield url

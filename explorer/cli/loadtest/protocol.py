@@ -32,6 +32,7 @@ class Run:
     markdown: list[str] = field(default_factory=list)  # every markdown / text body, in order
     exceptions: list[str] = field(default_factory=list)  # messages of exception elements (tracebacks on screen)
     errors: list[str] = field(default_factory=list)  # bodies of st.error alerts
+    notices: list[str] = field(default_factory=list)  # bodies of st.info / st.warning alerts (hints to the user)
     payload_bytes: int = 0  # bytes received for this run
 
     @property
@@ -148,8 +149,8 @@ class Session:
             run.markdown.append(element.text.body)
         elif kind == "exception":
             run.exceptions.append(f"{element.exception.type}: {element.exception.message}")
-        elif kind == "alert" and element.alert.format == element.alert.ERROR:
-            run.errors.append(element.alert.body)
+        elif kind == "alert":
+            (run.errors if element.alert.format == element.alert.ERROR else run.notices).append(element.alert.body)
         widget_id = getattr(getattr(element, kind), "id", "") if kind else ""
         if widget_id.startswith("$$ID-"):
             key = widget_id.split("-", 2)[2] if widget_id.count("-") >= 2 else widget_id

@@ -1,0 +1,159 @@
+"""A class of students on the app at once, through Streamlit's own websocket protocol.
+
+    python -m explorer loadtest --students 30 --mode draw            # starts one app process itself
+    python -m explorer loadtest --students 30 --mode text --json
+    python -m explorer loadtest --students 30 --mode open --ramp 10  # everyone opens the page within 10 s
+    python -m explorer loadtest --replicas 2 --students 60           # 2 processes behind HAProxy (sticky)
+    python -m explorer loadtest --url http://127.0.0.1:8501 …        # a server that is already running
+
+Each student opens the page, then acts --actions times with a pause of about --think seconds between actions:
+draw = a new stroke on the canvas (a held-out digit drawn stroke by stroke: a fresh image every time);
+text = type a new text, then step through it. Reports p50/p95/max per kind of action (from sending the
+interaction to the server finishing its run), errors, and the app processes' memory (RSS).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from explorer.cli.loadtest import servers, students
+
+
+def summarise(log: list[students.Action]) -> dict:
+    """Per kind of action: count, p50/p95/max in ms; then every problem seen."""
+    out: dict = {}
+    for kind in sorted({a.kind for a in log if a.kind != "error"}):
+        ms = np.array([a.seconds * 1000 for a in log if a.kind == kind])
+        out[kind] = {
+            "count": int(ms.size),
+            "p50_ms": round(float(np.percentile(ms, 50)), 1),
+            "p95_ms": round(float(np.percentile(ms, 95)), 1),
+            "max_ms": round(float(ms.max()), 1),
+        }
+    problems = [f"{a.kind}: {a.problem}" for a in log if not a.ok]
+    out["errors"] = len(problems)
+    out["problems"] = problems[:20]
+    return out
+
+
+def run(
+    url: str | None = None,
+    replicas: int = 1,
+    students_n: int = 30,
+    mode: str = "draw",
+    actions: int = 5,
+    think: float = 4.0,
+    ramp: float = 10.0,
+    after: float = 0.0,
+    progress: bool = False,
+) -> dict:
+    """Run one class and return the report (the same dict `--json` prints)."""
+    with contextlib.ExitStack() as stack:
+        pids: list[int] = []
+        if url is None:
+            logs = Path(stack.enter_context(tempfile.TemporaryDirectory()))
+            apps = stack.enter_context(servers.app_processes(replicas, logs))
+            pids = [a.pid for a in apps]
+            if replicas == 1:
+                url = apps[0].url
+            else:
+                url = stack.enter_context(servers.haproxy([a.url.removeprefix("http://") for a in apps]))
+        if pids:  # as a teacher does before class: open each page once, so models are loaded and compiled
+            asyncio.run(_warm_up(url, replicas))
+        # Behind a proxy each student gets its cookie from a first page visit, as a browser does.
+        report: dict = {"url": url, "replicas": replicas, "students": students_n, "mode": mode, "actions": actions}
+        jars = [servers.first_visit(url)[0] if replicas > 1 else "" for _ in range(students_n)]
+        plan = students.Plan(url, mode, actions, think)
+        start = time.perf_counter()
+        memory = asyncio.run(_run_class(plan, jars, ramp, pids, progress))
+        report["wall_s"] = round(time.perf_counter() - start, 1)
+        report.update(summarise(plan.log))
+        by_replica: dict[str, int] = {}
+        for a in plan.log:
+            if a.replica:
+                by_replica[a.replica] = by_replica.get(a.replica, 0) + 1
+        if by_replica:
+            report["actions_by_replica"] = by_replica
+        if after > 0:
+            time.sleep(after)  # sessions have left; Streamlit frees them after server.disconnectedSessionTTL
+            for pid in pids:
+                memory[f"pid {pid}"]["rss_after_mb"] = round(servers.rss_mb(pid), 1)
+        report["memory"] = memory
+        return report
+
+
+async def _warm_up(url: str, replicas: int) -> None:
+    """Open the Digit and Text pages once on every replica (not timed)."""
+    for _ in range(replicas):
+        jar = servers.first_visit(url)[0] if replicas > 1 else ""
+        for page in ("digit", "text"):
+            async with students.p.Session(url, page, cookies=jar) as session:
+                await session.open()
+
+
+async def _run_class(plan, cookies: list[str], ramp: float, pids: list[int], progress: bool) -> dict:
+    """Every student at once (each with its own cookie jar: its own sticky replica behind a proxy), sampling
+    the app processes' memory every half second; returns the memory readings."""
+    rss: dict[int, list[float]] = {pid: [servers.rss_mb(pid)] for pid in pids}
+    n = len(cookies)
+    tasks = []
+    for i, jar in enumerate(cookies):
+        own = students.Plan(plan.base_url, plan.mode, plan.actions, plan.think, jar, plan.log)
+        tasks.append(asyncio.create_task(students.student(own, i, ramp * i / max(1, n))))
+    expected = n * (1 + (plan.actions if plan.mode != "open" else 0))
+    while not all(t.done() for t in tasks):
+        for pid in pids:
+            rss[pid].append(servers.rss_mb(pid))
+        if progress:
+            done = len(plan.log)
+            print(f"\r[{'#' * int(30 * done / expected):<30}] {done}/{expected} actions", end="", file=sys.stderr)
+        await asyncio.sleep(0.5)
+    if progress:
+        print(file=sys.stderr)
+    return {f"pid {pid}": {"rss_before_mb": round(v[0], 1), "rss_peak_mb": round(max(v), 1)} for pid, v in rss.items()}
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--url", help="drive a running app at this address instead of starting one")
+    where.add_argument("--replicas", type=int, default=1, help="app processes to start (2+ run behind HAProxy)")
+    parser.add_argument("--students", type=int, default=30)
+    parser.add_argument("--mode", choices=("draw", "text", "open"), default="draw")
+    parser.add_argument("--actions", type=int, default=5, help="actions per student after opening the page")
+    parser.add_argument("--think", type=float, default=4.0, help="mean seconds between a student's actions")
+    parser.add_argument("--ramp", type=float, default=10.0, help="students start spread over this many seconds")
+    parser.add_argument("--after", type=float, default=0.0, help="seconds to wait after the class, then read RSS")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    args = parser.parse_args(argv)
+    if not 1 <= args.students <= 500 or not 0 <= args.actions <= 1000 or not 1 <= args.replicas <= 8:
+        parser.error("students must be 1..500, actions 0..1000, replicas 1..8")
+    report = run(
+        args.url, args.replicas, args.students, args.mode, args.actions, args.think, args.ramp, args.after, True
+    )
+    if args.json:
+        print(json.dumps(report, indent=2))
+        return
+    print(
+        f"{report['students']} students, mode {report['mode']}, {report['replicas']} replica(s), {report['wall_s']} s"
+    )
+    for kind, row in report.items():
+        if isinstance(row, dict) and "p50_ms" in row:
+            print(f"  {kind:<7} n={row['count']:<5} p50 {row['p50_ms']:>8.1f} ms  p95 {row['p95_ms']:>8.1f} ms  "
+                  f"max {row['max_ms']:>8.1f} ms")  # fmt: skip
+    print(f"  errors: {report['errors']}")
+    for problem in report["problems"]:
+        print(f"    {problem}")
+    for pid, mem in report["memory"].items():
+        print(f"  {pid}: " + ", ".join(f"{k} {v}" for k, v in mem.items()))
+    if "actions_by_replica" in report:
+        print(f"  actions by replica: {report['actions_by_replica']}")

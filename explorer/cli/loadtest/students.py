@@ -1,0 +1,110 @@
+"""Simulated students: each one a browser tab that draws, types and steps like a person, with pauses.
+
+Every action is timed from the BackMsg to its `script_finished` and checked: a stroke must produce the
+CNN's prediction, a step its step line, an edit the new text's step line, and no run may show an exception.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from explorer.cli.loadtest import inputs
+from explorer.cli.loadtest import protocol as p
+
+STROKES_PER_DIGIT = 4
+
+
+@dataclass
+class Action:
+    kind: str  # "open", "stroke", "edit", "step"
+    seconds: float
+    ok: bool
+    problem: str = ""
+    replica: str = ""  # the X-Replica header of this tab's websocket (through HAProxy), else ""
+
+
+@dataclass
+class Plan:
+    base_url: str
+    mode: str  # draw | text | open
+    actions: int  # per student, after opening the page
+    think: float  # mean seconds between a student's actions
+    cookies: str = ""  # sent with the websocket (HAProxy's stickiness cookie)
+    log: list[Action] = field(default_factory=list)
+
+
+def _pause(rng: np.random.Generator, think: float) -> float:
+    """A person's pause: uniform between half and one and a half times the mean."""
+    return float(rng.uniform(0.5, 1.5) * think) if think > 0 else 0.0
+
+
+def _record(plan: Plan, session: p.Session, kind: str, run: p.Run, expected: str, or_hint: bool = False) -> None:
+    """Log one action; `expected` must appear in what the run showed (or, with `or_hint`, a hint to the user
+    instead, as the Digit page gives for a first stroke too small to be a digit)."""
+    problem = ""
+    if run.exceptions:
+        problem = f"exception on screen: {run.exceptions[0][:200]}"
+    elif run.errors:
+        problem = f"error on screen: {run.errors[0][:200]}"
+    elif not run.ok:
+        problem = f"script ended with status {run.status}"
+    elif expected and not run.has_text(expected) and not (or_hint and run.notices):
+        problem = f"no '{expected}' in what the run showed"
+    plan.log.append(Action(kind, run.seconds, not problem, problem, session.response_headers.get("x-replica", "")))
+
+
+async def student(plan: Plan, number: int, start_after: float) -> None:
+    """One student: wait for their turn, open the page, then act `plan.actions` times with pauses."""
+    rng = np.random.default_rng(1000 + number)
+    await asyncio.sleep(start_after)
+    page = {"draw": "digit", "open": "digit", "text": "text"}[plan.mode]
+    try:
+        async with p.Session(plan.base_url, page, cookies=plan.cookies) as session:
+            run = await session.open()
+            _record(plan, session, "open", run, "" if page == "digit" else "Step ")
+            if plan.mode == "draw":
+                await _draw(plan, session, rng, number)
+            elif plan.mode == "text":
+                await _type_and_step(plan, session, rng, number)
+    except Exception as e:  # a refused connection, a timeout: counted, never fatal for the other students
+        plan.log.append(Action("error", 0.0, False, f"{type(e).__name__}: {e}"[:300]))
+
+
+async def _draw(plan: Plan, session: p.Session, rng: np.random.Generator, number: int) -> None:
+    source = inputs.DigitSource(seed=number)
+    strokes: list[str] = []
+    for _ in range(plan.actions):
+        if not strokes:
+            _, strokes = source.next_digit(STROKES_PER_DIGIT)
+            drawn = 0
+        await asyncio.sleep(_pause(rng, plan.think))
+        drawn += 1
+        state = p.canvas(session.widget_id("digit-canvas"), strokes.pop(0), drawn)
+        run = await session.rerun([state])
+        _record(plan, session, "stroke", run, "Prediction: ", or_hint=drawn == 1)
+
+
+async def _type_and_step(plan: Plan, session: p.Session, rng: np.random.Generator, number: int) -> None:
+    """Type a new text every few actions; step through it (Next / Previous / the slider) in between."""
+    source = inputs.TextSource(seed=number)
+    length = 0
+    for i in range(plan.actions):
+        await asyncio.sleep(_pause(rng, plan.think))
+        if i % 4 == 0:
+            text = source.next_text()
+            length = len(text)
+            run = await session.rerun([p.text(session.widget_id("text_input"), text)])
+            _record(plan, session, "edit", run, f"Step {length} of {length}")
+            continue
+        how = rng.integers(3)
+        if how == 0:
+            state, key = p.click(session.widget_id("text-prev")), "text-prev"
+        elif how == 1:
+            state, key = p.number(session.widget_id("text_pos"), int(rng.integers(1, length + 1))), "text_pos"
+        else:
+            state, key = p.click(session.widget_id("text-next")), "text-next"
+        run = await session.rerun([state], fragment_key=key)
+        _record(plan, session, "step", run, "Step ")
