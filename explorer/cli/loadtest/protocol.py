@@ -78,7 +78,8 @@ class Session:
         """Open the websocket (or reopen it, resuming this session on the server as a browser does)."""
         ws_url = "ws" + self.base_url.removeprefix("http") + "/_stcore/stream"
         host = self.base_url.split("://", 1)[1]
-        protocols = ["streamlit", "", self.session_id] if self.session_id else ["streamlit"]
+        # [subprotocol, XSRF token, session to resume]: no auth cookies here, so no token is needed
+        protocols = ["streamlit", "no-xsrf-token", self.session_id] if self.session_id else ["streamlit"]
         headers = {"Cookie": self.cookies} if self.cookies else {}
         self._ws = await connect(
             ws_url,
