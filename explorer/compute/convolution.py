@@ -85,10 +85,21 @@ def conv_row(
 def conv_map(
     x: np.ndarray, kernel: np.ndarray, bias: float = 0.0, stride: int = 1, padding: int = 0, dilation: int = 1
 ) -> np.ndarray:
-    """The whole output map, (H, W, C) * (k, k, C) → (Ho, Wo), replayed row by row."""
-    k = np.asarray(kernel).shape[0]
-    h_out = output_size(np.asarray(x).shape[0], k, stride, padding, dilation)
-    return np.stack([conv_row(x, kernel, bias, r, stride, padding, dilation).out for r in range(h_out)])
+    """The whole output map, (H, W, C) * (k, k, C) → (Ho, Wo): every window at once, summed in the same order
+    as `conv_row` (within each channel, then over channels), so each cell equals the row replay's."""
+    x = np.asarray(x, np.float32)
+    kernel = np.asarray(kernel, np.float32)
+    k = kernel.shape[0]
+    h_out = output_size(x.shape[0], k, stride, padding, dilation)
+    w_out = output_size(x.shape[1], k, stride, padding, dilation)
+    if h_out <= 0 or w_out <= 0:
+        raise ValueError("the kernel is larger than the padded input: there is no output")
+    padded = pad(x, padding)
+    rows = np.stack([_taps(r * stride, k, dilation) for r in range(h_out)])  # (Ho, k)
+    cols = np.stack([_taps(j * stride, k, dilation) for j in range(w_out)])  # (Wo, k)
+    patches = padded[rows[:, None, :, None], cols[None, :, None, :]]  # (Ho, Wo, k, k, C)
+    channel_sums = (patches * kernel).sum(axis=(2, 3))  # (Ho, Wo, C)
+    return (channel_sums.sum(axis=-1) + np.float32(bias)).astype(np.float32)
 
 
 def shrink(image: np.ndarray, factor: int) -> np.ndarray:
@@ -134,7 +145,12 @@ def pool_map(x: np.ndarray, size: int = 2) -> np.ndarray:
 
 
 # Classic hand-made kernels, any size the playground offers where the idea makes sense.
-CLASSIC_KERNELS = ("horizontal edge", "vertical edge", "Sobel x", "Sobel y", "blur", "sharpen")
+# Every edge kernel follows one sign convention, Sobel's: its output is positive (red) where the image gets
+# brighter going down / going right, negative (blue) where it gets darker. The names say which.
+STEP_DOWN, STEP_RIGHT = "step: bright below dark", "step: bright right of dark"
+SOBEL_DOWN, SOBEL_RIGHT = "Sobel: bright below dark", "Sobel: bright right of dark"
+EDGE_KERNELS = (STEP_DOWN, STEP_RIGHT, SOBEL_DOWN, SOBEL_RIGHT)
+CLASSIC_KERNELS = (*EDGE_KERNELS, "blur", "sharpen")
 
 
 def _binomial(n: int) -> np.ndarray:
@@ -147,14 +163,14 @@ def _binomial(n: int) -> np.ndarray:
 def classic_kernel(name: str, size: int) -> np.ndarray:
     """A hand-made (size, size) float32 kernel; ValueError (with the reason) where the size makes no sense.
 
-    horizontal / vertical edge: +1 on one side, −1 on the other (responds to a change from
-    top to bottom / left to right); Sobel: the same, smoothed by binomial weights
-    (size 3 gives the textbook [[-1,0,1],[-2,0,2],[-1,0,1]]); blur: the mean of the
-    window; sharpen: the pixel plus (pixel − blur).
+    Edge kernels (one convention: positive where the image gets brighter downward / rightward):
+    step: −1 on the first side, +1 on the second; Sobel: the same, smoothed by binomial weights (size 3, "bright
+    right of dark", gives the textbook [[-1,0,1],[-2,0,2],[-1,0,1]]). blur: the mean of the window; sharpen:
+    the pixel plus (pixel − blur).
     """
     if size not in KERNEL_SIZES:
         raise ValueError(f"kernel size must be 1–7, not {size}")
-    if name in ("horizontal edge", "vertical edge", "Sobel x", "Sobel y") and size < 2:
+    if name in EDGE_KERNELS and size < 2:
         raise ValueError(f"an edge detector compares neighbours: {name} needs a kernel of at least 2 × 2")
     if name == "blur":
         return np.full((size, size), 1.0 / size**2, np.float32)
@@ -162,13 +178,13 @@ def classic_kernel(name: str, size: int) -> np.ndarray:
         k = -np.full((size, size), 1.0 / size**2)
         k[size // 2, size // 2] += 2.0
         return k.astype(np.float32)
-    if name in ("horizontal edge", "vertical edge"):
-        ramp = np.sign(np.linspace(1.0, -1.0, size))  # +1 … 0 … −1
-        k = np.outer(ramp, np.ones(size))  # rows: top bright, bottom dark
-        return (k if name == "horizontal edge" else k.T).astype(np.float32)
-    if name in ("Sobel x", "Sobel y"):
+    if name in (STEP_DOWN, STEP_RIGHT):
+        ramp = np.sign(np.linspace(-1.0, 1.0, size))  # −1 … 0 … +1
+        k = np.outer(ramp, np.ones(size))  # rows: dark above (−), bright below (+)
+        return (k if name == STEP_DOWN else k.T).astype(np.float32)
+    if name in (SOBEL_DOWN, SOBEL_RIGHT):
         smooth = _binomial(size - 1)
         derivative = np.array([-1.0, 1.0]) if size == 2 else np.convolve(_binomial(size - 3), [-1.0, 0.0, 1.0])
-        k = np.outer(smooth, derivative)  # Sobel x: left-to-right change
-        return (k if name == "Sobel x" else k.T).astype(np.float32)
+        k = np.outer(smooth, derivative)  # columns: dark left (−), bright right (+)
+        return (k if name == SOBEL_RIGHT else k.T).astype(np.float32)
     raise ValueError(f"unknown kernel {name!r}; choose one of {', '.join(CLASSIC_KERNELS)}")

@@ -117,7 +117,7 @@ def test_playground_without_output_shows_a_message(at):
 
 
 def test_edge_kernel_of_size_one_is_explained(at):
-    at.selectbox(key="pg-kernel").set_value("Sobel x").run()
+    at.selectbox(key="pg-kernel").set_value("Sobel: bright right of dark").run()
     at.slider(key="pg-size").set_value(1).run()
     assert not at.exception
     assert any("at least 2 × 2" in i.value for i in at.info)

@@ -115,26 +115,41 @@ def test_no_output_when_the_kernel_does_not_fit():
 
 
 def test_classic_kernels():
-    np.testing.assert_array_equal(convolution.classic_kernel("Sobel x", 3), [[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]])
-    np.testing.assert_array_equal(convolution.classic_kernel("Sobel y", 3), [[-1, -2, -1], [0, 0, 0], [1, 2, 1]])
-    np.testing.assert_array_equal(
-        convolution.classic_kernel("horizontal edge", 3), [[1, 1, 1], [0, 0, 0], [-1, -1, -1]]
-    )
-    np.testing.assert_array_equal(convolution.classic_kernel("vertical edge", 2), [[1, -1], [1, -1]])
-    for k in convolution.KERNEL_SIZES:
-        assert convolution.classic_kernel("blur", k).sum() == pytest.approx(1.0)
-        assert convolution.classic_kernel("sharpen", k).sum() == pytest.approx(1.0)
+    c = convolution
+    np.testing.assert_array_equal(c.classic_kernel(c.SOBEL_RIGHT, 3), [[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]])
+    np.testing.assert_array_equal(c.classic_kernel(c.SOBEL_DOWN, 3), [[-1, -2, -1], [0, 0, 0], [1, 2, 1]])
+    np.testing.assert_array_equal(c.classic_kernel(c.STEP_DOWN, 3), [[-1, -1, -1], [0, 0, 0], [1, 1, 1]])
+    np.testing.assert_array_equal(c.classic_kernel(c.STEP_RIGHT, 2), [[-1, 1], [-1, 1]])
+    for k in c.KERNEL_SIZES:
+        assert c.classic_kernel("blur", k).sum() == pytest.approx(1.0)
+        assert c.classic_kernel("sharpen", k).sum() == pytest.approx(1.0)
         if k >= 2:
-            for name in ("horizontal edge", "vertical edge", "Sobel x", "Sobel y"):
-                kern = convolution.classic_kernel(name, k)
+            for name in c.EDGE_KERNELS:
+                kern = c.classic_kernel(name, k)
                 assert kern.shape == (k, k) and kern.sum() == pytest.approx(0.0) and np.abs(kern).max() > 0
-    # a vertical edge detector responds to a dark→bright step from left to right, the horizontal one does not
-    step = np.zeros((9, 9, 1), np.float32)
-    step[:, 5:] = 1.0
-    assert np.abs(convolution.conv_map(step, convolution.classic_kernel("vertical edge", 3)[..., None])).max() == 3.0
-    assert np.abs(convolution.conv_map(step, convolution.classic_kernel("horizontal edge", 3)[..., None])).max() == 0.0
     with pytest.raises(ValueError, match="at least 2"):
-        convolution.classic_kernel("Sobel x", 1)
+        c.classic_kernel(c.SOBEL_RIGHT, 1)
+
+
+@pytest.mark.parametrize("size", [2, 3, 5])
+def test_every_edge_kernel_is_positive_exactly_where_its_name_says(size):
+    """Hand-made images: a bright bottom half under a dark top half, a bright right half beside a dark left one,
+    and both turned around. Each kernel is positive on the edge its name describes, negative on the reversed
+    edge, and blind (0) to the edge across it."""
+    c = convolution
+    below = np.zeros((12, 12, 1), np.float32)
+    below[6:] = 1.0  # bright below dark
+    right = below.transpose(1, 0, 2).copy()  # bright right of dark
+    images = {"below": below, "above": 1.0 - below, "right": right, "left": 1.0 - right}
+    says = {c.STEP_DOWN: "below", c.SOBEL_DOWN: "below", c.STEP_RIGHT: "right", c.SOBEL_RIGHT: "right"}
+    reverse = {"below": "above", "right": "left"}
+    across = {"below": "right", "right": "below"}
+    for name, side in says.items():
+        kernel = c.classic_kernel(name, size)[..., None]
+        response = lambda image: c.conv_map(image, kernel)  # noqa: B023
+        assert response(images[side]).max() > 0 and response(images[side]).min() == 0, name
+        assert response(images[reverse[side]]).min() < 0 and response(images[reverse[side]]).max() == 0, name
+        assert np.all(response(images[across[side]]) == 0), name
 
 
 def test_shrink_averages_blocks():

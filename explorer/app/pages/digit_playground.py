@@ -71,7 +71,9 @@ def render(image: np.ndarray, cnn: compiled.Reader) -> None:
     st.subheader("Convolution playground")
     st.caption(
         "Run one convolution yourself on your digit. Stride skips positions, padding adds a border of "
-        "zeros, dilation spreads the kernel's taps apart. No bias here: the output is just the weighted sum."
+        "zeros, dilation spreads the kernel's taps apart. No bias here: the output is just the weighted sum. "
+        "Every edge kernel follows one sign convention: its output is positive (red) where the image gets brighter "
+        "in the direction its name gives, negative (blue) where it gets darker."
     )
     side = st.segmented_control(
         "Input",

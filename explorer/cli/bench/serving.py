@@ -1,0 +1,53 @@
+"""Per-interaction server time for `python -m explorer bench`: one student, one action at a time, through
+Streamlit's websocket protocol against a fresh `streamlit run`, each action with a fresh input."""
+
+from __future__ import annotations
+
+import asyncio
+
+import numpy as np
+
+from explorer.cli import appserver
+from explorer.cli.loadtest import inputs
+from explorer.cli.loadtest import protocol as p
+
+REPEAT = 24
+
+
+async def _digit_strokes(url: str) -> list[float]:
+    source = inputs.DigitSource(seed=7)
+    times = []
+    async with p.Session(url, "digit") as s:
+        await s.open()
+        while len(times) < REPEAT + 4:
+            _, strokes = source.next_digit(4)
+            for k, image in enumerate(strokes, start=1):
+                run = await s.rerun([p.canvas(s.widget_id("digit-canvas"), image, k)])
+                times.append(run.seconds)
+    return times[4:]  # the first digit warms up what the first stroke of a process compiles
+
+
+async def _text_actions(url: str) -> tuple[list[float], list[float]]:
+    source = inputs.TextSource(seed=7)
+    steps, edits = [], []
+    async with p.Session(url, "text") as s:
+        await s.open()
+        for _ in range(REPEAT // 2 + 1):
+            run = await s.rerun([p.text(s.widget_id("text_input"), source.next_text())])
+            edits.append(run.seconds)
+            for key in ("text-prev", "text-prev", "text-next"):
+                run = await s.rerun([p.click(s.widget_id(key))], fragment_key=key)
+                steps.append(run.seconds)
+    return steps[3:], edits[1:]
+
+
+def measure() -> dict:
+    with appserver.running_app() as url:
+        strokes = asyncio.run(_digit_strokes(url))
+        steps, edits = asyncio.run(_text_actions(url))
+    ms = lambda xs: float(np.median(xs) * 1000)
+    return {
+        "digit_stroke_server_ms_p50": ms(strokes),
+        "text_step_server_ms_p50": ms(steps),
+        "text_edit_server_ms_p50": ms(edits),
+    }
