@@ -5,7 +5,8 @@ and how strongly each earlier character moves a text model's prediction.
 state s_t after each step t, and ∂h_T/∂δ_t = ∂h_T/∂s_t. The state is h_t for the
 simple RNN and the GRU, and (c_t, h_t) for the LSTM, whose memory c is where its
 gradient mostly travels. The norm is the Frobenius norm (root of the sum of squares
-of every entry of the H×S Jacobian), computed inside the compiled function.
+of every entry of the H×S Jacobian), computed inside the compiled function, scaled by the largest entry
+first so that it cannot underflow: a norm is 0 only when every entry is 0 (compute/norms.py).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from explorer.compute import norms
 from explorer.models import cells
 from explorer.models.rnn import CharRNN
 
@@ -49,7 +51,7 @@ def state_jacobians(w: cells.CellWeights, xs: jax.Array) -> jax.Array:
 
 @jax.jit
 def _frobenius_norms(w: cells.CellWeights, xs: jax.Array) -> jax.Array:
-    return jnp.sqrt(jnp.sum(state_jacobians(w, xs) ** 2, axis=(1, 2)))
+    return norms.scaled_norm(state_jacobians(w, xs), axis=(1, 2))  # squares of 1e-20 would flush to 0 in float32
 
 
 def gradient_norms(w: cells.CellWeights, xs: np.ndarray) -> np.ndarray:

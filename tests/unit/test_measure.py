@@ -22,7 +22,7 @@ from explorer.compute import (
     summary,
 )
 from explorer.data import corpus, digits, vocab
-from explorer.models import weights
+from explorer.models import compiled, weights
 
 TEXT = "Return the number of items in the list. If the list is empty, raise an error, or else give back zero. " * 2
 
@@ -52,32 +52,61 @@ def test_parameters_equal_the_count_of_nnx_param_leaves(name):
     assert sum(layer.params for layer in summary.summarise(model)) == expected
 
 
-def test_activation_memory_is_the_bytes_of_a_real_trace():
+def test_forward_pass_memory_holds_the_output_and_grows_with_the_batch():
+    """XLA's account of one forward pass: its output part is exactly the logits' bytes (computed here by running
+    the model), and a batch of 64 needs more than a batch of 1."""
     for name in ("digit-cnn", "row-rnn-lstm", "char-cnn"):
         model = models.build(name)
-        x = measured_table.example_input(name)
-        real = sum(a.nbytes for a in jax.tree_util.tree_leaves(model.trace(x)))
-        assert measured_table.activation_bytes(model, x) == real
+        x1, x64 = measured_table.example_input(name, 1), measured_table.example_input(name, 64)
+        fn, state = compiled.jit_method(model, "__call__")
+        stats = fn.lower(state, x1).compile().memory_analysis()
+        assert stats.output_size_in_bytes == np.asarray(model(x1)).nbytes
+        one, many = measured_table.forward_memory_bytes(model, x1), measured_table.forward_memory_bytes(model, x64)
+        assert one == stats.temp_size_in_bytes + stats.output_size_in_bytes and many > one
 
 
-def test_digit_accuracy_cell_equals_the_evaluation():
+def test_training_time_says_how_it_was_measured():
+    assert measured_table.training_seconds_per_epoch({"training": {"seconds_per_epoch": 0.4}}) == (0.4, "median epoch")
+    steps = {"training": {"seconds_per_epoch": 14.6, "seconds_per_step": 0.04}}
+    assert measured_table.training_seconds_per_epoch(steps) == (14.6, "median step × steps per pass")
+    assert measured_table.training_seconds_per_epoch({}) == (None, "not recorded")
+
+
+def test_digit_accuracy_cell_equals_an_independent_count():
+    """The table's accuracy against a plain count of right answers from the model's own __call__."""
     model, meta = _trained("row-rnn-simple")
     held = digits.load_heldout()
     row = measured_table.measured_row("row-rnn-simple", model, meta, repeat=1)
-    assert row.score == evaluation.digit_accuracy(model, held.images, held.labels)
+    x = digits.to_model_input(held.images)
+    right = sum(
+        int((np.asarray(model(jnp.asarray(x[i : i + 250]))).argmax(-1) == held.labels[i : i + 250]).sum())
+        for i in range(0, len(x), 250)
+    )
+    assert row.score == pytest.approx(right / len(x), abs=1e-9)
     assert measured_table.table_records([row])[0]["held-out score"] == round(row.score * 100, 1)
     assert row.latency_b1_ms > 0 and row.latency_b64_ms > 0
     assert row.train_s_per_epoch == meta["training"]["seconds_per_epoch"]
 
 
-def test_bits_per_char_cell_equals_the_evaluation():
+def test_bits_per_char_cell_equals_an_independent_float64_sum():
+    """bits/char against −Σ log2 p(next char) in float64 over the same independent chunks, from model(ids)."""
     model, meta = _trained("char-rnn-simple")
     name, score = measured_table.heldout_score("char-rnn-simple", model)
     assert name == "bits/char"
-    assert score == evaluation.bits_per_char(model, corpus.load_heldout())
-    assert measured_table.quick_row("char-rnn-simple", model, meta).score == pytest.approx(
-        score, abs=1e-4
-    )  # the recorded one
+    chunks = evaluation.text_chunks(corpus.load_heldout())
+    total, count = 0.0, 0
+    for i in range(0, len(chunks), 64):
+        batch = chunks[i : i + 64]
+        logits = np.asarray(model(jnp.asarray(batch[:, :-1])), np.float64)
+        logp = (
+            logits
+            - np.log(np.exp(logits - logits.max(-1, keepdims=True)).sum(-1, keepdims=True))
+            - logits.max(-1, keepdims=True)
+        )
+        total -= np.take_along_axis(logp, batch[:, 1:, None], -1).sum() / np.log(2)
+        count += batch[:, 1:].size
+    assert score == pytest.approx(total / count, abs=2e-4)
+    assert measured_table.quick_row("char-rnn-simple", model, meta).score == pytest.approx(score, abs=1e-4)
 
 
 # ---------------------------------------------------------------- gradients through time
@@ -207,8 +236,26 @@ def test_scaling_measures_every_point_and_interprets_them():
         points, "char-rnn-simple", "char-cnn", {n: scaling.macs_per_char(m) for n, m in named.items()}
     )
     assert "batch 1" in text and "batch 2" in text
-    rnn = named["char-rnn-simple"]
-    assert scaling.macs_per_char(rnn) == models.count_params(rnn) - rnn.embed.embedding[...].size
+
+
+def _points(rnn_ms: list[float], cnn_ms: list[float], lengths=(16, 128, 512, 2048)) -> list:
+    return [scaling.Point("rnn", 1, n, t, 0.1) for n, t in zip(lengths, rnn_ms)] + [
+        scaling.Point("cnn", 1, n, t, 0.1) for n, t in zip(lengths, cnn_ms)
+    ]
+
+
+def test_the_scaling_sentences_follow_the_measured_slopes():
+    """Synthetic points with known slopes (1.0 and 0.7): the words change with the numbers, and no cause is
+    named that was not measured."""
+    proportional = [0.1 * n for n in (16, 128, 512, 2048)]  # slope 1.0
+    slower = [0.5 * n**0.7 for n in (16, 128, 512, 2048)]  # slope 0.7
+    text = scaling.interpretation(_points(proportional, slower), "rnn", "cnn")
+    assert "the RNN's time grows about in proportion to the length (log-log slope 1.00)" in text
+    assert "the CNN's grows more slowly than the length" in text and "(slope 0.70)" in text
+    assert "the claim holds" in text and "few" not in text and "reason" not in text
+    reversed_ = scaling.interpretation(_points(slower, proportional), "rnn", "cnn", {"rnn": 10, "cnn": 23}, cores=2)
+    assert "the claim is reversed" in reversed_ and "2.3× the RNN's arithmetic" in reversed_
+    assert "2 CPU cores" in reversed_
 
 
 def test_summary_shapes_come_from_the_model():
@@ -236,3 +283,16 @@ def test_every_guide_path_reaches_a_recommendation_with_linked_reasons():
     assert (
         decision_guide.recommend({"data": "sequence", "order": "yes"}) is None
     )  # unanswered questions: no recommendation
+
+
+def test_gradient_norms_cannot_underflow():
+    """The untrained GRU, 99 steps back: every Jacobian entry is tiny but not 0 (the true norm is ~1e-19, whose
+    square is far below float32's smallest number). The norm must match a float64 norm of the same Jacobian."""
+    model = models.build("char-rnn-gru")
+    xs = np.asarray(model.embed(jnp.asarray(vocab.encode(corpus.load_heldout()[:100]))))
+    w = model.weights()
+    jac = np.asarray(gradients.state_jacobians(w, jnp.asarray(xs)), np.float64)  # (T, H, S) as computed
+    expected = np.sqrt((jac**2).sum(axis=(1, 2)))
+    got = gradients.gradient_norms(w, xs)
+    assert expected[0] < 1e-17 and np.all(expected > 0)  # the case that underflowed
+    np.testing.assert_allclose(got, expected, rtol=1e-5)

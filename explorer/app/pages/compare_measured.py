@@ -6,9 +6,11 @@ everyone sees the numbers, and no measurement runs again until the server restar
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
+import numpy as np
 import streamlit as st
 
 from explorer import models
@@ -135,7 +137,8 @@ def scaling_section() -> None:
     with st.container(key="compare-scaling"):
         ui.plot(figures.scaling_figure(points), key="compare-scaling-figure")
     macs = {n: scaling.macs_per_char(m) for n, m in named.items()}
-    st.markdown(scaling.interpretation(points, SCALING_MODELS[0], SCALING_MODELS[1], macs))
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    st.markdown(scaling.interpretation(points, SCALING_MODELS[0], SCALING_MODELS[1], macs, cores))
     with st.expander("Every point, with its compile time"):
         st.dataframe(
             [
@@ -207,7 +210,13 @@ def gradients_section() -> None:
         tr, un = curves.get(f"{CELL_TITLES[cell]} (trained)"), curves.get(f"{CELL_TITLES[cell]} (untrained)")
         if tr is not None and un is not None and un[-1 - back] > 0:
             changes.append(f"{CELL_TITLES[cell]} ×{tr[-1 - back] / un[-1 - back]:.2g}")
+    zeros = [label for label, n in curves.items() if np.any(n == 0)]
     st.caption(
-        "A 0 means the gradient underflowed float32: it has vanished completely. "
+        "Norms are computed so they cannot underflow (each Jacobian is scaled by its largest entry before squaring), "
+        + (
+            f"and these are exactly 0 somewhere, every entry of the Jacobian being 0: {', '.join(zeros)}. "
+            if zeros
+            else "and none is 0: however small, every gradient here is still there. "
+        )
         + (f"Training changed the gradient {back} steps back by: {', '.join(changes)}." if changes else "")
     )
