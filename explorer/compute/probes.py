@@ -98,3 +98,30 @@ def shuffle_words(text: str, seed: int) -> str:
 def insert_at_start(text: str, n: int, filler: str = "x") -> str:
     """`n` copies of `filler` in front of the text (the end, where the prediction is made, is unchanged)."""
     return filler * max(0, n) + text
+
+
+SHIFT_PIXELS = 4
+SHIFT_DIGITS = 300  # held-out digits the shift measurement uses
+
+
+@dataclass(frozen=True)
+class ShiftAccuracy:
+    """Held-out accuracy of each digit model on the original digits and on the same digits shifted."""
+
+    n: int  # digits
+    pixels: int  # how far each digit is moved (right, left, down, up: four shifted copies)
+    original: dict  # model name → accuracy on the digits as they are
+    shifted: dict  # model name → accuracy over the four shifted copies
+
+
+def shift_accuracy(predict: dict, images: np.ndarray, labels: np.ndarray, pixels: int = SHIFT_PIXELS) -> ShiftAccuracy:
+    """predict: model name → function (N, 28, 28, 1) float32 → predicted digits (N,); images (N, 28, 28) uint8."""
+    base = np.asarray(images, np.float32) / 255.0
+    moves = ((pixels, 0), (-pixels, 0), (0, pixels), (0, -pixels))
+    moved = np.stack([shift(img, dx, dy) for dx, dy in moves for img in base])  # (4N, 28, 28)
+    labels = np.asarray(labels)
+    original, shifted = {}, {}
+    for name, fn in predict.items():
+        original[name] = float(np.mean(np.asarray(fn(base[..., None])) == labels))
+        shifted[name] = float(np.mean(np.asarray(fn(moved[..., None])) == np.tile(labels, len(moves))))
+    return ShiftAccuracy(len(labels), pixels, original, shifted)

@@ -296,3 +296,28 @@ def test_gradient_norms_cannot_underflow():
     got = gradients.gradient_norms(w, xs)
     assert expected[0] < 1e-17 and np.all(expected > 0)  # the case that underflowed
     np.testing.assert_allclose(got, expected, rtol=1e-5)
+
+
+def test_the_guides_shift_claim_is_the_measurement():
+    """Shift accuracy against an independent count with the models' own __call__ (np.roll-free: pad and crop),
+    and the Guide's sentence says what those numbers say, whichever way they go."""
+    held = digits.load_heldout()
+    images, labels = held.images[:60], held.labels[:60]
+    cnn, rnn = _trained("digit-cnn")[0], _trained("row-rnn-lstm")[0]
+    call = lambda m: lambda x: np.asarray(m(jnp.asarray(x))).argmax(-1)
+    measured = probes.shift_accuracy({"digit-cnn": call(cnn), "row-rnn-lstm": call(rnn)}, images, labels)
+    padded = np.pad(images.astype(np.float32) / 255.0, ((0, 0), (4, 4), (4, 4)))
+    crops = [padded[:, 4:32, 0:28], padded[:, 4:32, 8:36], padded[:, 0:28, 4:32], padded[:, 8:36, 4:32]]
+    for name, model in (("digit-cnn", cnn), ("row-rnn-lstm", rnn)):
+        right = sum(int((call(model)(c[..., None]) == labels).sum()) for c in crops)
+        assert measured.shifted[name] == pytest.approx(right / (4 * len(labels)))
+    text = decision_guide.shift_sentence(measured)
+    assert f"{measured.shifted['digit-cnn']:.1%}" in text and f"{measured.shifted['row-rnn-lstm']:.1%}" in text
+    better = probes.ShiftAccuracy(
+        10, 4, {"digit-cnn": 0.9, "row-rnn-lstm": 0.9}, {"digit-cnn": 0.8, "row-rnn-lstm": 0.5}
+    )
+    worse = probes.ShiftAccuracy(
+        10, 4, {"digit-cnn": 0.9, "row-rnn-lstm": 0.9}, {"digit-cnn": 0.5, "row-rnn-lstm": 0.8}
+    )
+    assert "the CNN holds up better" in decision_guide.shift_sentence(better)
+    assert "the row RNN holds up better" in decision_guide.shift_sentence(worse)

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import streamlit as st
 
 from explorer import models
-from explorer.compute import decision_guide, summary
+from explorer.app import ui
+from explorer.compute import decision_guide, probes, summary
 from explorer.figures import guide as guide_figures
 from explorer.models import weights
 
@@ -18,6 +20,19 @@ PAGE_FILES = {
     "compare": "explorer/app/pages/compare.py",
 }
 PAGE_TITLES = {"digit": "Digit page", "text": "Text page", "compare": "Compare page"}
+
+
+@st.cache_resource(show_spinner="Measuring how the shipped models take shifted digits…")
+def _shift_measurement():
+    """Once per process: held-out accuracy of the digit CNN and the LSTM row RNN on shifted digits (or None)."""
+    readers = {name: ui.reader(name) for name in ("digit-cnn", "row-rnn-lstm")}
+    if any(r is None for r in readers.values()):
+        return None
+    held = ui.heldout_digits()
+    last = lambda probs: probs if probs.ndim == 2 else probs[:, -1]  # the row RNN answers after its last row
+    predict = {n: (lambda x, r=r: last(np.asarray(r.trace(x).probs)).argmax(-1)) for n, r in readers.items()}
+    n = probes.SHIFT_DIGITS
+    return probes.shift_accuracy(predict, held.images[:n], held.labels[:n])
 
 
 def _link(page: str, where: str) -> None:
@@ -47,7 +62,11 @@ def which_network() -> None:
         st.markdown(f"### Recommendation: {rec.choice}")
         st.markdown(rec.summary)
         for i, reason in enumerate(rec.reasons):
-            st.markdown(f"**{i + 1}.** {reason.text}")
+            text = reason.text
+            if reason is decision_guide.SHIFT:  # a claim the shipped models can contradict: measured, not asserted
+                measured = _shift_measurement()
+                text = text if measured is None else decision_guide.shift_sentence(measured)
+            st.markdown(f"**{i + 1}.** {text}")
             if reason.page:
                 _link(reason.page, reason.where)
             elif reason.where:
