@@ -20,13 +20,21 @@ def _reader(name: str, folder: str) -> compiled.Reader:
     return compiled.load_reader(name, Path(folder))
 
 
+def loaded(name: str) -> tuple[compiled.Reader | None, str]:
+    """(the compiled model, "") from the one per-process cache of models, or (None, the message that names the
+    command rebuilding its weights). Every page and section loads models through here."""
+    try:
+        return _reader(name, str(weights.weights_dir())), ""
+    except weights.WeightsError as e:
+        return None, str(e)
+
+
 def reader(name: str) -> compiled.Reader | None:
     """The compiled model, or None after showing the user why it is missing and how to fix it."""
-    try:
-        return _reader(name, str(weights.weights_dir()))
-    except weights.WeightsError as e:
-        st.error(str(e), icon=":material/error:")
-        return None
+    found, message = loaded(name)
+    if found is None:
+        st.error(message, icon=":material/error:")
+    return found
 
 
 _WARM_UP = "explorer-warm-up"

@@ -12,21 +12,10 @@ from dataclasses import dataclass
 import jax
 import numpy as np
 
-from explorer.compute import probes
+from explorer.compute import probes, recurrence
 from explorer.data import vocab
 
 TraceFn = Callable[[np.ndarray], object]
-
-# The Compare page's tabs, in order; also its address: /compare?section=<title> (the Guide links to them).
-SECTIONS = (
-    "One digit, two readers",
-    "One text, two readers",
-    "Measured table",
-    "Parallel vs sequential",
-    "Vanishing gradients",
-    "Invariance probes",
-    "Variable length",
-)
 
 
 def row_reading(rnn_trace) -> tuple[np.ndarray, np.ndarray]:
@@ -68,9 +57,8 @@ def insertion_curve(
 
 
 def top_chars(probs: np.ndarray, k: int = 3) -> str:
-    """'e 41% · a 12% · o 9%': the k most likely characters, for tables."""
-    order = np.argsort(-np.asarray(probs), kind="stable")[:k]
-    return " · ".join(f"{vocab.display(vocab.CHARS[int(i)])} {probs[i]:.0%}" for i in order)
+    """'e 41% · a 12% · o 9%': the k most likely characters (recurrence.top_k), written for a table cell."""
+    return " · ".join(f"{vocab.display(c)} {p:.0%}" for c, p in recurrence.top_k(probs, k))
 
 
 def variable_length(forward: Callable[[np.ndarray], object], ids: np.ndarray, lengths: list[int]) -> list[dict]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
@@ -219,27 +221,28 @@ def reach_figure(
 ) -> go.Figure:
     """What each model can use at step t (shaded) and how much it does (gradient-norm saliency, log scale).
 
-    chars: the text's characters (T); window: (first, last) positions the CNN reads; sal_* (T,).
+    chars: the text's characters (T); t and window (first, last) are 0-based positions; sal_* (T,).
+    Characters are numbered from 1 on the axis and in the titles, as on every page.
     """
     T = len(chars)
-    pos = np.arange(T)
+    pos = np.arange(1, T + 1)
     fig = make_subplots(
         rows=2,
         cols=1,
         shared_xaxes=True,
         vertical_spacing=0.14,
         subplot_titles=(
-            f"RNN: can use every character 0…{t} (its memory); bars: how much it does",
-            f"causal CNN: can use only {window[0]}…{window[1]} (its receptive field); bars: how much it does",
+            f"RNN: can use every character 1…{t + 1} (its memory); bars: how much it does",
+            f"causal CNN: can use only {window[0] + 1}…{window[1] + 1} (its receptive field); bars: how much it does",
         ),
     )
-    hover = [f"{i}: {c!r}" for i, c in enumerate(chars)]
+    hover = [f"{i}: {html.escape(repr(c))}" for i, c in enumerate(chars, start=1)]
     for row, sal, colour, first in ((1, sal_rnn, palette.RNN, 0), (2, sal_cnn, palette.CNN, window[0])):
         axis = "" if row == 1 else str(row)
         fig.add_shape(
             type="rect",
-            x0=first - 0.5,
-            x1=t + 0.5,
+            x0=first + 0.5,
+            x1=t + 1.5,
             y0=0,
             y1=1,
             xref=f"x{axis}",
@@ -264,8 +267,8 @@ def reach_figure(
         )
         fig.add_shape(
             type="line",
-            x0=t,
-            x1=t,
+            x0=t + 1,
+            x1=t + 1,
             y0=0,
             y1=1,
             xref=f"x{axis}",
@@ -273,7 +276,12 @@ def reach_figure(
             line=dict(color="black", dash="dot"),
         )
     fig.update_yaxes(type="log", title_text="‖∂ log p / ∂ input‖", title_font_size=13, exponentformat="power", dtick=1)
-    fig.update_xaxes(title_text="character position (step t is the dotted line)", row=2, col=1, range=[-0.5, T - 0.5])
+    fig.update_xaxes(
+        title_text="character position, from 1 (the dotted line: the character just read)",
+        row=2,
+        col=1,
+        range=[0.5, T + 0.5],
+    )
     fig.update_layout(height=470, margin=dict(l=70, r=20, t=50, b=55), font=palette.FONT, bargap=0.1)
     fig.update_annotations(font_size=14)
     return fig

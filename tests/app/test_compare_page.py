@@ -12,7 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from explorer import models
-from explorer.compute import side_by_side
+from explorer.app.pages.compare import SECTIONS
 from explorer.data import digits
 from explorer.models import weights
 
@@ -68,7 +68,7 @@ def test_row_rnn_cell_choice_is_shared_with_the_digit_page():
     assert any("Simple RNN: one row after another" in m.value for m in at.markdown)
 
 
-@pytest.mark.parametrize("section", side_by_side.SECTIONS[1:])
+@pytest.mark.parametrize("section", SECTIONS[1:])
 def test_every_tab_runs(section):
     at = _compare(section)
     assert not at.error

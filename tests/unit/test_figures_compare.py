@@ -57,7 +57,8 @@ def test_reach_figure_shades_what_each_model_can_use():
     sal = np.linspace(1, 2, len(chars)).astype(np.float32)
     fig = figures.reach_figure(chars, 20, (10, 20), sal, sal * 0.5)
     rects = [s for s in fig.layout.shapes if s.type == "rect"]
-    assert [(r.x0, r.x1) for r in rects] == [(-0.5, 20.5), (9.5, 20.5)]
+    assert [(r.x0, r.x1) for r in rects] == [(0.5, 21.5), (10.5, 21.5)]  # characters 1–21 and 11–21
+    assert list(fig.data[0].x)[:2] == [1, 2] and "1…21" in fig.layout.annotations[0].text
     np.testing.assert_allclose(fig.data[0].y, sal, rtol=5e-3)  # 3 significant digits
     cnn_sal = np.where(np.arange(len(chars)) < 10, 0.0, 1.0)
     fig = figures.reach_figure(chars, 20, (10, 20), sal, cnn_sal)

@@ -9,6 +9,7 @@ import pytest
 from flax import nnx
 
 from explorer import models
+from explorer.app.pages.compare import SECTIONS
 from explorer.compute import (
     decision_guide,
     evaluation,
@@ -279,7 +280,7 @@ def test_every_guide_path_reaches_a_recommendation_with_linked_reasons():
         for r in rec.reasons:
             assert r.page in (None, "digit", "text", "compare")
             if r.page == "compare":
-                assert r.where in side_by_side.SECTIONS
+                assert r.where in SECTIONS
     assert (
         decision_guide.recommend({"data": "sequence", "order": "yes"}) is None
     )  # unanswered questions: no recommendation

@@ -11,11 +11,21 @@ import streamlit as st
 from explorer.app.pages import compare_measured as measured
 from explorer.app.pages import compare_probes as probes
 from explorer.app.pages import compare_readers as readers
-from explorer.compute import side_by_side
+
+# The Compare page's tabs, in order; also its address: /compare?section=<title> (the Guide links to them).
+SECTIONS = (
+    "One digit, two readers",
+    "One text, two readers",
+    "Measured table",
+    "Parallel vs sequential",
+    "Vanishing gradients",
+    "Invariance probes",
+    "Variable length",
+)
 
 RENDER = dict(
     zip(
-        side_by_side.SECTIONS,
+        SECTIONS,
         (
             readers.digit_section,
             readers.text_section,

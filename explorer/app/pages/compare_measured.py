@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import time
-from pathlib import Path
 
 import numpy as np
 import streamlit as st
@@ -26,17 +25,12 @@ GRADIENT_STEPS = 100  # characters of held-out text the gradient norms are measu
 SCALING_MODELS = scaling.MODELS
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
-def _load(name: str, folder: str) -> tuple:
-    return weights.load(name, Path(folder))  # a failure raises, so it is not cached: new weights are picked up
-
-
 def _loaded(name: str, folder: str) -> tuple:
-    """(model, meta) loaded once per process, or (None, the error message to show)."""
-    try:
-        return _load(name, folder)
-    except weights.WeightsError as e:
-        return None, str(e)
+    """(model, meta) from the app's one model cache (ui.loaded), or (None, the error message to show).
+
+    `folder` keys per-folder caches below (a measurement made with other weights is not reused)."""
+    found, message = ui.loaded(name)
+    return (found.model, found.meta) if found is not None else (None, message)
 
 
 @st.cache_resource(show_spinner=False)

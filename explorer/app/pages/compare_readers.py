@@ -140,9 +140,14 @@ def text_section() -> None:
     rnn, cnn = ui.reader(f"char-rnn-{cell}"), ui.reader("char-cnn")
     if rnn is None or cnn is None:
         return
-    t = st.slider(
-        "Step t (the prediction made after reading character t)", 0, len(text) - 1, len(text) - 1, key="compare_text_t"
+    position = st.slider(
+        "Character read (the prediction made after reading it; characters count from 1)",
+        1,
+        len(text),
+        len(text),
+        key="compare_text_position",
     )
+    t = position - 1  # 0-based index into the text
     ids = vocab.encode(text)
     window = recurrence.cnn_window(cnn.model.config, t)
     sal_rnn = saliency.saliency(rnn.model, ids, t)
@@ -155,13 +160,14 @@ def text_section() -> None:
         f"Receptive field of the CNN: **{cnn.model.config.receptive_field} characters** (kernel "
         f"{cnn.model.config.kernel}, dilations {', '.join(map(str, cnn.model.config.dilations))}). "
         + (
-            f"Of the RNN's total saliency at step {t}, **{beyond:.1%}** falls on characters older than the CNN's window."
+            f"Of the RNN's total saliency after character {t + 1}, **{beyond:.1%}** falls on characters older than "
+            "the CNN's window."
             if window[0] > 0
             else "At this step the whole text still fits in the CNN's window: move t further right."
         )
     )
     shown = lambda s: s.replace("\n", "⏎")  # one line per reader; st.code never interprets the text
-    st.markdown(f"**What the RNN has read** (characters 0–{t}):")
+    st.markdown(f"**What the RNN has read** (characters 1–{t + 1}):")
     st.code(shown(text[: t + 1]), language=None, wrap_lines=True)
-    st.markdown(f"**What the CNN sees** (characters {window[0]}–{t}):")
+    st.markdown(f"**What the CNN sees** (characters {window[0] + 1}–{t + 1}):")
     st.code(shown(text[window[0] : t + 1]), language=None, wrap_lines=True)

@@ -3,8 +3,6 @@ hybrid CNN→RNN models, and a Keras-style summary of every shipped model."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import streamlit as st
 
@@ -121,11 +119,11 @@ def hybrids() -> None:
 @st.cache_resource(show_spinner=False)
 def _summary(name: str, folder: str) -> tuple[list[dict], str]:
     """(rows, note): from the trained model, or the same architecture untrained if its weights are missing."""
-    try:
-        model, _ = weights.load(name, Path(folder))
-        note = "trained weights"
-    except weights.WeightsError as e:
-        model, note = models.build(name), f"weights missing ({e}); shapes and counts from the same architecture"
+    found, message = ui.loaded(name)
+    if found is not None:
+        model, note = found.model, "trained weights"
+    else:
+        model, note = models.build(name), f"weights missing ({message}); shapes and counts from the same architecture"
     return summary.records(summary.summarise(model)), note
 
 
