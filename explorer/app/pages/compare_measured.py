@@ -14,6 +14,7 @@ import streamlit as st
 
 from explorer import models
 from explorer.app import ui
+from explorer.app.shared_work import SharedWork
 from explorer.compute import gradients, measured_table, scaling
 from explorer.data import corpus, vocab
 from explorer.figures import compare as figures
@@ -58,17 +59,51 @@ def table_rows() -> tuple[list[measured_table.Row], list[str]]:
     return rows, missing
 
 
-def _measure_table() -> None:
+@st.cache_resource(show_spinner=False)
+def shared() -> SharedWork:
+    """This process's single-flight runner for the measurements every session shares."""
+    return SharedWork()
+
+
+def _measure_table(report) -> float:
+    """Runs in the shared worker thread: every model's row measured now, into the per-process store."""
     store = _store("table")
     names = [n for n in models.MODEL_NAMES if _loaded(n, _folder())[0] is not None]
-    bar = st.progress(0.0, text="Measuring…")
     start = time.perf_counter()
     for i, name in enumerate(names):
-        bar.progress(i / len(names), text=f"{name}: held-out evaluation and latency at batch 1 and 64")
+        report(i / len(names), f"{name}: held-out evaluation and latency at batch 1 and 64")
         model, meta = _loaded(name, _folder())
         store[name] = measured_table.measured_row(name, model, meta)
     store["seconds"] = time.perf_counter() - start
-    bar.progress(1.0, text=f"Measured in {store['seconds']:.0f} s.")
+    return store["seconds"]
+
+
+@st.fragment(run_every=1.0)
+def _progress(name: str) -> None:
+    """A running measurement's progress, refreshed every second; the whole page reruns once it is done."""
+    job = shared().get(name)
+    if job is None or not job.running:
+        st.rerun()
+    who = "you" if st.session_state.get(f"started_{name}") == id(job) else "another student"
+    elapsed = time.monotonic() - job.started
+    st.progress(job.fraction, text=f"Measuring (started by {who} {elapsed:.0f} s ago): {job.message}")
+
+
+def _measurement(name: str, button: str, label: str, help_text: str, work) -> bool:
+    """The button that starts a shared measurement, or its progress while it runs; True once it has a result."""
+    job = shared().get(name)
+    if job is not None and job.running:
+        _progress(name)
+        return False
+    if job is not None and job.error:
+        st.error(f"The last measurement failed ({job.error}); press the button to try again.", icon=":material/error:")
+    if job is None or job.error:
+        if st.button(label, icon=":material/speed:", key=button, help=help_text):
+            job = shared().start(name, work)
+            st.session_state[f"started_{name}"] = id(job)
+            _progress(name)
+        return False
+    return True
 
 
 def table_section() -> None:
@@ -78,15 +113,16 @@ def table_section() -> None:
         st.warning(message, icon=":material/error:")
     measured = all(r.latency_b1_ms is not None for r in rows)
     if not measured:
-        if st.button(
+        measured = _measurement(
+            "table",
+            "compare-measure-table",
             "Measure latency and re-run the evaluation now",
-            icon=":material/speed:",
-            key="compare-measure-table",
-            help="Compiles each model for batch 1 and 64, times it, and re-scores it on the held-out data (under a minute).",
-        ):
-            _measure_table()
+            "Compiles each model for batch 1 and 64, times it, and re-scores it on the held-out data (under a minute). "
+            "One measurement serves everyone on this server.",
+            _measure_table,
+        )
+        if measured:
             rows, _ = table_rows()
-            measured = True
     with st.container(key="compare-table"):
         st.dataframe(
             measured_table.table_records(rows), hide_index=True, width="stretch", placeholder="not measured yet"
@@ -118,14 +154,21 @@ def scaling_section() -> None:
             if named[n] is None:
                 st.warning(_loaded(n, _folder())[1], icon=":material/error:")
         return
-    if st.button("Measure time against length", icon=":material/timer:", key="compare-measure-scaling"):
-        bar = st.progress(0.0, text="Compiling and timing…")
+
+    def work(report) -> None:  # runs in the shared worker thread
         start = time.perf_counter()
-        store["points"] = scaling.measure(named, progress=lambda f, msg: bar.progress(f, text=msg))
+        store["points"] = scaling.measure(named, progress=report)
         store["seconds"] = time.perf_counter() - start
-        bar.progress(1.0, text=f"Measured in {store['seconds']:.1f} s.")
-    if "points" not in store:
-        st.info("Press the button to measure on this machine (about 15 seconds).", icon=":material/timer:")
+
+    if "points" not in store and not _measurement(
+        "scaling",
+        "compare-measure-scaling",
+        "Measure time against length",
+        "Compiles and times both models at every length (about 15 seconds); one measurement serves everyone.",
+        work,
+    ):
+        if shared().get("scaling") is None:
+            st.info("Press the button to measure on this machine (about 15 seconds).", icon=":material/timer:")
         return
     points = store["points"]
     with st.container(key="compare-scaling"):
