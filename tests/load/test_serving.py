@@ -128,3 +128,25 @@ def test_the_containers_start_command_serves_health():
     finally:
         proc.terminate()
         proc.wait(timeout=15)
+
+
+def test_the_deployment_files_agree_with_each_other():
+    """Docker, compose and Kubernetes name the same port, health path and replicas that HAProxy expects."""
+    import yaml
+
+    dockerfile = (ROOT / "deploy" / "Dockerfile").read_text()
+    assert "EXPOSE 8501" in dockerfile and "/_stcore/health" in dockerfile and "USER app" in dockerfile
+    compose = yaml.safe_load((ROOT / "deploy" / "compose.yaml").read_text())
+    proxy_env = compose["services"]["proxy"]["environment"]
+    cfg = servers.HAPROXY_CFG.read_text()
+    for name, address in proxy_env.items():
+        if name.endswith("_ADDR"):
+            assert f"${{{name}}}" in cfg and address.split(":")[0] in compose["services"]
+    manifests = {p.stem: yaml.safe_load(p.read_text()) for p in (ROOT / "deploy" / "k8s").glob("*.yaml")}
+    container = manifests["deployment"]["spec"]["template"]["spec"]["containers"][0]
+    assert container["ports"][0]["containerPort"] == 8501
+    for probe in ("readinessProbe", "livenessProbe"):
+        assert container[probe]["httpGet"] == {"path": "/_stcore/health", "port": 8501}
+    assert manifests["service"]["spec"]["ports"][0]["targetPort"] == 8501
+    assert manifests["ingress"]["metadata"]["annotations"]["nginx.ingress.kubernetes.io/affinity"] == "cookie"
+    assert manifests["hpa"]["spec"]["scaleTargetRef"]["name"] == manifests["deployment"]["metadata"]["name"]
