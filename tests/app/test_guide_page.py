@@ -34,8 +34,15 @@ def test_page_opens_with_questions_formulas_diagram_and_no_recommendation_yet():
     assert len(at.get("plotly_chart")) == 1  # the hybrid diagram
 
 
-@pytest.mark.parametrize("path", decision_guide.all_paths(), ids=lambda p: "-".join(p.values()))
-def test_every_path_reaches_its_recommendation(path):
+# Every one of the 15 paths is checked in pure code (tests/unit/test_measure.py); here two walk the page:
+# the grid path, whose reasons include the measured shift claim, and a sequence path.
+WALKS = [p for p in decision_guide.all_paths() if p.get("data") == "grid"][:1] + [
+    p for p in decision_guide.all_paths() if p.get("data") == "sequence"
+][:1]
+
+
+@pytest.mark.parametrize("path", WALKS, ids=lambda p: "-".join(p.values()))
+def test_a_walk_through_the_questions_reaches_its_recommendation(path):
     at = _guide()
     answered: dict = {}
     while True:
@@ -52,6 +59,9 @@ def test_every_path_reaches_its_recommendation(path):
     labels = [e.proto.label for e in at.get("page_link")]
     for r in linked:
         assert any(r.where in label for label in labels), r.where
+    if decision_guide.SHIFT in rec.reasons:  # the shift claim is stated with the numbers measured now
+        shown = " ".join(m.value for m in at.markdown)
+        assert "held-out digits moved 4 pixels" in shown and "%" in shown
 
 
 def test_changing_an_early_answer_changes_the_path():
@@ -63,12 +73,12 @@ def test_changing_an_early_answer_changes_the_path():
     assert "guide_order" in [r.key for r in at.radio] and not _recommendation_text(at)
 
 
-@pytest.mark.parametrize("name", models.MODEL_NAMES)
-def test_model_summary_totals_equal_the_models_parameters(name):
-    at = _guide()
-    at.selectbox(key="guide_model").set_value(name).run()
-    assert not at.exception
-    table = at.dataframe[0].value
-    model = models.build(name)  # same architecture as the shipped weights: the count does not depend on values
-    assert int(table["parameters"].iloc[-1]) == models.count_params(model)
-    assert int(table["parameters"].iloc[:-1].sum()) == models.count_params(model)
+def test_model_summary_totals_equal_the_models_parameters():
+    at = _guide()  # one page, every model chosen in turn
+    for name in models.MODEL_NAMES:
+        at.selectbox(key="guide_model").set_value(name).run()
+        assert not at.exception
+        table = at.dataframe[0].value
+        model = models.build(name)  # the same architecture as the shipped weights: counts do not depend on values
+        assert int(table["parameters"].iloc[-1]) == models.count_params(model), name
+        assert int(table["parameters"].iloc[:-1].sum()) == models.count_params(model), name

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from playwright.sync_api import expect
 
 from tests.support.browser import draw, open_app, wait_idle
+
+pytestmark = pytest.mark.e2e
 
 
 def _option(page, key: str, text: str):

@@ -149,7 +149,7 @@ def test_relu_figure_removes_exactly_the_negatives(maps):
 
 def test_playground_result_shows_the_output_size(cnn):
     image = np.random.default_rng(0).random((28, 28), dtype=np.float32)
-    kernel = convolution.classic_kernel("Sobel x", 5)
+    kernel = convolution.classic_kernel(convolution.SOBEL_RIGHT, 5)
     out = convolution.conv_map(image[:, :, None], kernel[..., None], 0.0, 2, 3, 2)
     fig = playground.playground_result(convolution.pad(image[:, :, None], 3)[..., 0], kernel, out, 3)
     n = convolution.output_size(28, 5, 2, 3, 2)

@@ -3,8 +3,6 @@ Streamlit's websocket protocol against a fresh `streamlit run`, each action with
 
 from __future__ import annotations
 
-import asyncio
-
 import numpy as np
 
 from explorer.cli import appserver
@@ -43,8 +41,8 @@ async def _text_actions(url: str) -> tuple[list[float], list[float]]:
 
 def measure() -> dict:
     with appserver.running_app() as url:
-        strokes = asyncio.run(_digit_strokes(url))
-        steps, edits = asyncio.run(_text_actions(url))
+        strokes = p.run_async(_digit_strokes(url))
+        steps, edits = p.run_async(_text_actions(url))
     ms = lambda xs: float(np.median(xs) * 1000)
     return {
         "digit_stroke_server_ms_p50": ms(strokes),

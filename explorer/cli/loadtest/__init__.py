@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from explorer.cli.loadtest import servers, students
+from explorer.cli.loadtest import protocol, servers, students
 
 
 def summarise(log: list[students.Action]) -> dict:
@@ -68,13 +68,13 @@ def run(
             else:
                 url = stack.enter_context(servers.haproxy([a.url.removeprefix("http://") for a in apps]))
         if pids:  # as a teacher does before class: open each page once, so models are loaded and compiled
-            asyncio.run(_warm_up(url, replicas))
+            protocol.run_async(_warm_up(url, replicas))
         # Behind a proxy each student gets its cookie from a first page visit, as a browser does.
         report: dict = {"url": url, "replicas": replicas, "students": students_n, "mode": mode, "actions": actions}
         jars = [servers.first_visit(url)[0] if replicas > 1 else "" for _ in range(students_n)]
         plan = students.Plan(url, mode, actions, think)
         start = time.perf_counter()
-        memory = asyncio.run(_run_class(plan, jars, ramp, pids, progress))
+        memory = protocol.run_async(_run_class(plan, jars, ramp, pids, progress))
         report["wall_s"] = round(time.perf_counter() - start, 1)
         report.update(summarise(plan.log))
         by_replica: dict[str, int] = {}
@@ -96,7 +96,7 @@ async def _warm_up(url: str, replicas: int) -> None:
     for _ in range(replicas):
         jar = servers.first_visit(url)[0] if replicas > 1 else ""
         for page in ("digit", "text"):
-            async with students.p.Session(url, page, cookies=jar) as session:
+            async with protocol.Session(url, page, cookies=jar) as session:
                 await session.open()
 
 

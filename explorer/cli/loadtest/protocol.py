@@ -10,6 +10,7 @@ by naming it in the BackMsg. `Session` does the same and times each run from sen
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import json
 import time
 from dataclasses import dataclass, field
@@ -182,3 +183,13 @@ def canvas(widget_id: str, png_data_url: str, strokes: int) -> WidgetState:
     objects = [{"type": "path", "stroke": "#FFFFFF", "strokeWidth": 20} for _ in range(strokes)]
     value = {"drawing": {"raw": {"objects": objects, "background": "#000000"}, "data": png_data_url}}
     return WidgetState(id=widget_id, json_value=json.dumps({**value, "backgroundFit": None}))
+
+
+def run_async(coroutine):
+    """`asyncio.run`, also from a thread whose event loop is already running (Playwright's sync API keeps one)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
