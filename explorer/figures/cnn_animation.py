@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 
 from explorer.compute.convolution import ConvRow, PoolRow
 from explorer.figures import animation, palette
-from explorer.figures.spec import SpecFigure, axis_names, subplot_row
+from explorer.figures.spec import SpecFigure, axis_names, fit_image, subplot_row
 
 FRAME_MS = 450
 TILE_COLS = 4  # input channels of conv2 are tiled 2 × 4
@@ -204,6 +204,9 @@ def conv_animation(
             yaxis=y_out,
         ),
     ]
+    fit_image(layout, 1, tiled.shape)
+    fit_image(layout, 2, products_tiled(0).shape)
+    fit_image(layout, cols, output.shape)
     moving = [1, 2, 3, 4, 6, 7] if many else [1, 2, 3, 5, 6]  # indices of the traces frames replace
     frames = []
     for j in range(w_out):
@@ -311,6 +314,9 @@ def pool_animation(x: np.ndarray, row: PoolRow, output: np.ndarray, title: str =
             **scale,
         ),
     ]
+    fit_image(layout, 1, x.shape)
+    fit_image(layout, 2, row.windows[0].shape)
+    fit_image(layout, 3, output.shape)
     frames = []
     for j in range(w_out):
         ys, xs = box(j)

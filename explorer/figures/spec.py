@@ -169,3 +169,11 @@ def subplot_row(
             )
         x += span + spacing
     return layout
+
+
+def fit_image(layout: dict, i: int, shape: tuple[int, ...]) -> None:
+    """Subplot i shows a (H, W, …) pixel grid whole: fixed ranges, row 0 at the top (NaN rows included, which
+    autorange would otherwise leave out, e.g. the rows of a map not computed yet)."""
+    h, w = shape[0], shape[1]
+    layout["xaxis" if i == 1 else f"xaxis{i}"].update(range=[-0.5, w - 0.5], autorange=False)
+    layout["yaxis" if i == 1 else f"yaxis{i}"].update(range=[h - 0.5, -0.5], autorange=False)

@@ -101,7 +101,7 @@ def current_text() -> tuple[str, str]:
     sample = held[start : start + TEXT_SAMPLE_CHARS]
     return recurrence.prepare_text(
         sample
-    ).text, f"A sample of the held-out docstrings (characters {start}–{start + len(sample)})."
+    ).text, f"A sample of the held-out docstrings (its characters {start + 1}–{start + len(sample)})."
 
 
 def _another_text() -> None:
