@@ -6,6 +6,7 @@ from explorer.app import ui
 
 st.set_page_config(page_title="CNN vs RNN Explorer", page_icon=":material/neurology:", layout="wide")
 ui.warm_up()  # compiles every model once per process, in the background
+ui.memory_keeper()  # frees finished sessions' memory once a minute, in the background
 
 digit = st.Page("explorer/app/pages/digit.py", title="Digit (CNN)", icon=":material/draw:", url_path="digit")
 pages = [

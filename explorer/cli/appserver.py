@@ -17,13 +17,31 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def wait_healthy(url: str, proc, timeout: float, what: str) -> None:
+    """Poll `url`/_stcore/health until it answers ok; RuntimeError if `proc` exits or `timeout` passes first."""
+    import urllib.request
+
+    deadline = time.monotonic() + timeout
+    while True:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{what} exited with {proc.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.read().decode().strip() == "ok":
+                    return
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{what} did not answer /_stcore/health in time")
+        time.sleep(0.25)  # the server is starting; nothing to wait on but the next poll
+
+
 @contextlib.contextmanager
 def started_app(log=None, timeout: float = 120.0, env: dict | None = None):
     """`streamlit run streamlit_app.py` on a free port with the shipped settings; yields (URL, process) once
     /_stcore/health says ok."""
     import subprocess
     import sys
-    import urllib.request
 
     port = free_port()
     proc = subprocess.Popen(
@@ -33,19 +51,7 @@ def started_app(log=None, timeout: float = 120.0, env: dict | None = None):
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + timeout
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"streamlit exited with {proc.returncode}")
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.read().decode().strip() == "ok":
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("streamlit did not become healthy in time")
-            time.sleep(0.25)  # the server is starting; nothing to wait on but the next poll
+        wait_healthy(url, proc, timeout, "streamlit")
         yield url, proc
     finally:
         proc.terminate()

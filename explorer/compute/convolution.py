@@ -55,6 +55,17 @@ def _taps(start: int, kernel_size: int, dilation: int) -> np.ndarray:
     return start + dilation * np.arange(kernel_size)
 
 
+def _checked(x, kernel, stride: int, padding: int, dilation: int) -> tuple[np.ndarray, np.ndarray, int, int]:
+    """(x, kernel) as float32 and the output's (rows, columns); ValueError when there is no output at all."""
+    x, kernel = np.asarray(x, np.float32), np.asarray(kernel, np.float32)
+    k = kernel.shape[0]
+    h_out = output_size(x.shape[0], k, stride, padding, dilation)
+    w_out = output_size(x.shape[1], k, stride, padding, dilation)
+    if h_out <= 0 or w_out <= 0:
+        raise ValueError("the kernel is larger than the padded input: there is no output")
+    return x, kernel, h_out, w_out
+
+
 def conv_row(
     x: np.ndarray, kernel: np.ndarray, bias: float, row: int, stride: int = 1, padding: int = 0, dilation: int = 1
 ) -> ConvRow:
@@ -63,13 +74,8 @@ def conv_row(
     x (H, W, C) input; kernel (k, k, C) for one output channel; returns every
     window of that row with its products and sums.
     """
-    x = np.asarray(x, np.float32)
-    kernel = np.asarray(kernel, np.float32)
+    x, kernel, h_out, w_out = _checked(x, kernel, stride, padding, dilation)
     k = kernel.shape[0]
-    h_out = output_size(x.shape[0], k, stride, padding, dilation)
-    w_out = output_size(x.shape[1], k, stride, padding, dilation)
-    if h_out <= 0 or w_out <= 0:
-        raise ValueError("the kernel is larger than the padded input: there is no output")
     if not 0 <= row < h_out:
         raise ValueError(f"row {row} is outside the output's {h_out} rows")
     padded = pad(x, padding)
@@ -87,13 +93,8 @@ def conv_map(
 ) -> np.ndarray:
     """The whole output map, (H, W, C) * (k, k, C) → (Ho, Wo): every window at once, summed in the same order
     as `conv_row` (within each channel, then over channels), so each cell equals the row replay's."""
-    x = np.asarray(x, np.float32)
-    kernel = np.asarray(kernel, np.float32)
+    x, kernel, h_out, w_out = _checked(x, kernel, stride, padding, dilation)
     k = kernel.shape[0]
-    h_out = output_size(x.shape[0], k, stride, padding, dilation)
-    w_out = output_size(x.shape[1], k, stride, padding, dilation)
-    if h_out <= 0 or w_out <= 0:
-        raise ValueError("the kernel is larger than the padded input: there is no output")
     padded = pad(x, padding)
     rows = np.stack([_taps(r * stride, k, dilation) for r in range(h_out)])  # (Ho, k)
     cols = np.stack([_taps(j * stride, k, dilation) for j in range(w_out)])  # (Wo, k)

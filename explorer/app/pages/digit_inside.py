@@ -18,9 +18,10 @@ from explorer.figures import cnn as cnn_figures
 from explorer.figures import cnn_animation
 from explorer.models import compiled
 
-# Figures are cached per process on their inputs: a rerun that changes nothing here (another widget on the
-# page, a second student with the same digit) reuses them instead of rebuilding dozens of Plotly frames.
-_figure_cache = st.cache_resource(show_spinner=False, max_entries=64)
+# Figures cached per process on their inputs, bounded and short-lived: every stroke is a new input, so these
+# serve reruns of the same digit (a layer, map or row chosen again, a second student with the same sample) and
+# free their memory a few minutes after a class leaves.
+_figure_cache = st.cache_resource(show_spinner=False, max_entries=16, ttl=300)
 
 
 @_figure_cache

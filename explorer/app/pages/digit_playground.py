@@ -20,7 +20,7 @@ LEARNED = "learned conv1 filter "
 INPUT_SIDES = [28, 14, 7]
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
+@st.cache_resource(show_spinner=False, max_entries=16, ttl=300)  # per input: bounded, short-lived
 def _figures(image: np.ndarray, kernel: np.ndarray, stride: int, padding: int, dilation: int, row: int, name: str):
     """(result figure, animation figure) for one setting; cached per process on the inputs."""
     x = image[:, :, None]

@@ -32,9 +32,9 @@ class Reading:
     cnn_probs: np.ndarray | None  # (T, V) the char CNN's, or None when its weights are missing
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
+@st.cache_resource(show_spinner=False, max_entries=32, ttl=600)
 def _reading(rnn_name: str, text: str, _rnn, _cnn) -> Reading:
-    """Both models over `text`, once per (model, text) in this process (bounded: 64 texts)."""
+    """Both models over `text`, once per (model, text) in this process (bounded: 32 texts, kept 10 minutes)."""
     trace = jax.tree_util.tree_map(np.asarray, _rnn.trace(text))
     cnn_probs = None if _cnn is None else np.asarray(_cnn.trace(text).probs[0], np.float32)
     return Reading(trace, trace.hidden[0].astype(np.float32), trace.probs[0].astype(np.float32), cnn_probs)

@@ -3,13 +3,15 @@
     python -m explorer loadtest --students 30 --mode draw            # starts one app process itself
     python -m explorer loadtest --students 30 --mode text --json
     python -m explorer loadtest --students 30 --mode open --ramp 10  # everyone opens the page within 10 s
+    python -m explorer loadtest --students 30 --mode open --cold     # … on a server nobody has opened yet
     python -m explorer loadtest --replicas 2 --students 60           # 2 processes behind HAProxy (sticky)
     python -m explorer loadtest --url http://127.0.0.1:8501 …        # a server that is already running
 
 Each student opens the page, then acts --actions times with a pause of about --think seconds between actions:
 draw = a new stroke on the canvas (a held-out digit drawn stroke by stroke: a fresh image every time);
 text = type a new text, then step through it. Reports p50/p95/max per kind of action (from sending the
-interaction to the server finishing its run), errors, and the app processes' memory (RSS).
+interaction to the server finishing its run), errors, and the app processes' memory (RSS). A server it starts
+is first opened once per page and replica, as a teacher would before class (--cold skips that).
 """
 
 from __future__ import annotations
@@ -55,6 +57,7 @@ def run(
     ramp: float = 10.0,
     after: float = 0.0,
     progress: bool = False,
+    cold: bool = False,
 ) -> dict:
     """Run one class and return the report (the same dict `--json` prints)."""
     with contextlib.ExitStack() as stack:
@@ -67,7 +70,7 @@ def run(
                 url = apps[0].url
             else:
                 url = stack.enter_context(servers.haproxy([a.url.removeprefix("http://") for a in apps]))
-        if pids:  # as a teacher does before class: open each page once, so models are loaded and compiled
+        if pids and not cold:  # as a teacher does before class: open each page once (models load and compile)
             protocol.run_async(_warm_up(url, replicas))
         # Behind a proxy each student gets its cookie from a first page visit, as a browser does.
         report: dict = {"url": url, "replicas": replicas, "students": students_n, "mode": mode, "actions": actions}
@@ -133,12 +136,22 @@ def main(argv=None) -> None:
     parser.add_argument("--think", type=float, default=4.0, help="mean seconds between a student's actions")
     parser.add_argument("--ramp", type=float, default=10.0, help="students start spread over this many seconds")
     parser.add_argument("--after", type=float, default=0.0, help="seconds to wait after the class, then read RSS")
+    parser.add_argument("--cold", action="store_true", help="no warm-up visit: the class finds a fresh server")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args(argv)
     if not 1 <= args.students <= 500 or not 0 <= args.actions <= 1000 or not 1 <= args.replicas <= 8:
         parser.error("students must be 1..500, actions 0..1000, replicas 1..8")
     report = run(
-        args.url, args.replicas, args.students, args.mode, args.actions, args.think, args.ramp, args.after, True
+        args.url,
+        args.replicas,
+        args.students,
+        args.mode,
+        args.actions,
+        args.think,
+        args.ramp,
+        args.after,
+        True,
+        args.cold,
     )
     if args.json:
         print(json.dumps(report, indent=2))

@@ -7,7 +7,6 @@ import os
 import shutil
 import subprocess
 import tempfile
-import time
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
@@ -89,19 +88,7 @@ def haproxy(backends: list[str], log=None, timeout: float = 30.0):
         )
         url = f"http://127.0.0.1:{port}"
         try:
-            deadline = time.monotonic() + timeout
-            while True:
-                if proc.poll() is not None:
-                    raise RuntimeError(f"haproxy exited with {proc.returncode}")
-                try:
-                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                        if r.read().decode().strip() == "ok":
-                            break
-                except OSError:
-                    pass
-                if time.monotonic() > deadline:
-                    raise RuntimeError("haproxy did not pass health checks in time")
-                time.sleep(0.25)  # waiting for the first health checks of the backends
+            appserver.wait_healthy(url, proc, timeout, "haproxy")
             yield url
         finally:
             proc.terminate()
