@@ -8,7 +8,8 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from explorer.figures import palette
+from explorer.figures import animation, palette
+from explorer.figures.spec import SpecFigure, subplot_row
 
 _R = lambda a, n=3: np.round(np.asarray(a, np.float32), n)  # light payloads
 
@@ -16,8 +17,9 @@ _R = lambda a, n=3: np.round(np.asarray(a, np.float32), n)  # light payloads
 def _cover(x0: float, x1: float, y0: float, y1: float, xref: str, yref: str) -> dict:
     """An opaque white rectangle: hides what the RNN has not read yet (frames only move these)."""
     return dict(
-        type="rect", x0=x0, x1=x1, y0=y0, y1=y1, xref=xref, yref=yref, fillcolor="white", line_width=0, layer="above"
-    )
+        type="rect", x0=x0, x1=x1, y0=y0, y1=y1, xref=xref, yref=yref, fillcolor="white", line=dict(width=0),
+        layer="above",
+    )  # fmt: skip
 
 
 def _row_shapes(k: int, hidden_units: int) -> list[dict]:
@@ -50,20 +52,34 @@ def row_reading_figure(image: np.ndarray, hidden: np.ndarray, probs: np.ndarray)
 
     image (28, 28) in 0..1; hidden (28, H) the state after each row; probs (28, 10) the
     read-out after each row (the last row's is the prediction). Frames move only shapes:
-    the highlighted row, and covers hiding what is not read yet.
+    the highlighted row, and covers hiding what is not read yet. Built as one plain spec (SpecFigure).
     """
     image, hidden, probs = np.asarray(image), np.asarray(hidden), np.asarray(probs)
     h_units = hidden.shape[1]
-    fig = make_subplots(
-        rows=1,
-        cols=3,
-        column_widths=[0.3, 0.4, 0.3],
-        horizontal_spacing=0.06,
-        subplot_titles=("the row being read", f"hidden state: {h_units} units", "p(digit) after each row"),
+    layout = subplot_row(
+        ["the row being read", f"hidden state: {h_units} units", "p(digit) after each row"], [0.3, 0.4, 0.3], 0.06
     )
-    fig.add_trace(go.Heatmap(z=_R(image, 2), colorscale="gray", showscale=False, hoverinfo="skip"), 1, 1)
-    fig.add_trace(
-        go.Heatmap(
+    for axis in ("yaxis", "yaxis2", "yaxis3"):
+        layout[axis]["autorange"] = "reversed"
+    layout["xaxis"]["showticklabels"] = False
+    layout["yaxis2"]["showticklabels"] = False
+    layout["xaxis2"]["title"] = dict(text="rows read")
+    layout["xaxis3"].update(title=dict(text="digit"), type="category")
+    last = probs.shape[0] - 1
+    layout.update(
+        shapes=_row_shapes(last, h_units),
+        title=dict(text=_row_title(last, probs), font=dict(size=17), x=0.01, y=0.97),
+        height=470,
+        margin=dict(l=40, r=20, t=95, b=95),
+        font=palette.FONT,
+        **animation.play_controls(
+            [str(k + 1) for k in range(probs.shape[0])], prefix="rows read: ", frame_ms=350, active=last, y=-0.1
+        ),
+    )
+    data = [
+        dict(type="heatmap", z=_R(image, 2), colorscale="gray", showscale=False, hoverinfo="skip"),
+        dict(
+            type="heatmap",
             z=_R(hidden.T, 2),
             x=np.arange(1, 29),
             colorscale=palette.DIVERGING,
@@ -72,12 +88,11 @@ def row_reading_figure(image: np.ndarray, hidden: np.ndarray, probs: np.ndarray)
             zmax=1,
             showscale=False,
             hovertemplate="after row %{x}<br>unit %{y}: %{z}<extra></extra>",
+            xaxis="x2",
+            yaxis="y2",
         ),
-        1,
-        2,
-    )
-    fig.add_trace(
-        go.Heatmap(
+        dict(
+            type="heatmap",
             z=_R(probs, 3),
             x=[str(d) for d in range(10)],
             y=np.arange(1, 29),
@@ -86,83 +101,15 @@ def row_reading_figure(image: np.ndarray, hidden: np.ndarray, probs: np.ndarray)
             zmax=1,
             showscale=False,
             hovertemplate="after row %{y}<br>digit %{x}: %{z:.1%}<extra></extra>",
+            xaxis="x3",
+            yaxis="y3",
         ),
-        1,
-        3,
-    )
-    for col in (1, 2, 3):
-        fig.update_yaxes(autorange="reversed", row=1, col=col)
-    fig.update_xaxes(showticklabels=False, row=1, col=1)
-    fig.update_yaxes(showticklabels=False, row=1, col=2)
-    fig.update_xaxes(title_text="rows read", row=1, col=2)
-    fig.update_xaxes(title_text="digit", type="category", row=1, col=3)
-    last = probs.shape[0] - 1
-    fig.frames = [
-        go.Frame(name=str(k), layout=dict(shapes=_row_shapes(k, h_units), title_text=_row_title(k, probs)))
+    ]
+    frames = [
+        dict(name=str(k), layout=dict(shapes=_row_shapes(k, h_units), title=dict(text=_row_title(k, probs))))
         for k in range(probs.shape[0])
     ]
-    steps = [
-        dict(
-            method="animate",
-            label=str(k + 1),
-            args=[[str(k)], dict(mode="immediate", frame=dict(duration=0, redraw=True), transition=dict(duration=0))],
-        )
-        for k in range(probs.shape[0])
-    ]
-    fig.update_layout(
-        shapes=_row_shapes(last, h_units),
-        title=dict(text=_row_title(last, probs), font_size=17, x=0.01, y=0.97),
-        height=470,
-        margin=dict(l=40, r=20, t=95, b=95),
-        font=palette.FONT,
-        updatemenus=[
-            dict(
-                type="buttons",
-                direction="left",
-                x=1,
-                y=1.25,
-                xanchor="right",
-                yanchor="top",
-                showactive=False,
-                pad=dict(r=0, t=0),
-                buttons=[
-                    dict(
-                        label="▶ play",
-                        method="animate",
-                        args=[
-                            None,
-                            dict(
-                                frame=dict(duration=350, redraw=True),
-                                fromcurrent=False,
-                                transition=dict(duration=0),
-                                mode="immediate",
-                            ),
-                        ],
-                    ),
-                    dict(
-                        label="❚❚ pause",
-                        method="animate",
-                        args=[[None], dict(frame=dict(duration=0, redraw=False), mode="immediate")],
-                    ),
-                ],
-            )
-        ],
-        sliders=[
-            dict(
-                active=last,
-                steps=steps,
-                x=0,
-                len=1,
-                y=-0.1,
-                yanchor="top",
-                ticklen=4,
-                currentvalue=dict(prefix="rows read: ", font_size=14, xanchor="left"),
-                pad=dict(t=30),
-            )
-        ],
-    )
-    fig.update_annotations(font_size=14)
-    return fig
+    return SpecFigure(data=data, layout=layout, frames=frames)
 
 
 def feature_mosaic(maps: np.ndarray, per_row: int = 8, gap: int = 2) -> np.ndarray:

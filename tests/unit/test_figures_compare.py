@@ -105,3 +105,9 @@ def test_hybrid_diagram_has_a_cnn_and_an_rnn_cell_per_step():
     assert texts.count("CNN") == 3 and texts.count("RNN cell") == 3
     assert {"f1", "f2", "f3", "a", "b", "c", "h1", "h2"} <= set(texts)
     assert len(fig.layout.shapes) == 5 * 3  # input, CNN, features, RNN cell, output per step
+
+
+def test_the_row_reading_spec_is_what_a_validated_plotly_figure_sends():
+    hidden = np.tanh(np.random.default_rng(2).normal(size=(28, 16))).astype(np.float32)
+    fig = figures.row_reading_figure(np.ones((28, 28), np.float32), hidden, _probs())
+    assert fig.to_dict() == fig.validated().to_dict()
