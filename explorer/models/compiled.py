@@ -31,14 +31,18 @@ CACHE_ENV = "EXPLORER_JAX_CACHE"  # where compiled programs are kept between pro
 def enable_compilation_cache(folder: str | os.PathLike | None = None) -> Path | None:
     """Keep XLA's compiled programs on disk, so a restarted server (or the next test run) skips compiling.
 
-    The folder comes from `folder`, else $EXPLORER_JAX_CACHE, else ~/.cache/cnn-rnn-explorer/jax.
-    Every program is kept, however quick to compile: the app has a few dozen, all small.
+    The folder comes from `folder`, else $EXPLORER_JAX_CACHE, else ~/.cache/cnn-rnn-explorer/jax; returns it, or
+    None when there is no cache (turned off, or the folder cannot be made). Every program is kept, however quick
+    to compile: the app has a few dozen, all small.
     """
     chosen = folder if folder is not None else os.environ.get(CACHE_ENV)
     if chosen == "":
         return None
     path = Path(chosen) if chosen else Path.home() / ".cache" / "cnn-rnn-explorer" / "jax"
-    path.mkdir(parents=True, exist_ok=True)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError:  # a read-only home (some containers): run without the cache rather than not at all
+        return None
     jax.config.update("jax_compilation_cache_dir", str(path))
     jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.0)
     jax.config.update("jax_persistent_cache_min_entry_size_bytes", 0)
