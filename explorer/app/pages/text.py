@@ -13,6 +13,7 @@ from explorer.compute import recurrence, saliency
 from explorer.data import vocab
 from explorer.figures import palette, text_grid
 from explorer.figures import text as text_figures
+from explorer.models import weights
 from explorer.models.rnn import CELL_TITLES, CELLS
 
 DEFAULT_TEXT = "Return the number of items in the list. If the list is empty, raise an error."
@@ -33,8 +34,9 @@ class Reading:
 
 
 @st.cache_resource(show_spinner=False, max_entries=32, ttl=600)
-def _reading(rnn_name: str, text: str, _rnn, _cnn) -> Reading:
-    """Both models over `text`, once per (model, text) in this process (bounded: 32 texts, kept 10 minutes)."""
+def _reading(rnn_name: str, folder: str, text: str, _rnn, _cnn) -> Reading:
+    """Both models over `text`, once per (model, weights folder, text) in this process (bounded: 32 texts, kept
+    10 minutes)."""
     trace = jax.tree_util.tree_map(np.asarray, _rnn.trace(text))
     cnn_probs = None if _cnn is None else np.asarray(_cnn.trace(text).probs[0], np.float32)
     return Reading(trace, trace.hidden[0].astype(np.float32), trace.probs[0].astype(np.float32), cnn_probs)
@@ -221,7 +223,7 @@ def _step_section(rnn_name: str, kind: str, text: str, ids: np.ndarray) -> None:
     the text's cached reading."""
     reader = ui.reader(rnn_name)
     cnn = ui.reader("char-cnn")
-    reading = _reading(rnn_name, text, reader, cnn)
+    reading = _reading(rnn_name, str(weights.weights_dir()), text, reader, cnn)
     trace, hidden, probs = reading.trace, reading.hidden, reading.probs
     if "text_unit" not in st.session_state:  # start on the unit that moves most over the text
         st.session_state.text_unit = int(np.argmax(hidden.std(axis=0)))
