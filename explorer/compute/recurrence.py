@@ -101,22 +101,7 @@ def _step_terms(w: cells.CellWeights, x: jax.Array, h_prev: jax.Array, c_prev: j
     xs, hs, bs = cells.split_blocks(xw, kind), cells.split_blocks(hw, kind), cells.split_blocks(b, kind)
     names = BLOCKS[kind]
     x_part, h_part, bias = dict(zip(names, xs)), dict(zip(names, hs)), dict(zip(names, bs))
-    if kind == "simple":
-        pre = {"h": xw + hw + b}  # the same sum, in the same order, as cells.cell_step
-        value = {"h": jnp.tanh(pre["h"])}
-        return x_part, h_part, bias, pre, value, value["h"], None
-    if kind == "gru":
-        xr, xz, xn = cells.split_blocks(xw + b, kind)  # Flax keeps the GRU bias on the input side
-        r = jax.nn.sigmoid(xr + h_part["r"])
-        z = jax.nn.sigmoid(xz + h_part["z"])
-        pre = {"r": xr + h_part["r"], "z": xz + h_part["z"], "n": xn + r * h_part["n"]}
-        n = jnp.tanh(pre["n"])
-        h = (1.0 - z) * n + z * h_prev
-        return x_part, h_part, bias, pre, {"r": r, "z": z, "n": n}, h, None
-    pre = dict(zip(names, cells.split_blocks(xw + hw + b, kind)))
-    value = {k: (jnp.tanh(v) if k == "g" else jax.nn.sigmoid(v)) for k, v in pre.items()}
-    c = value["f"] * c_prev + value["i"] * value["g"]
-    h = value["o"] * jnp.tanh(c)
+    pre, value, h, c = cells.cell_update(kind, xw, hw, b, h_prev, c_prev)  # the cell's own update
     return x_part, h_part, bias, pre, value, h, c
 
 

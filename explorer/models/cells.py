@@ -53,6 +53,30 @@ def split_blocks(a: jax.Array, kind: str) -> list[jax.Array]:
     return jnp.split(a, N_BLOCKS[kind], axis=-1)
 
 
+def cell_update(kind: str, xw: jax.Array, hw: jax.Array, b: jax.Array, h_prev: jax.Array, c_prev=None):
+    """The update of every cell, written once, from the three parts of its pre-activation (`cell_parts`).
+
+    Returns (pre, value, h, c): pre-activations and values by block (simple: "h"; GRU: r, z, n; LSTM: i, f, g,
+    o), the new state h and, for the LSTM, the new memory c (else None). The Text page shows exactly these.
+    """
+    if kind == "simple":
+        pre = {"h": xw + hw + b}
+        value = {"h": jnp.tanh(pre["h"])}
+        return pre, value, value["h"], None
+    if kind == "gru":
+        xr, xz, xn = split_blocks(xw + b, kind)  # Flax keeps the GRU bias on the input side
+        hr, hz, hn = split_blocks(hw, kind)
+        pre = {"r": xr + hr, "z": xz + hz}
+        r, z = jax.nn.sigmoid(pre["r"]), jax.nn.sigmoid(pre["z"])
+        pre["n"] = xn + r * hn
+        n = jnp.tanh(pre["n"])
+        return pre, {"r": r, "z": z, "n": n}, (1.0 - z) * n + z * h_prev, None
+    pre = dict(zip(GATES["lstm"], split_blocks(xw + hw + b, kind)))
+    value = {k: (jnp.tanh(v) if k == "g" else jax.nn.sigmoid(v)) for k, v in pre.items()}
+    c = value["f"] * c_prev + value["i"] * value["g"]
+    return pre, value, value["o"] * jnp.tanh(c), c
+
+
 def cell_step(w: CellWeights, carry, x: jax.Array):
     """One step of the cell. carry: h (B, H), or (c, h) for LSTM; x: (B, D).
 
@@ -61,23 +85,9 @@ def cell_step(w: CellWeights, carry, x: jax.Array):
     kind = w.kind
     h_prev = carry[1] if kind == "lstm" else carry
     xw, hw, b = cell_parts(w, x, h_prev)
-    if kind == "simple":
-        h = jnp.tanh(xw + hw + b)
-        return h, (h, None, {})
-    if kind == "gru":
-        xr, xz, xn = split_blocks(xw + b, kind)
-        hr, hz, hn = split_blocks(hw, kind)
-        r = jax.nn.sigmoid(xr + hr)
-        z = jax.nn.sigmoid(xz + hz)
-        n = jnp.tanh(xn + r * hn)
-        h = (1.0 - z) * n + z * h_prev
-        return h, (h, None, {"r": r, "z": z, "n": n})
-    c_prev = carry[0]
-    i, f, g, o = split_blocks(xw + hw + b, kind)
-    i, f, g, o = jax.nn.sigmoid(i), jax.nn.sigmoid(f), jnp.tanh(g), jax.nn.sigmoid(o)
-    c = f * c_prev + i * g
-    h = o * jnp.tanh(c)
-    return (c, h), (h, c, {"i": i, "f": f, "g": g, "o": o})
+    _, value, h, c = cell_update(kind, xw, hw, b, h_prev, carry[0] if kind == "lstm" else None)
+    gates = {} if kind == "simple" else value
+    return ((c, h) if kind == "lstm" else h), (h, c, gates)
 
 
 def zero_carry(kind: str, batch: int, hidden: int):
