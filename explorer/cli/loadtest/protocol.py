@@ -119,6 +119,17 @@ class Session:
         await self._ws.send(msg.SerializeToString())
         return await asyncio.wait_for(self._read_run(start), self.timeout)
 
+    async def drain(self, quiet: float = 1.0) -> int:
+        """Read and drop whatever the server still sends (runs of requests sent without waiting) until it has been
+        quiet for `quiet` seconds; returns the number of messages dropped."""
+        dropped = 0
+        while True:
+            try:
+                await asyncio.wait_for(self._ws.recv(), quiet)
+            except TimeoutError:
+                return dropped
+            dropped += 1
+
     async def _read_run(self, start: float) -> Run:
         run = Run(0.0, -1)
         while True:
