@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from explorer.app import ui
+from explorer.app import present, ui
 
 st.set_page_config(page_title="CNN vs RNN Explorer", page_icon=":material/neurology:", layout="wide")
 ui.warm_up()  # compiles every model once per process, in the background
@@ -22,5 +22,11 @@ def _open_digit_page() -> None:
     st.switch_page(digit, query_params=st.query_params.to_dict())
 
 
+lesson = st.Page("explorer/app/pages/lesson.py", title="Lesson", icon=":material/school:", url_path="lesson")
+pages.append(lesson)
 start = st.Page(_open_digit_page, title="Start", url_path="start", default=True, visibility="hidden")
-st.navigation([start, *pages], position="top").run()
+page = st.navigation([start, *pages], position="top")
+st.session_state.lesson_active = page.url_path == "lesson"  # there ← / → move between scenes
+# Drawn by this main script, not by a page, so that its address parameter (`present`) lives across pages.
+present.view_bar()
+page.run()

@@ -127,10 +127,31 @@ def lasting(widget_key: str, lasting_key: str, default):
     return copy_back
 
 
+# The mode bar keeps one button, Plotly's own "download as PNG", drawn in the browser at twice the size for slides.
+PLOT_CONFIG = {
+    "displaylogo": False,
+    "modeBarButtons": [["toImage"]],
+    "toImageButtonOptions": {"format": "png", "scale": 2},
+}
+
+
 def plot(fig, key: str, **kwargs) -> None:
-    """A Plotly figure at full width with the mode bar out of the way (cleaner on a projector)."""
-    st.plotly_chart(
-        fig, key=key, width="stretch", theme=None, config={"displaylogo": False, "displayModeBar": False}, **kwargs
+    """A Plotly figure at full width; its only mode-bar button (on hover) saves it as a PNG."""
+    st.plotly_chart(fig, key=key, width="stretch", theme=None, config=PLOT_CONFIG, **kwargs)
+
+
+def download_html(fig, file_stem: str, title: str, key: str) -> None:
+    """ "Download as HTML": the figure as a standalone page that plays offline (plotly.js inside, ~5 MB), built
+    only when the button is pressed, so no rerun pays for it."""
+    from explorer.figures import export
+
+    st.download_button(
+        "Download as HTML (plays offline, for slides)",
+        data=lambda: export.standalone_html(fig, title),
+        file_name=f"{file_stem}.html",
+        mime="text/html",
+        icon=":material/download:",
+        key=key,
     )
 
 

@@ -50,3 +50,25 @@ def play_controls(
         steps=[dict(label=label, method="animate", args=[[str(i)], _frame_args(0)]) for i, label in enumerate(labels)],
     )
     return dict(updatemenus=[buttons], sliders=[slider])
+
+
+def start_at(fig, frame: int):
+    """The same animated figure, showing `frame` first (its traces, its title, the slider there): the view a
+    lecturer's address asks for. Returns fig itself when frame is 0 or out of range."""
+    from explorer.figures.spec import SpecFigure
+
+    spec = fig.spec
+    frames = spec.get("frames") or []
+    if not 0 < frame < len(frames):
+        return fig
+    chosen = frames[frame]
+    data = list(spec["data"])
+    for index, change in zip(chosen.get("traces", range(len(chosen["data"]))), chosen["data"]):
+        data[index] = {**data[index], **change}
+    layout = dict(spec["layout"])
+    title = (chosen.get("layout") or {}).get("title")
+    if title is not None:
+        layout["title"] = {**layout.get("title", {}), **title}
+    if layout.get("sliders"):
+        layout["sliders"] = [{**layout["sliders"][0], "active": frame}, *layout["sliders"][1:]]
+    return SpecFigure(data=data, layout=layout, frames=frames)

@@ -69,7 +69,7 @@ def test_no_inside_views_without_a_digit():
     ],
 )
 def test_each_layer_opens_its_detail(at, layer, expected_chart, expected_text):
-    at.segmented_control(key="inside-layer").set_value(layer).run()
+    at.segmented_control(key="layer").set_value(layer).run()
     assert not at.exception
     assert "inside-overview-chart" in _charts(at)
     details = {"inside-conv-animation", "inside-relu", "inside-pool-animation", "inside-dense"}
@@ -79,9 +79,9 @@ def test_each_layer_opens_its_detail(at, layer, expected_chart, expected_text):
 
 def test_selected_conv2_map_animates_the_traced_row(at, traced):
     _, tr = traced
-    at.segmented_control(key="inside-layer").set_value("conv2").run()
-    at.button_group(key="inside-map-conv2").set_value(11).run()
-    at.slider(key="inside-row-conv2").set_value(4).run()
+    at.segmented_control(key="layer").set_value("conv2").run()
+    at.button_group(key="map").set_value(11).run()
+    at.slider(key="row").set_value(4).run()
     assert not at.exception
     assert "conv2, map 11" in _detail_text(at)
     spec = _chart(at, "inside-conv-animation")
@@ -137,10 +137,10 @@ def test_learned_kernel_is_conv1s_weights(at, traced):
 
 
 def test_the_chosen_layer_and_map_survive_a_visit_to_another_page(at):
-    at.segmented_control(key="inside-layer").set_value("conv2").run()
-    at.button_group(key="inside-map-conv2").set_value(11).run()
+    at.segmented_control(key="layer").set_value("conv2").run()
+    at.button_group(key="map").set_value(11).run()
     at.switch_page("explorer/app/pages/guide.py").run()
     at.switch_page("explorer/app/pages/digit.py").run()
     assert not at.exception
-    assert at.segmented_control(key="inside-layer").value == "conv2"
-    assert at.button_group(key="inside-map-conv2").value == 11
+    assert at.segmented_control(key="layer").value == "conv2"
+    assert at.button_group(key="map").value == 11

@@ -22,7 +22,7 @@ def open_text(text: str | None = SENTENCE, cell: str = "lstm"):
     at.switch_page(PAGE)
     if text is not None:
         at.session_state["text_typed"] = text  # what the text box keeps across pages
-    at.session_state["text_rnn_cell"] = cell
+    at.session_state["cell"] = cell
     return at.run()
 
 
@@ -61,7 +61,7 @@ def test_each_cell_shows_its_own_trace_and_predictions(cell):
     assert bars["y"] == [f"'{vocab.display(c)}'" for c, _ in top]
     np.testing.assert_allclose(_decode(bars["x"]), [p for _, p in top], rtol=1e-6)
     equation = [e.value for e in at.get_by_key("equation").get("latex")]
-    unit = at.session_state["text_unit"]
+    unit = at.session_state["unit"]
     assert f"= {float(trace.hidden[0, t, unit]):.3f} \\end{{aligned}}" in equation[-1]
     if cell == "simple":  # no gates to show: the page must not pretend there are
         assert all("gate-bars" not in el.proto.id for el in at.get("plotly_chart"))
@@ -75,15 +75,15 @@ def test_each_cell_shows_its_own_trace_and_predictions(cell):
 def test_step_buttons_and_slider_move_the_character_being_read():
     at = open_text()
     n = len(SENTENCE)
-    at.button(key="text-prev").click().run()
-    assert at.session_state["text_pos"] == n - 1
+    at.button(key="step-prev").click().run()
+    assert at.session_state["step"] == n - 1
     assert f"Step {n - 1} of {n}" in step_text(at) and f"“{SENTENCE[n - 2]}”" in step_text(at)
-    at.slider(key="text_pos").set_value(3).run()
+    at.slider(key="step").set_value(3).run()
     assert "Step 3 of" in step_text(at) and "“t”" in step_text(at)  # "Ret": the third character is t
     shapes = chart(at, "hidden-heatmap")["layout"]["shapes"]
     assert shapes[0]["x0"] == 2.5  # the current column is marked at character 3 (positions count from 1)
-    at.button(key="text-next").click().run()
-    assert at.session_state["text_pos"] == 4
+    at.button(key="step-next").click().run()
+    assert at.session_state["step"] == 4
     sal = _decode(chart(at, "saliency-bars")["data"][0]["y"])
     assert len(sal) == 4 and np.all(sal > 0)
     assert not at.exception
@@ -100,12 +100,12 @@ def test_new_text_jumps_to_its_end_and_updates_the_predictions():
 
 def test_picking_a_unit_colours_the_text_by_it():
     at = open_text()
-    at.number_input(key="text_unit").set_value(17).run()
+    at.number_input(key="unit").set_value(17).run()
     trace = compiled.load_reader("char-rnn-lstm").trace(SENTENCE)
     z = _decode(chart(at, "unit-grid")["data"][0]["z"]).reshape(-1)[: len(SENTENCE)]
     np.testing.assert_array_equal(z, np.asarray(trace.hidden[0, :, 17]))
     at.button(key="text-most-active").click().run()
-    assert at.session_state["text_unit"] == int(np.argmax(np.abs(np.asarray(trace.hidden[0, -1]))))
+    assert at.session_state["unit"] == int(np.argmax(np.abs(np.asarray(trace.hidden[0, -1]))))
 
 
 def test_generation_is_seeded_and_shown_literally():
@@ -115,7 +115,7 @@ def test_generation_is_seeded_and_shown_literally():
     assert at.get_by_key("generation").get("code")[0].value == first
     gen = recurrence.generate(compiled.load_reader("char-rnn-lstm").model, vocab.encode(SENTENCE), 80, 0.7, 0)
     assert first == SENTENCE + gen.text
-    at.number_input(key="text_seed").set_value(5).run()
+    at.number_input(key="seed").set_value(5).run()
     assert at.get_by_key("generation").get("code")[0].value != first
 
 
@@ -193,4 +193,4 @@ def test_typed_text_and_cell_survive_a_visit_to_another_page():
     at.switch_page(PAGE).run()
     assert not at.exception
     assert at.text_area(key="text_input").value == "Return a new list."
-    assert at.segmented_control(key="text_cell").value == "gru"
+    assert at.segmented_control(key="cell").value == "gru"

@@ -45,13 +45,13 @@ def test_the_step_control_moves_the_character_being_read(page, app_url):
     _type(page, "abcdefghij")
     step = page.locator(".st-key-text-step")
     expect(step).to_contain_text("Step 10 of 10")
-    page.locator(".st-key-text-prev button").click()
+    page.locator(".st-key-step-prev button").click()
     expect(step).to_contain_text("Step 9 of 10")
     expect(step).to_contain_text("“i”")
     page.wait_for_function(f"() => ({MARKER_X0})() === 8.5")  # the outlined column moved to character 9
-    page.locator(".st-key-text-prev button").click()
+    page.locator(".st-key-step-prev button").click()
     expect(step).to_contain_text("Step 8 of 10")
-    page.locator(".st-key-text-next button").click()
+    page.locator(".st-key-step-next button").click()
     expect(step).to_contain_text("Step 9 of 10")
 
 

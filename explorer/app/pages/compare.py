@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from explorer.app import query
 from explorer.app.pages import compare_measured as measured
 from explorer.app.pages import compare_probes as probes
 from explorer.app.pages import compare_readers as readers
@@ -39,6 +40,11 @@ RENDER = dict(
 )
 
 
+def address_problems(params) -> list[str]:
+    problems = [bad for _, bad in [query.choice(params, "section", SECTIONS)] if bad]
+    return problems + [bad for _, bad in [query.choice(params, "cell", list(query.CELL_BY_TITLE))] if bad]
+
+
 def render() -> None:
     st.title("Compare: the same input, both ways")
     st.caption(
@@ -47,6 +53,11 @@ def render() -> None:
         "Each tab turns one of those claims into a measurement with the shipped models, on this machine, now."
     )
 
+    if not st.session_state.get("compare_query_applied"):
+        st.session_state.compare_query_applied = True
+        st.session_state.compare_query_problems = address_problems(st.query_params) + readers.open_view(st.query_params)
+    for problem in st.session_state.compare_query_problems:
+        st.warning(problem, icon=":material/link_off:")
     # Bound to the address (?section=...): a lecturer can open a prepared tab, the Guide can link to one.
     tabs = st.tabs(list(RENDER), key="section", bind="query-params")
     for tab, section in zip(tabs, RENDER.values()):

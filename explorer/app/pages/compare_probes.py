@@ -78,7 +78,7 @@ def _text_probes() -> None:
     if len(text) < 2:
         st.info("The text is too short: type at least two characters on the Text page.", icon=":material/keyboard:")
         return
-    cell = st.session_state.get("compare_text_cell", "lstm")
+    cell = st.session_state.get("text_cell", "lstm")
     rnn, cnn = ui.reader(f"char-rnn-{cell}"), ui.reader("char-cnn")
     if rnn is None or cnn is None:
         return
@@ -143,7 +143,7 @@ def variable_length_section() -> None:
         "slides over any length and gives one output per position, just as the RNN does."
     )
     text, source = current_text()
-    cell = st.session_state.get("compare_text_cell", "lstm")
+    cell = st.session_state.get("text_cell", "lstm")
     folder = str(weights.weights_dir())
     fwd_rnn, fwd_cnn = _forward(f"char-rnn-{cell}", folder), _forward("char-cnn", folder)
     lengths = [n for n in LENGTHS if n <= len(text)] or [len(text)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from explorer.app import ui
+from explorer.app import query, ui
 from explorer.compute import recurrence, saliency, side_by_side
 from explorer.data import corpus, digits, vocab
 from explorer.figures import compare as figures
@@ -23,15 +23,39 @@ def _use_digit_page() -> None:
     st.session_state.compare_digit_source = "digit page"
 
 
+def _address(name: str, value: str | None) -> None:
+    """This tab's own input in the address (`digit=N`, `text_start=N`), or out of it when it comes from a page."""
+    if value is None:
+        if name in st.query_params:
+            del st.query_params[name]
+    elif st.query_params.get(name) != value:
+        st.query_params[name] = value
+
+
+def open_view(params) -> list[str]:
+    """The Compare tabs' inputs from the address (a held-out digit, a held-out text sample); returns warnings."""
+    index, bad_digit = query.whole(params, "digit", 0, digits.N_HELDOUT - 1)
+    start, bad_text = query.whole(params, "text_start", 0, len(corpus.load_heldout()))
+    if index is not None:
+        st.session_state.compare_digit_source = "sample"
+        st.session_state.compare_sample_index = index
+    if start is not None:
+        st.session_state.compare_text_source = "sample"
+        st.session_state.compare_text_start = start
+    return [bad for bad in (bad_digit, bad_text) if bad]
+
+
 def current_digit() -> tuple[np.ndarray, str]:
     """The digit to compare on, (28, 28) float32 in 0..1, and a sentence saying where it comes from."""
     shared = st.session_state.get("digit_input")
     if shared is not None and st.session_state.get("compare_digit_source") != "sample":
+        _address("digit", None)
         return np.asarray(shared, np.float32), "The digit from the Digit page."
     if "compare_sample_index" not in st.session_state:
         _pick_heldout_digit()
     held = ui.heldout_digits()
     i = st.session_state.compare_sample_index
+    _address("digit", str(i))
     return held.images[i].astype(
         np.float32
     ) / 255.0, f"Held-out MNIST digit #{i} (labelled {held.labels[i]} by a person)."
@@ -46,9 +70,14 @@ def digit_controls() -> None:
         cols[1].button(
             "Use the Digit page's digit", icon=":material/draw:", on_click=_use_digit_page, key="compare-use-sketch"
         )
-    keep_cell = ui.lasting("_rnn_cell", "rnn_cell", "lstm")  # the same cell as on the Digit page
-    cols[2].segmented_control(
-        "RNN cell", CELLS, format_func=CELL_TITLES.get, key="_rnn_cell", required=True, on_change=keep_cell
+    st.session_state.rnn_cell = cols[2].segmented_control(
+        "RNN cell",
+        CELLS,
+        default=st.session_state.get("rnn_cell", "lstm"),  # the same cell as on the Digit page
+        format_func=CELL_TITLES.get,
+        key="cell",
+        required=True,
+        bind="query-params",
     )
 
 
@@ -92,10 +121,12 @@ def current_text() -> tuple[str, str]:
     """The text to compare on (at most recurrence.MAX_CHARS characters) and where it comes from."""
     shared = st.session_state.get("text_read") or st.session_state.get("text_input")
     if shared and st.session_state.get("compare_text_source") != "sample":
+        _address("text_start", None)
         return recurrence.prepare_text(shared).text, "The text from the Text page."
     held = corpus.load_heldout()
     if "compare_text_start" not in st.session_state:
         st.session_state.compare_text_start = 0
+    _address("text_start", str(st.session_state.compare_text_start))
     start = st.session_state.compare_text_start % max(1, len(held) - TEXT_SAMPLE_CHARS)
     start = held.rfind(" ", 0, start) + 1  # begin at a word
     sample = held[start : start + TEXT_SAMPLE_CHARS]
@@ -126,8 +157,10 @@ def text_section() -> None:
         c2.button(
             "Use the Text page's text", icon=":material/keyboard:", on_click=_use_text_page, key="compare-use-text"
         )
-    st.session_state.setdefault("compare_text_cell", st.session_state.get("text_cell", "lstm"))
-    c3.segmented_control("RNN cell", CELLS, format_func=CELL_TITLES.get, key="compare_text_cell", required=True)
+    st.session_state.setdefault("text_cell", st.session_state.get("text_rnn_cell", "lstm"))
+    c3.segmented_control(
+        "RNN cell", CELLS, format_func=CELL_TITLES.get, key="text_cell", required=True, bind="query-params"
+    )
     text, source = current_text()
     if len(text) < 2:
         st.info(
@@ -136,7 +169,7 @@ def text_section() -> None:
         )
         return
     st.caption(source)
-    cell = st.session_state.compare_text_cell
+    cell = st.session_state.text_cell
     rnn, cnn = ui.reader(f"char-rnn-{cell}"), ui.reader("char-cnn")
     if rnn is None or cnn is None:
         return

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from explorer.app import query, ui
+from explorer.app import present, query, ui
 from explorer.app.pages import digit_inside
 from explorer.data import digits
 from explorer.figures import digits as digit_figures
@@ -25,18 +25,39 @@ def _sketch_changed() -> None:
     st.session_state.digit_source = "sketch"
 
 
+def open_view(values: dict) -> None:
+    """Show the input an address (or a lesson scene) names: a held-out sample or a shared sketch."""
+    if "sample" in values:
+        st.session_state.digit_source = "sample"
+        st.session_state.sample_index = values["sample"]
+    elif "sketch" in values:
+        st.session_state.digit_source = "shared"
+        st.session_state.shared_sketch = values["sketch"]
+
+
 def _apply_query_params(n_samples: int) -> None:
-    """Address parameters open a prepared scene once per session; bad ones are reported, not fatal."""
+    """The address opens a prepared view once per session (the widgets bound to it read their own parameters);
+    bad values are reported, not fatal."""
     if st.session_state.get("digit_query_applied"):
         return
     st.session_state.digit_query_applied = True
     values, problems = query.parse_digit_params(st.query_params, n_samples)
-    st.session_state.digit_query_problems = problems
-    if "sample" in values:
-        st.session_state.digit_source = "sample"
-        st.session_state.sample_index = values["sample"]
-    if "cell" in values:
-        st.session_state.rnn_cell = values["cell"]
+    st.session_state.digit_query_problems = problems + digit_inside.address_problems(st.query_params)
+    open_view(values)
+
+
+def _write_address(source: str, model_input: np.ndarray | None) -> None:
+    """The input into the address: `sample=N`, or `sketch=…` for a drawing (so a student can share their own)."""
+    want: dict[str, str] = {}
+    if source == "sample":
+        want["sample"] = str(st.session_state.sample_index)
+    elif model_input is not None:
+        want["sketch"] = query.encode_sketch(model_input)
+    for name in ("sample", "sketch"):
+        if name in want and st.query_params.get(name) != want[name]:
+            st.query_params[name] = want[name]
+        elif name not in want and name in st.query_params:
+            del st.query_params[name]
 
 
 def render() -> None:
@@ -54,22 +75,23 @@ def render() -> None:
         st.warning(problem, icon=":material/link_off:")
 
     cnn = ui.reader("digit-cnn")
-    keep_cell = ui.lasting("_rnn_cell", "rnn_cell", "lstm")  # Compare reads the same cell
 
     left, right = st.columns([0.28, 0.72], gap="large")
     with left:
         st.markdown("**Your input**")
         canvas_rgba = ui.sketch_canvas("digit-canvas", CANVAS_SIZE, STROKE_WIDTH, on_change=_sketch_changed)
         st.button("Random MNIST digit", icon=":material/casino:", on_click=_pick_random_digit, key="random-digit")
-        st.segmented_control(
+        cell = st.segmented_control(
             "RNN cell",
             CELLS,
+            default="lstm",
             format_func=CELL_TITLES.get,
-            key="_rnn_cell",
+            key="cell",
             required=True,
-            on_change=keep_cell,
+            bind="query-params",
             help="Which trained recurrent cell reads the rows. All three are trained and shipped.",
         )
+        st.session_state.rnn_cell = cell  # Compare reads the same cell
 
     # What the models read: a held-out sample, or the preprocessed sketch.
     source = st.session_state.get("digit_source", "sketch")
@@ -79,6 +101,10 @@ def render() -> None:
         stages = [("MNIST digit (already centred)", image)]
         model_input = image
         note = f"Held-out MNIST digit #{index}, labelled **{heldout.labels[index]}** by a person. Draw on the canvas to switch back to your sketch."
+    elif source == "shared":
+        model_input = st.session_state.shared_sketch
+        stages = [("shared sketch (28 × 28, from the address)", model_input)]
+        note = "A sketch shared through the address, exactly as its author's models read it. Draw on the canvas to replace it."
     else:
         grey = None if canvas_rgba is None else digits.canvas_to_grey(canvas_rgba)
         result = digits.NothingToClassify(
@@ -95,10 +121,12 @@ def render() -> None:
                 ("longer side → 20 px", result.scaled),
                 ("centred by mass in 28×28", result.centred),
             ]
-            model_input, note = result.centred, None
+            # on MNIST's 8-bit grid, as the held-out digits are: the shared address then reproduces it exactly
+            model_input, note = query.quantised(result.centred), None
 
     # Other pages (Compare) read the digit the user is looking at from here.
     st.session_state.digit_input = model_input
+    _write_address(source, model_input)
 
     with right:
         cnn_col, rnn_col = st.columns(2, gap="medium")
@@ -111,7 +139,6 @@ def render() -> None:
                 ui.plot(digit_figures.probability_bars(probs, "CNN (all pixels at once)", palette.CNN), key="cnn-probs")
             else:
                 st.markdown("### CNN")
-        cell = st.session_state.rnn_cell
         with rnn_col, st.container(key="rnn-prediction"):
             rnn = ui.reader(f"row-rnn-{cell}")
             if x is not None and rnn is not None:
@@ -134,6 +161,7 @@ def render() -> None:
     # Inside the CNN: after the predictions, so they show first.
     if cnn_trace is not None:
         digit_inside.render(cnn, x, cnn_trace)
+        present.advance_if_playing("frame", "frame_playing", 0, st.session_state.get("frame_last", 0))
 
 
 if __name__ == "__main__":

@@ -11,11 +11,11 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from explorer.app import ui
+from explorer.app import present, query, ui
 from explorer.app.pages import digit_playground
 from explorer.compute import convolution
+from explorer.figures import animation, cnn_animation
 from explorer.figures import cnn as cnn_figures
-from explorer.figures import cnn_animation
 from explorer.models import compiled
 
 # Figures cached per process on their inputs, bounded and short-lived: every stroke is a new input, so these
@@ -73,46 +73,81 @@ LAYER_LABELS = {
 }
 
 
-def _row_slider(n_rows: int, key: str, label: str = "Output row to animate") -> int:
-    """A row index 0…n_rows−1 (the middle row by default), kept in range when the number of rows changes."""
+LAYER_BY_LABEL = {label: layer for layer, label in LAYER_LABELS.items()}
+# Sizes the address parameters are checked against (the shipped CNN's): maps per layer and rows of its output.
+MAPS = {"conv1": 8, "relu1": 8, "pool1": 8, "conv2": 16, "relu2": 16, "pool2": 16}
+ROWS = {"conv1": 28, "pool1": 14, "conv2": 14, "pool2": 7}
+
+
+def address_problems(params) -> list[str]:
+    """Warnings for the Digit page's view parameters (layer, map, row, frame) that cannot be shown."""
+    label, bad = query.choice(params, "layer", list(LAYER_LABELS.values()))  # the address shows the label
+    problems = [bad] if bad else []
+    layer = LAYER_BY_LABEL.get(label, "conv1")
+    limits = {"map": MAPS.get(layer, 1), "row": ROWS.get(layer, 1), "frame": ROWS.get(layer, 1)}
+    for name, n in limits.items():
+        _, bad = query.whole(params, name, 0, n - 1)
+        problems += [bad] if bad else []
+    return problems
+
+
+def _row_slider(n_rows: int) -> int:
+    """The output row the animation slides along (0…n_rows−1, the middle by default), bound to `row`."""
     if n_rows <= 1:
         return 0
-    if st.session_state.get(key, 0) >= n_rows:
-        st.session_state[key] = n_rows - 1
+    if st.session_state.get("row", 0) >= n_rows:
+        st.session_state["row"] = n_rows // 2
     return st.slider(
-        label,
+        "Output row to animate",
         0,
         n_rows - 1,
         n_rows // 2,
-        key=key,
+        key="row",
+        bind="query-params",
         help="The animation slides along one row of the output; pick another row here.",
     )
 
 
+def _frame(n_frames: int) -> int:
+    """The position of the sliding window along the row (the animation's frame), bound to `frame`: a lecturer's
+    address opens the animation there, and in presenter mode ← / → step it and Space plays it."""
+    st.session_state.frame_last = n_frames - 1  # the page plays on to here (present.advance_if_playing)
+    return present.stepper("frame", 0, n_frames - 1, "Window position (output column)", play_key="frame_playing")
+
+
 def _selection(maps: dict[str, np.ndarray]) -> tuple[str, int]:
-    """The chosen layer and map; both survive a visit to another page."""
-    keep_layer = ui.lasting("inside-layer", "inside_layer", "conv1")
+    """The chosen layer and map, both bound to the address (`layer`, `map`)."""
     layer = st.segmented_control(
         "Layer",
         list(LAYER_LABELS),
+        default="conv1",
         format_func=LAYER_LABELS.get,
-        key="inside-layer",
+        key="layer",
         required=True,
-        on_change=keep_layer,
+        bind="query-params",
     )
     layer = layer or "conv1"
     if layer not in cnn_figures.MAP_LAYERS or layer == "input":
         return layer, 0
     n = maps[layer].shape[0]
-    keep_map = ui.lasting(f"inside-map-{layer}", f"inside_map_{layer}", 0)
+    if not 0 <= int(st.session_state.get("map", 0) or 0) < n:
+        st.session_state["map"] = 0
     index = st.pills(
         "Map",
         list(range(n)),
-        key=f"inside-map-{layer}",
-        on_change=keep_map,
+        default=0,
+        key="map",
+        required=True,
+        bind="query-params",
         help="Which feature map of this layer (one per filter).",
     )
     return layer, int(index or 0)
+
+
+def _animation(fig, frame: int, key: str, file_stem: str, title: str) -> None:
+    """An animation shown at `frame`, with its download for slides (built only when asked for)."""
+    ui.plot(animation.start_at(fig, frame), key=key)
+    ui.download_html(fig, file_stem, title, key=f"{key}-html")
 
 
 def _conv_detail(cnn: compiled.Reader, maps: dict[str, np.ndarray], layer: str, index: int) -> None:
@@ -135,9 +170,10 @@ def _conv_detail(cnn: compiled.Reader, maps: dict[str, np.ndarray], layer: str, 
         )
     )
     st.latex(r"\text{out}[i,j] = b + \sum_{c}\sum_{u=0}^{2}\sum_{v=0}^{2} w[u,v,c]\;x[i+u,\,j+v,\,c]")
-    row = _row_slider(maps[layer].shape[1], f"inside-row-{layer}")
+    row = _row_slider(maps[layer].shape[1])
+    frame = _frame(maps[layer].shape[2])
     fig = _conv_figure(x, kernel, bias, row, p, maps[layer][index], source, f"{layer} map {index}")
-    ui.plot(fig, key="inside-conv-animation")
+    _animation(fig, frame, "inside-conv-animation", f"convolution-{layer}-map{index}-row{row}", f"{layer} map {index}")
 
 
 def _pool_detail(maps: dict[str, np.ndarray], layer: str, index: int) -> None:
@@ -148,9 +184,10 @@ def _pool_detail(maps: dict[str, np.ndarray], layer: str, index: int) -> None:
         "the largest of its four numbers. The map halves in each direction; a strong response anywhere in "
         "the window survives, so a small shift of the digit changes little."
     )
-    row = _row_slider(maps[layer].shape[1], f"inside-row-{layer}")
+    row = _row_slider(maps[layer].shape[1])
+    frame = _frame(maps[layer].shape[2])
     fig = _pool_figure(x, row, maps[layer][index], f"{LAYER_LABELS[source]} map {index}")
-    ui.plot(fig, key="inside-pool-animation")
+    _animation(fig, frame, "inside-pool-animation", f"pooling-{layer}-map{index}-row{row}", f"{layer} map {index}")
 
 
 def _relu_detail(maps: dict[str, np.ndarray], layer: str, index: int) -> None:

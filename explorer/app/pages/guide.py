@@ -7,7 +7,7 @@ import numpy as np
 import streamlit as st
 
 from explorer import models
-from explorer.app import ui
+from explorer.app import query, ui
 from explorer.compute import decision_guide, probes, summary
 from explorer.figures import guide as guide_figures
 from explorer.models import weights
@@ -43,6 +43,32 @@ def _link(page: str, where: str) -> None:
     )
 
 
+def address_problems(params) -> list[str]:
+    """Warnings for answers in the address that are not among a question's options."""
+    checks = [query.choice(params, f"guide_{q.key}", list(q.options)) for q in decision_guide.QUESTIONS.values()]
+    return [bad for _, bad in checks if bad]
+
+
+def open_view(params) -> list[str]:
+    """Answers from the address (`guide_data=grid`, …: the options' short names); returns warnings."""
+    problems = []
+    for q in decision_guide.QUESTIONS.values():
+        value, bad = query.choice(params, f"guide_{q.key}", list(q.options))
+        st.session_state[f"guide_{q.key}"] = value
+        problems += [bad] if bad else []
+    return problems
+
+
+def _write_answers(answers: dict) -> None:
+    """The answers into the address, by the options' short names (the labels are whole sentences)."""
+    for key, value in answers.items():
+        name = f"guide_{key}"
+        if value is None and name in st.query_params:
+            del st.query_params[name]
+        elif value is not None and st.query_params.get(name) != value:
+            st.query_params[name] = value
+
+
 def which_network() -> None:
     st.header("Which network for your data?")
     answers = {}
@@ -52,6 +78,7 @@ def which_network() -> None:
     for q in decision_guide.next_questions(answers):
         st.radio(q.prompt, list(q.options), format_func=q.options.get, index=None, key=f"guide_{q.key}")
     answers = {q.key: st.session_state.get(f"guide_{q.key}") for q in decision_guide.QUESTIONS.values()}
+    _write_answers(answers)
     rec = decision_guide.recommend(answers)
     with st.container(key="guide-recommendation", border=True):
         if rec is None:
@@ -142,6 +169,11 @@ def model_summaries() -> None:
 
 def render() -> None:
     st.title("Guide: when to use which")
+    if not st.session_state.get("guide_query_applied"):
+        st.session_state.guide_query_applied = True
+        st.session_state.guide_query_problems = open_view(st.query_params)
+    for problem in st.session_state.guide_query_problems:
+        st.warning(problem, icon=":material/link_off:")
     st.caption(
         "A few questions about your data lead to a reasoned choice; each reason links to the page that shows it."
     )

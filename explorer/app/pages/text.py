@@ -8,13 +8,13 @@ import jax
 import numpy as np
 import streamlit as st
 
-from explorer.app import ui
+from explorer.app import present, query, ui
 from explorer.compute import recurrence, saliency
 from explorer.data import vocab
 from explorer.figures import palette, text_grid
 from explorer.figures import text as text_figures
 from explorer.models import weights
-from explorer.models.rnn import CELL_TITLES, CELLS
+from explorer.models.rnn import CELL_TITLES, CELLS, CharRNNConfig
 
 DEFAULT_TEXT = "Return the number of items in the list. If the list is empty, raise an error."
 GATED_UPDATE = {
@@ -42,40 +42,65 @@ def _reading(rnn_name: str, folder: str, text: str, _rnn, _cnn) -> Reading:
     return Reading(trace, trace.hidden[0].astype(np.float32), trace.probs[0].astype(np.float32), cnn_probs)
 
 
-def _move(delta: int, length: int) -> None:
-    st.session_state.text_pos = int(np.clip(st.session_state.get("text_pos", length) + delta, 1, length))
-
-
 def _pick_unit(unit: int) -> None:
-    st.session_state.text_unit = unit
+    st.session_state.unit = unit
 
 
 def _step_control(length: int) -> int:
-    """Previous / slider / next over positions 1..length; returns the 0-based step t."""
+    """Previous / slider / next and play over positions 1..length (bound to `step`); returns the 0-based step t.
+    A new text starts at its end; a text opened from the address starts at the address's step."""
     if st.session_state.get("text_last") != st.session_state.text_read:  # new text: jump to its end
         st.session_state.text_last = st.session_state.text_read
-        st.session_state.text_pos = length
-    st.session_state.text_pos = int(np.clip(st.session_state.get("text_pos", length), 1, length))
-    prev_col, slider_col, next_col = st.columns([0.12, 0.76, 0.12], vertical_alignment="bottom")
-    pos = st.session_state.text_pos
-    prev_col.button(
-        "◀ Previous", key="text-prev", on_click=_move, args=(-1, length), disabled=pos <= 1, width="stretch"
+        st.session_state.step = length
+    if length <= 1:
+        st.caption("One character: nothing to step through.")
+        return 0
+    return present.stepper("step", 1, length, "Character being read", play_key="text_playing") - 1
+
+
+def open_view(text: str | None) -> None:
+    """Show `text` (from the address or a lesson scene), as if the user had typed it."""
+    if text is not None:
+        st.session_state.text_typed = text
+        st.session_state.text_input = text
+
+
+def address_problems(params) -> list[str]:
+    """Warnings for the Text page's address parameters that cannot be shown (each names the valid range)."""
+    checks = (
+        query.text(params, "text", recurrence.MAX_CHARS),
+        query.choice(params, "cell", list(query.CELL_BY_TITLE)),
+        query.whole(params, "step", 1, recurrence.MAX_CHARS),
+        query.whole(params, "unit", 0, CharRNNConfig.hidden - 1),
+        query.number(params, "temperature", *recurrence.TEMPERATURE_RANGE),
+        query.whole(params, "seed", 0, 2**31 - 1),
     )
-    next_col.button(
-        "Next ▶", key="text-next", on_click=_move, args=(1, length), disabled=pos >= length, width="stretch"
-    )
-    with slider_col:
-        if length > 1:
-            st.slider("Character being read", 1, length, key="text_pos")
-        else:
-            st.caption("One character: nothing to step through.")
-    return st.session_state.text_pos - 1
+    return [bad for _, bad in checks if bad]
+
+
+def _apply_query_params() -> None:
+    """The text comes from the address once per session (the other parameters are bound widgets); bad values
+    are reported, not fatal."""
+    if st.session_state.get("text_query_applied"):
+        return
+    st.session_state.text_query_applied = True
+    st.session_state.text_query_problems = address_problems(st.query_params)
+    open_view(query.text(st.query_params, "text", recurrence.MAX_CHARS)[0])
+
+
+def _write_address(text: str) -> None:
+    """The text the models read into the address (left out when it is the example text)."""
+    if text == DEFAULT_TEXT:
+        if "text" in st.query_params:
+            del st.query_params["text"]
+    elif st.query_params.get("text") != text:
+        st.query_params["text"] = text
 
 
 def _equation_panel(reader, trace, hidden: np.ndarray, t: int, kind: str) -> None:
     n_units = hidden.shape[1]
     unit_col, button_col = st.columns([0.5, 0.5], vertical_alignment="bottom")
-    unit_col.number_input("Hidden unit", 0, n_units - 1, key="text_unit", step=1)
+    unit_col.number_input("Hidden unit", 0, n_units - 1, key="unit", step=1, bind="query-params")
     most_active = int(np.argmax(np.abs(hidden[t])))
     button_col.button(
         f"Most active unit now ({most_active})",
@@ -84,7 +109,7 @@ def _equation_panel(reader, trace, hidden: np.ndarray, t: int, kind: str) -> Non
         args=(most_active,),
         width="stretch",
     )
-    unit = int(st.session_state.text_unit)
+    unit = int(st.session_state.unit)
     w = reader.model.weights()
     terms = recurrence.terms_at(w, trace, t)
     eq_col, gate_col = st.columns([0.55, 0.45], gap="large")
@@ -149,11 +174,11 @@ def _generation_panel(rnn_name: str, ids: np.ndarray, text: str, cell_title: str
         )
         a, b, c = st.columns(3)
         lo, hi = recurrence.TEMPERATURE_RANGE
-        temperature = a.slider("Temperature", lo, hi, 0.7, 0.1, key="text_temperature")
+        temperature = a.slider("Temperature", lo, hi, 0.7, 0.1, key="temperature", bind="query-params")
         length = b.slider(
             f"Characters (at most {recurrence.MAX_GENERATE})", 1, recurrence.MAX_GENERATE, 80, key="text_gen_length"
         )
-        seed = c.number_input("Seed", 0, 2**31 - 1, 0, key="text_seed")
+        seed = c.number_input("Seed", 0, 2**31 - 1, 0, key="seed", bind="query-params")
         gen = recurrence.generate(reader.model, ids, int(length), float(temperature), int(seed))
         st.code(text + gen.text, language=None, wrap_lines=True)
         ui.plot(text_grid.generation_grid(text, gen.text, gen.p_sampled), key="generation-grid")
@@ -166,9 +191,11 @@ def render() -> None:
         "reads it character by character, carrying a hidden state from one character to the next, and predicts "
         "the character that comes next. Step through it and see every number."
     )
-    # Both survive a visit to another page (Streamlit forgets a widget's own state there).
+    _apply_query_params()
+    for problem in st.session_state.get("text_query_problems", []):
+        st.warning(problem, icon=":material/link_off:")
+    # The text survives a visit to another page (Streamlit forgets a widget's own state there).
     keep_text = ui.lasting("text_input", "text_typed", DEFAULT_TEXT)
-    keep_cell = ui.lasting("text_cell", "text_rnn_cell", "lstm")
     in_col, cell_col = st.columns([0.7, 0.3], gap="large")
     raw = in_col.text_area(
         f"Your text (the models read the first {recurrence.MAX_CHARS} characters)",
@@ -176,15 +203,17 @@ def render() -> None:
         height=100,
         on_change=keep_text,
     )
-    cell_col.segmented_control(
+    kind = cell_col.segmented_control(
         "RNN cell",
         CELLS,
+        default="lstm",
         format_func=CELL_TITLES.get,
-        key="text_cell",
+        key="cell",
         required=True,
-        on_change=keep_cell,
+        bind="query-params",
         help="Which trained recurrent cell reads the text. All three are trained and shipped.",
     )
+    st.session_state.text_rnn_cell = kind  # Compare reads the same cell
     prepared = recurrence.prepare_text(raw)
     if prepared.cut:
         st.warning(
@@ -206,10 +235,10 @@ def render() -> None:
         )
     text, ids = prepared.text, prepared.ids
     st.session_state.text_read = text
+    _write_address(text)
     with st.expander("What the models read", expanded=False):
         st.code(text, language=None, wrap_lines=True)
 
-    kind = st.session_state.text_cell
     rnn_name = f"char-rnn-{kind}"
     if ui.reader(rnn_name) is None:
         return
@@ -225,8 +254,8 @@ def _step_section(rnn_name: str, kind: str, text: str, ids: np.ndarray) -> None:
     cnn = ui.reader("char-cnn")
     reading = _reading(rnn_name, str(weights.weights_dir()), text, reader, cnn)
     trace, hidden, probs = reading.trace, reading.hidden, reading.probs
-    if "text_unit" not in st.session_state:  # start on the unit that moves most over the text
-        st.session_state.text_unit = int(np.argmax(hidden.std(axis=0)))
+    if "unit" not in st.session_state or st.session_state.pop("unit_auto", False):  # the unit moving most
+        st.session_state.unit = int(np.argmax(hidden.std(axis=0)))
     t = _step_control(len(text))
     actual = text[t + 1] if t + 1 < len(text) else None
 
@@ -239,7 +268,7 @@ def _step_section(rnn_name: str, kind: str, text: str, ids: np.ndarray) -> None:
     heat_col, side_col = st.columns([0.64, 0.36], gap="medium")
     with heat_col:
         animate = st.toggle("Animate the heatmap in the browser (▶ Play)", key="text_animate")
-        unit = int(st.session_state.text_unit)
+        unit = int(st.session_state.unit)
         ui.plot(text_figures.hidden_heatmap(hidden, text, t, unit, animate=animate), key="hidden-heatmap")
     with side_col, st.container(key="top5"):
         top = recurrence.top_k(probs[t])
@@ -250,7 +279,7 @@ def _step_section(rnn_name: str, kind: str, text: str, ids: np.ndarray) -> None:
 
     _equation_panel(reader, trace, hidden, t, kind)
     with st.container(key="unit-text"):
-        unit = int(st.session_state.text_unit)
+        unit = int(st.session_state.unit)
         ui.plot(text_grid.unit_over_text(text, hidden[:, unit], unit, t), key="unit-grid")
         st.caption(
             "Each character is coloured by the unit's value right after the RNN read it (the outlined one is "

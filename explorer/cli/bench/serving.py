@@ -33,7 +33,7 @@ async def _text_actions(url: str) -> tuple[list[float], list[float]]:
         for _ in range(REPEAT // 2 + 1):
             run = await s.rerun([p.text(s.widget_id("text_input"), source.next_text())])
             edits.append(run.seconds)
-            for key in ("text-prev", "text-prev", "text-next"):
+            for key in ("step-prev", "step-prev", "step-next"):
                 run = await s.rerun([p.click(s.widget_id(key))], fragment_key=key)
                 steps.append(run.seconds)
     return steps[3:], edits[1:]

@@ -15,7 +15,7 @@ TEXT = ("The quick brown fox jumps over the lazy dog. Return the list of items i
 
 def _long_text_lstm(at) -> None:
     at.session_state["text_input"] = TEXT
-    at.session_state["text_cell"] = "lstm"
+    at.session_state["cell"] = "lstm"
 
 
 def measure() -> dict:

@@ -101,10 +101,10 @@ async def _type_and_step(plan: Plan, session: p.Session, rng: np.random.Generato
             continue
         how = rng.integers(3)
         if how == 0:
-            state, key = p.click(session.widget_id("text-prev")), "text-prev"
+            state, key = p.click(session.widget_id("step-prev")), "step-prev"
         elif how == 1:
-            state, key = p.number(session.widget_id("text_pos"), int(rng.integers(1, length + 1))), "text_pos"
+            state, key = p.number(session.widget_id("step"), int(rng.integers(1, length + 1))), "step"
         else:
-            state, key = p.click(session.widget_id("text-next")), "text-next"
+            state, key = p.click(session.widget_id("step-next")), "step-next"
         run = await session.rerun([state], fragment_key=key)
         _record(plan, session, "step", run, "Step ")

@@ -1,0 +1,154 @@
+"""Lessons: small TOML files in `lessons/`, each a sequence of scenes (a page, its address parameters and a short
+presenter note). A file is checked whole when it loads; a bad one gives one clear error naming its line.
+
+    title = "CNN vs RNN in 12 scenes"
+    [[scene]]
+    title = "A convolution at one position"
+    page = "digit"                      # digit | text | compare | guide
+    note = "What the presenter says."
+    params = { sample = 7, layer = "conv1", map = 3 }
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+LESSONS = Path(__file__).resolve().parents[2] / "lessons"  # committed with the code, like assets/
+MAX_NOTE = 600  # characters: a note is what the presenter says, not an essay
+MAX_SCENES = 60
+PAGES = ("digit", "text", "compare", "guide")
+PARAMS = {  # the address parameters each page reads
+    "digit": ("sample", "sketch", "cell", "layer", "map", "row", "frame"),
+    "text": ("text", "cell", "step", "unit", "temperature", "seed"),
+    "compare": ("section", "cell", "digit", "text_start", "text_cell"),
+    "guide": ("guide_data", "guide_order", "guide_variable", "guide_memory", "guide_streaming", "guide_scale"),
+}
+
+
+class LessonError(ValueError):
+    """A lesson file that cannot be played; the message names the file and the line."""
+
+
+@dataclass(frozen=True)
+class Scene:
+    title: str
+    page: str
+    note: str
+    params: dict[str, str] = field(default_factory=dict)  # as they would stand in the address
+
+
+@dataclass(frozen=True)
+class Lesson:
+    slug: str  # the file name without .toml: ?lesson=<slug>
+    title: str
+    scenes: tuple[Scene, ...]
+
+
+def _scene_lines(source: str) -> list[int]:
+    """The line (from 1) of each [[scene]] header, in order."""
+    return [i + 1 for i, line in enumerate(source.splitlines()) if re.match(r"\s*\[\[\s*scene\s*\]\]", line)]
+
+
+def _key_line(source: str, start: int, key: str) -> int:
+    """The first line at or after `start` that sets `key` (for messages), else `start`."""
+    lines = source.splitlines()
+    for i in range(start - 1, len(lines)):
+        if re.search(rf"(^|[\s{{,]){re.escape(key)}\s*=", lines[i]):
+            return i + 1
+        if i >= start and re.match(r"\s*\[", lines[i]):
+            break
+    return start
+
+
+def _problems(page: str, params: dict[str, str]) -> list[tuple[str, str]]:
+    """(parameter, message) for each value the page would refuse in its address."""
+    from explorer.app.pages import compare, digit_inside, guide, text
+    from explorer.app.query import parse_digit_params
+
+    if page == "digit":
+        messages = parse_digit_params(params, 1000)[1] + digit_inside.address_problems(params)
+    else:
+        messages = {"text": text, "compare": compare, "guide": guide}[page].address_problems(params)
+    found = []
+    for message in messages:
+        name = re.search(r"parameter (\w+)", message)
+        found.append((name.group(1) if name else "", message))
+    return found
+
+
+def _text_length(params: dict[str, str]) -> int:
+    from explorer.app.pages.text import DEFAULT_TEXT
+    from explorer.compute.recurrence import prepare_text
+
+    return len(prepare_text(params.get("text", DEFAULT_TEXT)).text)
+
+
+def parse(source: str, slug: str, where: str = "lesson") -> Lesson:
+    """A lesson from TOML text; raises LessonError naming `where` and the line for anything wrong."""
+    try:
+        data = tomllib.loads(source)
+    except tomllib.TOMLDecodeError as e:
+        raise LessonError(f"{where}: not valid TOML: {e}") from None
+    title = data.get("title")
+    if not isinstance(title, str) or not title.strip():
+        raise LessonError(f"{where}, line {_key_line(source, 1, 'title')}: the lesson needs a title (text)")
+    scenes = data.get("scene")
+    lines = _scene_lines(source)
+    if not isinstance(scenes, list) or not scenes:
+        raise LessonError(f"{where}: a lesson needs at least one [[scene]]")
+    if len(scenes) > MAX_SCENES:
+        raise LessonError(f"{where}: {len(scenes)} scenes, at most {MAX_SCENES}")
+    unknown_top = sorted(set(data) - {"title", "scene"})
+    if unknown_top:
+        raise LessonError(f"{where}, line {_key_line(source, 1, unknown_top[0])}: unknown key {unknown_top[0]!r}")
+    out = []
+    for number, (scene, line) in enumerate(zip(scenes, lines + [1] * len(scenes)), start=1):
+        at = f"{where}, scene {number} (line {line})"
+        unknown = sorted(set(scene) - {"title", "page", "note", "params"})
+        if unknown:
+            raise LessonError(f"{where}, line {_key_line(source, line, unknown[0])}: unknown key {unknown[0]!r}")
+        for key in ("title", "note"):
+            if not isinstance(scene.get(key), str) or not scene[key].strip():
+                raise LessonError(f"{at}: the scene needs a {key} (text)")
+        if len(scene["note"]) > MAX_NOTE:
+            raise LessonError(f"{at}: the note has {len(scene['note'])} characters, at most {MAX_NOTE}")
+        page = scene.get("page")
+        if page not in PAGES:
+            raise LessonError(
+                f"{where}, line {_key_line(source, line, 'page')}: page {page!r} is not one of {', '.join(PAGES)}"
+            )
+        params = scene.get("params", {})
+        if not isinstance(params, dict):
+            raise LessonError(f"{where}, line {_key_line(source, line, 'params')}: params must be a table")
+        as_text = {}
+        for key, value in params.items():
+            if key not in PARAMS[page]:
+                raise LessonError(
+                    f"{where}, line {_key_line(source, line, key)}: the {page} page has no parameter {key!r} "
+                    f"(it reads {', '.join(PARAMS[page])})"
+                )
+            if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+                raise LessonError(f"{where}, line {_key_line(source, line, key)}: {key} must be text or a number")
+            as_text[key] = str(value)
+        for key, message in _problems(page, as_text):
+            raise LessonError(f"{where}, line {_key_line(source, line, key) if key else line}: {message}")
+        if page == "text" and "step" in as_text and int(as_text["step"]) > _text_length(as_text):
+            raise LessonError(f"{where}, line {_key_line(source, line, 'step')}: step is beyond the end of the text")
+        out.append(Scene(scene["title"].strip(), page, scene["note"].strip(), as_text))
+    return Lesson(slug, title.strip(), tuple(out))
+
+
+def load(path: Path) -> Lesson:
+    try:
+        source = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise LessonError(f"{path.name}: cannot be read ({e.__class__.__name__})") from None
+    return parse(source, path.stem, path.name)
+
+
+def available(folder: Path = LESSONS) -> dict[str, Path]:
+    """slug → file, for every lesson file shipped (sorted by name)."""
+    return {p.stem: p for p in sorted(folder.glob("*.toml"))} if folder.is_dir() else {}

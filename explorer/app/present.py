@@ -1,0 +1,162 @@
+"""Lecture mode pieces shared by every page: the view bar (presenter toggle, "Copy link to this view"), the
+presenter style, and the step keys.
+
+Presenter mode (`?present=1`, or the toggle) makes the text projector-sized, hides captions and long prose,
+makes the step controls large and gives them keys: ← / → step, Space plays and pauses. Inside a lesson the
+arrows move between scenes and the page's own steps take Shift+← / Shift+→.
+"""
+
+from __future__ import annotations
+
+import time
+
+import streamlit as st
+
+PLAY_EVERY_S = 0.7  # one step per 0.7 s while playing: slow enough to read a projected number
+
+# Sizes in rem scale with the root font size, which is what a projector needs: every label, button and
+# paragraph grows together. Captions, help text and expanders (the long prose) are hidden.
+_PRESENTER_CSS = """
+<style>
+html { font-size: 21px !important; }
+[data-testid="stCaptionContainer"], [data-testid="stExpander"], [data-testid="stTooltipIcon"] { display: none; }
+[data-testid="stMainBlockContainer"] { padding-top: 4.6rem; max-width: 100%; }
+.st-key-step-keys button, .st-key-lesson-nav button { min-height: 2.8rem; font-size: 1.15rem; font-weight: 600; }
+h1 { font-size: 2.1rem !important; }
+</style>
+"""
+
+# The link is read in the browser, where the address is always current (the server's copy of the query string
+# is not refreshed on every rerun). navigator.clipboard needs a secure context (https or localhost); elsewhere
+# the link is selected in a text field and copied with the older execCommand.
+_COPY_LINK_HTML = """
+<div class="explorer-copy-link" style="display:flex;gap:.5rem;align-items:center">
+<button type="button" style="font:inherit;padding:.25rem .75rem;border-radius:.5rem;border:1px solid #bbb;
+ background:white;cursor:pointer" onclick="
+  const link = window.location.href;
+  const box = this.parentElement.querySelector('input');
+  const said = this.parentElement.querySelector('span');
+  box.value = link;
+  const done = () => { said.textContent = 'Copied: ' + link; };
+  const fallback = () => { box.style.display = 'inline-block'; box.select();
+    said.textContent = document.execCommand('copy') ? 'Copied.' : 'Select the link and copy it.'; };
+  if (navigator.clipboard && window.isSecureContext) { navigator.clipboard.writeText(link).then(done, fallback); }
+  else { fallback(); }
+">Copy link to this view</button>
+<input type="text" readonly aria-label="Link to this view" style="display:none;width:28rem;font:inherit">
+<span style="color:#555;font-size:.85rem;overflow:hidden;text-overflow:ellipsis;white-space:nowrap"></span>
+</div>
+"""
+
+
+def presenting() -> bool:
+    return bool(st.session_state.get("present", False))
+
+
+def in_lesson() -> bool:
+    return bool(st.session_state.get("lesson_active", False))
+
+
+def view_bar() -> None:
+    """Top of every page: the presenter toggle (bound to `present` in the address) and the copy-link button."""
+    if "present_read" not in st.session_state:  # `present=1` too, not only Streamlit's own `present=true`
+        st.session_state.present_read = True
+        if str(st.query_params.get("present", "")).strip().lower() in ("1", "yes", "on"):
+            st.session_state.present = True
+    with st.container(key="view-bar", horizontal=True, vertical_alignment="center"):
+        st.toggle(
+            "Presenter mode",
+            key="present",
+            bind="query-params",
+            help="Projector-sized text, captions hidden, large step controls; ← / → step, Space plays and pauses.",
+        )
+        st.html(_COPY_LINK_HTML, unsafe_allow_javascript=True)
+    if presenting():
+        st.html(_PRESENTER_CSS)
+        st.markdown(
+            f"<small>Keys: **{_keys()[0]}** / **{_keys()[1]}** step · **Space** play / pause"
+            + (" · **←** / **→** scene" if in_lesson() else "")
+            + "</small>",
+            unsafe_allow_html=True,
+        )
+
+
+def _keys() -> tuple[str, str]:
+    return ("Shift+←", "Shift+→") if in_lesson() else ("←", "→")
+
+
+def _shortcuts() -> tuple[str | None, str | None, str | None]:
+    """(previous, next, play) keys: only in presenter mode, where the page has one stepper (keys elsewhere would
+    fight sliders and text boxes for the arrows)."""
+    if not presenting():
+        return None, None, None
+    return ("Shift+Left", "Shift+Right", "Space") if in_lesson() else ("Left", "Right", "Space")
+
+
+def stepper(key: str, lo: int, hi: int, label: str, *, play_key: str) -> int:
+    """Previous / slider / next and play / pause over lo…hi, kept under `key` (bound to the address by the
+    slider; lo is left out of the address). A page that starts elsewhere sets st.session_state[key] first; a
+    value in the address wins when the page opens. Returns the current value. While playing, the caller calls
+    `advance_if_playing` last."""
+    if hi <= lo:
+        return lo
+    current = st.session_state.get(key)
+    if current is not None and not lo <= int(current) <= hi:
+        st.session_state[key] = min(max(int(current), lo), hi)
+    prev_key, next_key, play_shortcut = _shortcuts()
+    playing = bool(st.session_state.get(play_key, False))
+    with st.container(key="step-keys"):
+        prev_col, slider_col, next_col, play_col = st.columns([0.12, 0.62, 0.12, 0.14], vertical_alignment="bottom")
+        with slider_col:  # first, so that a value from the address is known before the buttons are drawn
+            pos = st.slider(label, lo, hi, key=key, bind="query-params")
+        prev_col.button(
+            "◀ Previous",
+            key=f"{key}-prev",
+            on_click=_move,
+            args=(key, -1, lo, hi),
+            disabled=pos <= lo,
+            width="stretch",
+            shortcut=prev_key,
+        )
+        next_col.button(
+            "Next ▶",
+            key=f"{key}-next",
+            on_click=_move,
+            args=(key, 1, lo, hi),
+            disabled=pos >= hi,
+            width="stretch",
+            shortcut=next_key,
+        )
+        play_col.button(
+            "❚❚ Pause" if playing else "▶ Play",
+            key=f"{key}-play",
+            on_click=_toggle_play,
+            args=(key, play_key, lo, hi),
+            width="stretch",
+            shortcut=play_shortcut,
+        )
+    return int(pos)
+
+
+def _move(key: str, delta: int, lo: int, hi: int) -> None:
+    st.session_state[key] = min(max(int(st.session_state.get(key, lo)) + delta, lo), hi)
+
+
+def _toggle_play(key: str, play_key: str, lo: int, hi: int) -> None:
+    playing = not st.session_state.get(play_key, False)
+    st.session_state[play_key] = playing
+    if playing and int(st.session_state.get(key, lo)) >= hi:
+        st.session_state[key] = lo  # play from the start when it already stands at the end
+
+
+def advance_if_playing(key: str, play_key: str, lo: int, hi: int, *, scope: str = "app") -> None:
+    """Call last in the run that drew the stepper: while playing, wait a moment, step, and run again. A click or
+    key meanwhile starts a newer run, which replaces this one."""
+    if not st.session_state.get(play_key):
+        return
+    if int(st.session_state.get(key, lo)) >= hi:
+        st.session_state[play_key] = False
+        return
+    time.sleep(PLAY_EVERY_S)
+    _move(key, 1, lo, hi)
+    st.rerun(scope=scope)
