@@ -149,6 +149,7 @@ def load(path: Path) -> Lesson:
     return parse(source, path.stem, path.name)
 
 
-def available(folder: Path = LESSONS) -> dict[str, Path]:
-    """slug → file, for every lesson file shipped (sorted by name)."""
+def available(folder: Path | None = None) -> dict[str, Path]:
+    """slug → file, for every lesson file in `folder` (the shipped ones by default), sorted by name."""
+    folder = LESSONS if folder is None else folder
     return {p.stem: p for p in sorted(folder.glob("*.toml"))} if folder.is_dir() else {}

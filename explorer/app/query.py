@@ -135,7 +135,7 @@ def decode_sketch(raw: str) -> np.ndarray:
     if not raw or len(raw) > MAX_SKETCH_CHARS:
         raise ValueError(f"expected an encoded 28 × 28 sketch of 1 to {MAX_SKETCH_CHARS:,} characters")
     try:
-        packed = base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4))
+        packed = base64.b64decode(raw + "=" * (-len(raw) % 4), altchars=b"-_", validate=True)
         data = zlib.decompressobj().decompress(packed, 28 * 28 + 1)
     except (binascii.Error, ValueError, zlib.error):
         raise ValueError("it is not a sketch this app wrote (not compressed base64url)") from None

@@ -97,7 +97,14 @@ def digit_section() -> None:
         st.markdown(f"#### {CELL_TITLES[cell]}: one row after another")
         if rnn is not None:
             hidden, probs = side_by_side.row_reading(rnn.trace(x))
-            ui.plot(figures.row_reading_figure(image, hidden, probs), key="compare-row-reading")
+            reading = figures.row_reading_figure(image, hidden, probs)
+            ui.plot(reading, key="compare-row-reading")
+            ui.download_html(
+                reading,
+                f"row-rnn-{cell}-reading",
+                f"{CELL_TITLES[cell]} reading a digit row by row",
+                key="compare-row-reading-html",
+            )
     with right, st.container(key="compare-cnn-reader"):
         st.markdown("#### CNN: every position at once")
         if cnn is not None:

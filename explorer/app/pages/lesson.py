@@ -29,6 +29,9 @@ def open_scene(scene: lessons.Scene) -> None:
     that nothing of the previous scene lingers."""
     p = scene.params
     state = st.session_state
+    # the scene, not the page's own reading of the address, decides the input
+    state[f"{scene.page}_query_applied"] = True
+    state[f"{scene.page}_query_problems"] = []
     if scene.page == "digit":
         values, _ = query.parse_digit_params(p, ui.heldout_digits().images.shape[0])
         digit.open_view(values or {"sample": 0})

@@ -270,6 +270,12 @@ def _step_section(rnn_name: str, kind: str, text: str, ids: np.ndarray) -> None:
         animate = st.toggle("Animate the heatmap in the browser (▶ Play)", key="text_animate")
         unit = int(st.session_state.unit)
         ui.plot(text_figures.hidden_heatmap(hidden, text, t, unit, animate=animate), key="hidden-heatmap")
+        ui.download_html(
+            lambda: text_figures.hidden_heatmap(hidden, text, t, unit, animate=True),
+            f"rnn-hidden-state-{kind}",
+            f"{CELL_TITLES[kind]} hidden state, character by character",
+            key="hidden-heatmap-html",
+        )
     with side_col, st.container(key="top5"):
         top = recurrence.top_k(probs[t])
         ui.plot(

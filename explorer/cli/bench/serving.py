@@ -39,13 +39,30 @@ async def _text_actions(url: str) -> tuple[list[float], list[float]]:
     return steps[3:], edits[1:]
 
 
+async def _present_steps(url: str) -> list[float]:
+    """A lecturer's key presses in presenter mode: → / ← on the Text page (the step fragment reruns), each
+    step to a character not shown before in this session."""
+    source = inputs.TextSource(seed=11)
+    times = []
+    async with p.Session(url, "text", query="present=1") as s:
+        await s.open()
+        while len(times) < REPEAT + 2:
+            await s.rerun([p.text(s.widget_id("text_input"), source.next_text())])
+            for key in ("step-prev", "step-prev", "step-prev", "step-next"):
+                run = await s.rerun([p.click(s.widget_id(key))], fragment_key=key)
+                times.append(run.seconds)
+    return times[2:]
+
+
 def measure() -> dict:
     with appserver.running_app() as url:
         strokes = p.run_async(_digit_strokes(url))
         steps, edits = p.run_async(_text_actions(url))
+        present = p.run_async(_present_steps(url))
     ms = lambda xs: float(np.median(xs) * 1000)
     return {
         "digit_stroke_server_ms_p50": ms(strokes),
         "text_step_server_ms_p50": ms(steps),
         "text_edit_server_ms_p50": ms(edits),
+        "present_step_server_ms_p50": ms(present),
     }

@@ -1,0 +1,61 @@
+"""The Lesson page in AppTest: every shipped scene opens its view, the arrows' buttons move, a bad file is a
+message."""
+
+from __future__ import annotations
+
+import pytest
+
+from explorer.app import lessons
+from tests.support.apptest import new_app
+
+PAGE = "explorer/app/pages/lesson.py"
+LESSON = lessons.load(lessons.available()["cnn-vs-rnn"])
+
+
+def _open(scene: int):
+    at = new_app()
+    at.query_params.update({"lesson": "cnn-vs-rnn", "scene": str(scene)})
+    at.switch_page(PAGE)
+    return at.run()
+
+
+@pytest.mark.parametrize("number", range(1, len(LESSON.scenes) + 1))
+def test_every_scene_opens_its_view(number):
+    at = _open(number)
+    scene = LESSON.scenes[number - 1]
+    assert not at.exception and not at.error and not at.warning
+    assert f"Scene {number} of 12: {scene.title}" in at.get_by_key("lesson-scene").markdown[0].value
+    state, params = at.session_state, scene.params
+    if scene.page == "digit":
+        assert state["digit_source"] == "sample" and state["sample_index"] == int(params["sample"])
+        assert state["layer"] == {"pool 1": "pool1", "softmax": "probs"}.get(params["layer"], params["layer"])
+        for name in ("map", "row", "frame"):
+            if name in params:
+                assert state[name] == int(params[name])
+    elif scene.page == "text":
+        assert state["step"] == int(params["step"]) and state["text_read"] == params["text"]
+        assert f"Step {params['step']} of {len(params['text'])}" in at.get_by_key("text-step").text[0].value
+    elif scene.page == "compare":
+        assert state["section"] == params["section"]
+    else:
+        assert state["guide_data"] == params["guide_data"]
+
+
+def test_next_and_previous_move_between_scenes_and_reset_the_view():
+    at = _open(2)
+    assert at.session_state["frame"] == 10
+    at.button(key="scene-next").click().run()
+    assert "Scene 3 of 12" in at.get_by_key("lesson-scene").markdown[0].value
+    assert at.session_state["frame"] == 0 and at.session_state["layer"] == "conv1"  # nothing of scene 2 lingers
+    at.button(key="scene-prev").click().run()
+    assert at.session_state["scene"] == 2 and at.session_state["frame"] == 10
+
+
+def test_a_broken_lesson_file_is_a_message_naming_its_line(tmp_path, monkeypatch):
+    (tmp_path / "broken.toml").write_text('title = "B"\n[[scene]]\ntitle = "x"\npage = "video"\nnote = "n"\n')
+    monkeypatch.setattr(lessons, "LESSONS", tmp_path)
+    at = new_app()
+    at.switch_page(PAGE)
+    at.run()
+    assert not at.exception
+    assert any("line 4" in e.value and "'video'" in e.value for e in at.error)
