@@ -23,7 +23,7 @@ PAGES = ("digit", "text", "compare", "guide")
 PARAMS = {  # the address parameters each page reads
     "digit": ("sample", "sketch", "cell", "layer", "map", "row", "frame"),
     "text": ("text", "cell", "step", "unit", "temperature", "seed"),
-    "compare": ("section", "cell", "digit", "text_start", "text_cell"),
+    "compare": ("section", "cell", "digit", "text_start", "text_cell", "probe", "amount", "shuffle_seed"),
     "guide": ("guide_data", "guide_order", "guide_variable", "guide_memory", "guide_streaming", "guide_scale"),
 }
 

@@ -23,6 +23,7 @@ html { font-size: 21px !important; }
 [data-testid="stMainBlockContainer"] { padding-top: 4.6rem; max-width: 100%; }
 .st-key-step-keys button, .st-key-lesson-nav button { min-height: 2.8rem; font-size: 1.15rem; font-weight: 600; }
 h1 { font-size: 2.1rem !important; }
+
 </style>
 """
 
@@ -32,21 +33,49 @@ h1 { font-size: 2.1rem !important; }
 _COPY_LINK_HTML = """
 <div class="explorer-copy-link" style="display:flex;gap:.5rem;align-items:center">
 <button type="button" style="font:inherit;padding:.25rem .75rem;border-radius:.5rem;border:1px solid #bbb;
- background:white;cursor:pointer" onclick="
-  const link = window.location.href;
-  const box = this.parentElement.querySelector('input');
-  const said = this.parentElement.querySelector('span');
-  box.value = link;
-  const done = () => { said.textContent = 'Copied: ' + link; };
-  const fallback = () => { box.style.display = 'inline-block'; box.select();
-    said.textContent = document.execCommand('copy') ? 'Copied.' : 'Select the link and copy it.'; };
-  if (navigator.clipboard && window.isSecureContext) { navigator.clipboard.writeText(link).then(done, fallback); }
-  else { fallback(); }
-">Copy link to this view</button>
+ background:white;cursor:pointer">Copy link to this view</button>
 <input type="text" readonly aria-label="Link to this view" style="display:none;width:28rem;font:inherit">
 <span style="color:#555;font-size:.85rem;overflow:hidden;text-overflow:ellipsis;white-space:nowrap"></span>
 </div>
+<script>
+for (const box of document.querySelectorAll('.explorer-copy-link')) {
+  if (box.dataset.ready) continue;
+  box.dataset.ready = '1';
+  const [button, field, said] = ['button', 'input', 'span'].map((tag) => box.querySelector(tag));
+  button.addEventListener('click', () => {
+    const link = window.location.href;
+    field.value = link;
+    const done = () => { said.textContent = 'Copied: ' + link; };
+    const fallback = () => {
+      field.style.display = 'inline-block';
+      field.select();
+      said.textContent = document.execCommand('copy') ? 'Copied.' : 'Select the link and copy it.';
+    };
+    if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(link).then(done, fallback);
+    else fallback();
+  });
+}
+</script>
 """
+
+
+FIGURE_SCALE = 1.25  # Plotly sizes its text in px, not rem: figures get larger text by hand
+
+
+def projected(fig):
+    """In presenter mode, the figure with its text 25 % larger (the general font and the title); else fig."""
+    if not presenting() or not hasattr(fig, "spec"):
+        return fig
+    from explorer.figures.spec import SpecFigure
+
+    spec = fig.spec
+    layout = dict(spec["layout"])
+    for key in ("font", "title"):
+        part = dict(layout.get(key) or {})
+        font = dict(part if key == "font" else part.get("font") or {})
+        font["size"] = round(font.get("size", 13 if key == "font" else 17) * FIGURE_SCALE)
+        layout[key] = font if key == "font" else {**part, "font": font}
+    return SpecFigure(spec["data"], layout, spec.get("frames"))
 
 
 def presenting() -> bool:
@@ -59,18 +88,22 @@ def in_lesson() -> bool:
 
 def view_bar() -> None:
     """Top of every page: the presenter toggle (bound to `present` in the address) and the copy-link button."""
-    if "present_read" not in st.session_state:  # `present=1` too, not only Streamlit's own `present=true`
+    if "present_read" not in st.session_state:  # the address opens presenter mode: `present=1`
         st.session_state.present_read = True
-        if str(st.query_params.get("present", "")).strip().lower() in ("1", "yes", "on"):
-            st.session_state.present = True
+        st.session_state.present = str(st.query_params.get("present", "")).strip().lower() in ("1", "true", "yes")
     with st.container(key="view-bar", horizontal=True, vertical_alignment="center"):
         st.toggle(
             "Presenter mode",
             key="present",
-            bind="query-params",
             help="Projector-sized text, captions hidden, large step controls; ← / → step, Space plays and pauses.",
         )
         st.html(_COPY_LINK_HTML, unsafe_allow_javascript=True)
+    # Written by hand, not bound: the address says `present=1`, as a lecturer would type it, and keeps saying it
+    # on every page (a bound parameter belongs to one page's script).
+    if presenting() and st.query_params.get("present") != "1":
+        st.query_params["present"] = "1"
+    elif not presenting() and "present" in st.query_params:
+        del st.query_params["present"]
     if presenting():
         st.html(_PRESENTER_CSS)
         st.markdown(
@@ -100,17 +133,20 @@ def stepper(key: str, lo: int, hi: int, label: str, *, play_key: str) -> int:
     `advance_if_playing` last."""
     if hi <= lo:
         return lo
+    if st.session_state.pop(f"{key}_advance", False):  # the step a playing run asked for (see advance_if_playing)
+        _move(key, 1, lo, hi)
     current = st.session_state.get(key)
     if current is not None and not lo <= int(current) <= hi:
         st.session_state[key] = min(max(int(current), lo), hi)
     prev_key, next_key, play_shortcut = _shortcuts()
     playing = bool(st.session_state.get(play_key, False))
     with st.container(key="step-keys"):
-        prev_col, slider_col, next_col, play_col = st.columns([0.12, 0.62, 0.12, 0.14], vertical_alignment="bottom")
+        widths = [0.18, 0.45, 0.17, 0.2] if presenting() else [0.12, 0.62, 0.12, 0.14]  # room for the key hints
+        prev_col, slider_col, next_col, play_col = st.columns(widths, vertical_alignment="bottom")
         with slider_col:  # first, so that a value from the address is known before the buttons are drawn
             pos = st.slider(label, lo, hi, key=key, bind="query-params")
         prev_col.button(
-            "◀ Previous",
+            "◀ Back" if presenting() else "◀ Previous",
             key=f"{key}-prev",
             on_click=_move,
             args=(key, -1, lo, hi),
@@ -158,5 +194,5 @@ def advance_if_playing(key: str, play_key: str, lo: int, hi: int, *, scope: str 
         st.session_state[play_key] = False
         return
     time.sleep(PLAY_EVERY_S)
-    _move(key, 1, lo, hi)
+    st.session_state[f"{key}_advance"] = True  # the widget is drawn in this run: the next run moves it
     st.rerun(scope=scope)

@@ -136,8 +136,11 @@ PLOT_CONFIG = {
 
 
 def plot(fig, key: str, **kwargs) -> None:
-    """A Plotly figure at full width; its only mode-bar button (on hover) saves it as a PNG."""
-    st.plotly_chart(fig, key=key, width="stretch", theme=None, config=PLOT_CONFIG, **kwargs)
+    """A Plotly figure at full width (larger text in presenter mode); its only mode-bar button (on hover) saves
+    it as a PNG."""
+    from explorer.app import present
+
+    st.plotly_chart(present.projected(fig), key=key, width="stretch", theme=None, config=PLOT_CONFIG, **kwargs)
 
 
 def download_html(fig, file_stem: str, title: str, key: str) -> None:

@@ -143,7 +143,7 @@ def conv_animation(
             zmid=0,
             colorscale=palette.DIVERGING,
             showscale=not many,
-            colorbar=dict(title=dict(text="product"), len=0.8, thickness=10, x=0.6),
+            colorbar=dict(title=dict(text="product", side="right"), len=0.8, thickness=10, x=0.6),
             hovertemplate="%{z:.4f}<extra></extra>",
             xaxis=x_pr,
             yaxis=y_pr,

@@ -151,3 +151,51 @@ def test_bad_address_parameters_warn_and_the_view_still_opens(page, app_url, pat
             "Ignored the address parameter"
         )
     assert not dialogs
+
+
+def _step_number(page) -> int:
+    return int(re.search(r"Step (\d+) of", page.locator(".st-key-text-step").inner_text()).group(1))
+
+
+def test_space_plays_and_pauses_the_text_in_presenter_mode(page, app_url):
+    page.goto(f"{app_url}/text?text=abcdefghijklmnopqrstuvwxyz&step=2&present=1")
+    expect(page.locator(".st-key-text-step")).to_contain_text("Step 2 of 26", timeout=240_000)
+    expect(page.locator(".st-key-step-play button")).to_be_visible()
+    page.mouse.click(5, 300)
+    page.keyboard.press("Space")
+    page.wait_for_function(
+        "() => /Step ([5-9]|1\\d) of/.test(document.querySelector('.st-key-text-step').innerText)", timeout=30_000
+    )  # it moves on by itself
+    expect(page.locator(".st-key-step-play button")).to_contain_text("Pause")
+    page.keyboard.press("Space")
+    expect(page.locator(".st-key-step-play button")).to_contain_text("Play")
+    wait_idle(page)
+    paused_at = _step_number(page)
+    page.wait_for_timeout(2500)  # more than three play intervals
+    assert _step_number(page) == paused_at
+
+
+def test_copy_link_copies_the_address_of_this_view(browser, app_url):
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    open_app(page, app_url, "compare", "?section=Invariance+probes&digit=5&cell=GRU")
+    expect(page.locator("[data-testid=stTab][aria-selected=true]")).to_contain_text("Invariance probes")
+    expect(page.locator(".st-key-compare-probe-curve")).to_be_visible()
+    assert _selected(page, "cell") == "GRU"
+    page.get_by_role("button", name="Copy link to this view").click()
+    copied = page.wait_for_function(
+        "async () => { const t = await navigator.clipboard.readText(); return t.includes('section=') && t; }"
+    ).json_value()
+    assert copied == page.url and "digit=5" in copied and "cell=GRU" in copied
+    context.close()
+
+
+def test_guide_answers_live_in_the_address(page, app_url):
+    open_app(page, app_url, "guide", "?guide_data=sequence&guide_order=no")
+    expect(page.locator(".st-key-guide-recommendation")).to_be_visible()
+    checked = page.locator("[data-testid=stRadio] input:checked")
+    expect(checked).to_have_count(2)
+    page.reload()
+    wait_idle(page)
+    expect(page.locator("[data-testid=stRadio] input:checked")).to_have_count(2)
+    assert _params(page)["guide_data"] == "sequence" and _params(page)["guide_order"] == "no"

@@ -42,7 +42,8 @@ RENDER = dict(
 
 def address_problems(params) -> list[str]:
     problems = [bad for _, bad in [query.choice(params, "section", SECTIONS)] if bad]
-    return problems + [bad for _, bad in [query.choice(params, "cell", list(query.CELL_BY_TITLE))] if bad]
+    problems += [bad for _, bad in [query.choice(params, "cell", list(query.CELL_BY_TITLE))] if bad]
+    return problems + probes.address_problems(params)
 
 
 def render() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from explorer.app import ui
+from explorer.app import query, ui
 from explorer.app.pages.compare_measured import _loaded
 from explorer.app.pages.compare_readers import current_digit, current_text, digit_controls
 from explorer.compute import measured_table, probes, side_by_side
@@ -32,6 +32,16 @@ def _forward(name: str, folder: str):
     return _compiled(name, folder)
 
 
+def address_problems(params) -> list[str]:
+    """Warnings for the probe parameters in the address (`probe` by its title, `amount`, `shuffle_seed`)."""
+    titles = {spec.title: spec for spec in probes.DIGIT_PROBES.values()}
+    title, bad_probe = query.choice(params, "probe", list(titles))
+    spec = titles.get(title, next(iter(probes.DIGIT_PROBES.values())))
+    _, bad_amount = query.choice(params, "amount", [str(v) for v in spec.settings])
+    _, bad_seed = query.whole(params, "shuffle_seed", 0, 999)
+    return [bad for bad in (bad_probe, bad_amount, bad_seed) if bad]
+
+
 def _digit_probes() -> None:
     st.markdown("#### A digit, moved")
     digit_controls()
@@ -46,11 +56,14 @@ def _digit_probes() -> None:
         list(probes.DIGIT_PROBES),
         format_func=lambda k: probes.DIGIT_PROBES[k].title,
         horizontal=True,
-        key="compare_probe",
+        key="probe",
+        bind="query-params",
     )
     spec = probes.DIGIT_PROBES[probe]
     curves = side_by_side.digit_probe(cnn.trace, rnn.trace, probe, image)
-    setting = st.select_slider(spec.title, options=list(spec.settings), value=0, key=f"compare_probe_{probe}")
+    if st.session_state.get("amount", 0) not in spec.settings:  # the previous probe's setting
+        st.session_state.amount = 0
+    setting = st.select_slider(spec.title, options=list(spec.settings), value=0, key="amount", bind="query-params")
     i = spec.settings.index(setting)
     digit = int(curves.p_cnn[spec.settings.index(0)].argmax())  # the CNN's answer on the untouched digit
     left, mid, right = st.columns([0.2, 0.4, 0.4])
@@ -104,7 +117,7 @@ def _text_probes() -> None:
         )
     with right, st.container(key="compare-shuffle"):
         st.markdown("**Shuffle the words.** The last word stays in the mix: what does each model now expect?")
-        seed = st.number_input("Shuffle seed (0 = original order)", 0, 999, 1, key="compare_shuffle_seed")
+        seed = st.number_input("Shuffle seed (0 = original order)", 0, 999, 1, key="shuffle_seed", bind="query-params")
         shuffled = probes.shuffle_words(text, int(seed))
         st.code(shuffled.replace("\n", "⏎"), language=None, wrap_lines=True)
         s_rnn, s_cnn = side_by_side.final_probs(rnn.trace, shuffled), side_by_side.final_probs(cnn.trace, shuffled)

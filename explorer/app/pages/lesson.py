@@ -70,12 +70,23 @@ def render() -> None:
     if not found:
         st.error(f"No lesson files in {lessons.LESSONS}.", icon=":material/error:")
         return
-    slug = st.selectbox("Lesson", list(found), key="lesson", bind="query-params", label_visibility="collapsed")
+    if "lesson_pick" not in st.session_state:  # the address names the lesson: ?lesson=<file name>
+        asked, bad = query.choice(st.query_params, "lesson", list(found))
+        st.session_state.lesson_problems = [bad] if bad else []
+        st.session_state.lesson_pick = asked or next(iter(found))
+    slug = st.selectbox("Lesson", list(found), key="lesson_pick", label_visibility="collapsed")
+    if st.query_params.get("lesson") != slug:
+        st.query_params["lesson"] = slug
     lesson = _load(slug, str(found[slug]))
     if isinstance(lesson, str):
         st.error(f"This lesson cannot be played: {lesson}", icon=":material/error:")
         return
     n = len(lesson.scenes)
+    if "lesson_scene_checked" not in st.session_state:
+        st.session_state.lesson_scene_checked = True
+        st.session_state.lesson_problems += [bad for bad in [query.whole(st.query_params, "scene", 1, n)[1]] if bad]
+    for problem in st.session_state.lesson_problems:
+        st.warning(problem, icon=":material/link_off:")
     with st.container(key="lesson-nav"):
         prev_col, slider_col, next_col = st.columns([0.17, 0.66, 0.17], vertical_alignment="bottom")
         with slider_col:

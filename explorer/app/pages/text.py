@@ -308,6 +308,7 @@ def _step_section(rnn_name: str, kind: str, text: str, ids: np.ndarray) -> None:
         )
     if cnn is not None and reading.cnn_probs is not None:
         _cnn_panel(cnn, reading.cnn_probs, text, t, window, actual)
+    present.advance_if_playing("step", "text_playing", 1, len(text), scope="fragment")
 
 
 if __name__ == "__main__":
