@@ -79,13 +79,6 @@ def _problems(page: str, params: dict[str, str]) -> list[tuple[str, str]]:
     return found
 
 
-def _text_length(params: dict[str, str]) -> int:
-    from explorer.app.pages.text import DEFAULT_TEXT
-    from explorer.compute.recurrence import prepare_text
-
-    return len(prepare_text(params.get("text", DEFAULT_TEXT)).text)
-
-
 def parse(source: str, slug: str, where: str = "lesson") -> Lesson:
     """A lesson from TOML text; raises LessonError naming `where` and the line for anything wrong."""
     try:
@@ -135,8 +128,6 @@ def parse(source: str, slug: str, where: str = "lesson") -> Lesson:
             as_text[key] = str(value)
         for key, message in _problems(page, as_text):
             raise LessonError(f"{where}, line {_key_line(source, line, key) if key else line}: {message}")
-        if page == "text" and "step" in as_text and int(as_text["step"]) > _text_length(as_text):
-            raise LessonError(f"{where}, line {_key_line(source, line, 'step')}: step is beyond the end of the text")
         out.append(Scene(scene["title"].strip(), page, scene["note"].strip(), as_text))
     return Lesson(slug, title.strip(), tuple(out))
 

@@ -59,3 +59,25 @@ def test_a_broken_lesson_file_is_a_message_naming_its_line(tmp_path, monkeypatch
     at.run()
     assert not at.exception
     assert any("line 4" in e.value and "'video'" in e.value for e in at.error)
+
+
+@pytest.mark.parametrize(
+    "page,query,says",
+    [
+        ("text", {"text": "x" * 10_000}, "10,000 characters"),
+        ("text", {"step": "99", "text": "abc"}, "step='99': expected a whole number from 1 to 3"),
+        ("text", {"seed": "<script>alert(1)</script>"}, "seed='<script>alert(1)</script>'"),
+        ("digit", {"sketch": "A" * 100_000}, "sketch: expected an encoded 28 × 28 sketch"),
+        ("digit", {"frame": "3.5"}, "frame='3.5'"),
+        ("compare", {"probe": "flip", "shuffle_seed": "-1"}, "probe='flip'"),
+        ("guide", {"guide_scale": "maybe"}, "guide_scale='maybe': expected one of yes, no"),
+        ("lesson", {"lesson": "../../etc/passwd", "scene": "0"}, "lesson='../../etc/passwd'"),
+    ],
+)
+def test_every_page_warns_about_a_bad_address_value_and_still_opens(page, query, says):
+    at = new_app()
+    at.query_params.update(query)
+    at.switch_page(f"explorer/app/pages/{page}.py")
+    at.run()
+    assert not at.exception
+    assert any(says in w.value for w in at.warning), [w.value for w in at.warning]

@@ -69,12 +69,14 @@ def test_a_shared_sketch_address_gives_the_drawings_own_prediction(page, browser
 
 
 def test_a_text_address_opens_that_step_and_unit_and_presenter_keys_step(page, app_url):
-    query = "?text=The%20cat%20sat%20on%20the%20mat.&cell=GRU&step=5&unit=17&present=1"
+    query = "?text=The%20cat%20sat%20on%20the%20mat.&cell=GRU&step=5&unit=17&temperature=1.3&seed=42&present=1"
     page.goto(f"{app_url}/text{query}")
     step = page.locator(".st-key-text-step")
     expect(step).to_contain_text("Step 5 of 23", timeout=240_000)
     wait_idle(page)
     expect(page.locator(".st-key-unit input")).to_have_value("17")
+    expect(page.locator(".st-key-seed input")).to_have_value("42")
+    expect(page.locator(".st-key-temperature input[type=range]").first).to_have_value("1.3")
     expect(page.locator(".st-key-step-next button")).to_be_visible()
     assert _selected(page, "cell") == "GRU"
     page.screenshot(path=str(SHOTS / "present-text-1280x900.png"))

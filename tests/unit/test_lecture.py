@@ -110,7 +110,7 @@ GOOD_SCENE = '[[scene]]\ntitle = "A"\npage = "digit"\nnote = "n"\nparams = { sam
         ('title = "L"\n' + GOOD_SCENE.replace('title = "A"\n', ""), "scene 1 \\(line 2\\): the scene needs a title"),
         (
             'title = "L"\n[[scene]]\ntitle = "T"\npage = "text"\nnote = "n"\nparams = { text = "abc", step = 9 }\n',
-            "line 6: step is beyond",
+            "line 6: Ignored the address parameter step='9': expected a whole number from 1 to 3",
         ),
         (
             'title = "L"\n[[scene]]\ntitle = "T"\npage = "compare"\nnote = "n"\nparams = { section = "Nope" }\n',

@@ -67,10 +67,12 @@ def open_view(text: str | None) -> None:
 
 def address_problems(params) -> list[str]:
     """Warnings for the Text page's address parameters that cannot be shown (each names the valid range)."""
+    typed, _ = query.text(params, "text", recurrence.MAX_CHARS)
+    length = max(1, len(recurrence.prepare_text(DEFAULT_TEXT if typed is None else typed).text))
     checks = (
         query.text(params, "text", recurrence.MAX_CHARS),
         query.choice(params, "cell", list(query.CELL_BY_TITLE)),
-        query.whole(params, "step", 1, recurrence.MAX_CHARS),
+        query.whole(params, "step", 1, length),
         query.whole(params, "unit", 0, CharRNNConfig.hidden - 1),
         query.number(params, "temperature", *recurrence.TEMPERATURE_RANGE),
         query.whole(params, "seed", 0, 2**31 - 1),
