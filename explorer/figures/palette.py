@@ -8,6 +8,7 @@ import plotly.io as pio
 # Models
 CNN = "#1f77b4"  # everything the convolutional network computes
 RNN = "#d62728"  # everything the recurrent network computes
+MLP = "#7f7f7f"  # the no-structure baseline (a plain multilayer perceptron)
 CELL_COLOURS = {"simple": "#9467bd", "gru": "#ff7f0e", "lstm": "#d62728"}  # one line colour per recurrent cell
 MUTED = "#b8c2cc"  # bars that are not the prediction
 

@@ -1,4 +1,4 @@
-"""The eight shipped models, by name: how to build each from its saved config."""
+"""The nine shipped models, by name: how to build each from its saved config."""
 
 from __future__ import annotations
 
@@ -7,9 +7,10 @@ from flax import nnx
 
 from explorer.models.charcnn import CharCNN, CharCNNConfig
 from explorer.models.cnn import DigitCNN, DigitCNNConfig
+from explorer.models.mlp import DigitMLP, DigitMLPConfig
 from explorer.models.rnn import CELLS, CharRNN, CharRNNConfig, RowRNN, RowRNNConfig
 
-DIGIT_MODELS = ("digit-cnn", *(f"row-rnn-{c}" for c in CELLS))
+DIGIT_MODELS = ("digit-cnn", *(f"row-rnn-{c}" for c in CELLS), "digit-mlp")
 TEXT_MODELS = (*(f"char-rnn-{c}" for c in CELLS), "char-cnn")
 MODEL_NAMES = DIGIT_MODELS + TEXT_MODELS
 
@@ -17,6 +18,8 @@ MODEL_NAMES = DIGIT_MODELS + TEXT_MODELS
 def default_config(name: str):
     if name == "digit-cnn":
         return DigitCNNConfig()
+    if name == "digit-mlp":
+        return DigitMLPConfig()
     if name.startswith("row-rnn-"):
         return RowRNNConfig(cell=name.removeprefix("row-rnn-"))
     if name.startswith("char-rnn-"):
@@ -41,5 +44,11 @@ def count_params(module: nnx.Module) -> int:
 def build(name: str, config=None, seed: int = 0) -> nnx.Module:
     """A freshly initialised model (weights from `seed`)."""
     config = config or default_config(name)
-    cls = {DigitCNNConfig: DigitCNN, RowRNNConfig: RowRNN, CharRNNConfig: CharRNN, CharCNNConfig: CharCNN}
+    cls = {
+        DigitCNNConfig: DigitCNN,
+        DigitMLPConfig: DigitMLP,
+        RowRNNConfig: RowRNN,
+        CharRNNConfig: CharRNN,
+        CharCNNConfig: CharCNN,
+    }
     return cls[type(config)](config, rngs=nnx.Rngs(seed))

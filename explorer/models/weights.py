@@ -33,7 +33,7 @@ def weights_dir() -> Path:
 
 
 def train_command(name: str) -> str:
-    group = name if name in ("digit-cnn", "char-cnn") else name.rsplit("-", 1)[0]
+    group = name if name in ("digit-cnn", "digit-mlp", "char-cnn") else name.rsplit("-", 1)[0]
     return f"python -m explorer train {group}"
 
 
@@ -41,7 +41,7 @@ def _paths(name: str, folder: Path) -> tuple[Path, Path]:
     return folder / f"{name}.npz", folder / f"{name}.json"
 
 
-def _flat_params(model: nnx.Module) -> dict[str, np.ndarray]:
+def flat_params(model: nnx.Module) -> dict[str, np.ndarray]:
     leaves = jax.tree_util.tree_flatten_with_path(nnx.state(model, nnx.Param))[0]
     return {jax.tree_util.keystr(path): np.asarray(leaf) for path, leaf in leaves}
 
@@ -55,7 +55,7 @@ def save(name: str, model: nnx.Module, meta: dict, folder: Path | None = None) -
     folder = folder or weights_dir()
     folder.mkdir(parents=True, exist_ok=True)
     npz, js = _paths(name, folder)
-    np.savez_compressed(npz, **_flat_params(model))
+    np.savez_compressed(npz, **flat_params(model))
     record = {"name": name, "config": model.config.to_dict(), "sha256": _sha256(npz), **meta}
     js.write_text(json.dumps(record, indent=2) + "\n")
     return npz

@@ -60,7 +60,8 @@ def _digit_probes() -> None:
         bind="query-params",
     )
     spec = probes.DIGIT_PROBES[probe]
-    curves = side_by_side.digit_probe(cnn.trace, rnn.trace, probe, image)
+    mlp = ui.loaded("digit-mlp")[0]  # the no-structure baseline, beside them when its weights are there
+    curves = side_by_side.digit_probe(cnn.trace, rnn.trace, probe, image, None if mlp is None else mlp.trace)
     if st.session_state.get("amount", 0) not in spec.settings:  # the previous probe's setting
         st.session_state.amount = 0
     setting = st.select_slider(spec.title, options=list(spec.settings), value=0, key="amount", bind="query-params")
@@ -69,15 +70,19 @@ def _digit_probes() -> None:
     left, mid, right = st.columns([0.2, 0.4, 0.4])
     with left:
         ui.plot(
-            digit_figures.preprocessing_strip([("what both read", curves.images[i, ..., 0])]), key="compare-probe-image"
+            digit_figures.preprocessing_strip([("what each model reads", curves.images[i, ..., 0])]),
+            key="compare-probe-image",
         )
     with mid, st.container(key="compare-probe-curve"):
         ui.plot(
-            figures.probe_curve_figure(spec.settings, curves.p_cnn, curves.p_rnn, digit, setting, spec.title),
+            figures.probe_curve_figure(
+                spec.settings, curves.p_cnn, curves.p_rnn, digit, setting, spec.title, curves.p_mlp
+            ),
             key="compare-probe-curve-figure",
         )
     with right:
-        ui.plot(figures.probe_bars_figure(curves.p_cnn[i], curves.p_rnn[i]), key="compare-probe-bars")
+        p_mlp = None if curves.p_mlp is None else curves.p_mlp[i]
+        ui.plot(figures.probe_bars_figure(curves.p_cnn[i], curves.p_rnn[i], p_mlp), key="compare-probe-bars")
     st.caption(
         f"Curves: each model's probability for {digit} (the CNN's answer on the untouched digit) at every setting; "
         f"the RNN is the {CELL_TITLES[cell]} row reader. Max-pooling gives the CNN a little tolerance to small shifts; "

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
+from explorer import models
 from explorer.app import present, query, ui
 from explorer.app.pages import digit_inside
 from explorer.data import digits
@@ -58,6 +59,15 @@ def _write_address(source: str, model_input: np.ndarray | None) -> None:
             st.query_params[name] = want[name]
         elif name not in want and name in st.query_params:
             del st.query_params[name]
+
+
+def _model_facts(reader) -> None:
+    """What the model learns and how often it is right on the held-out digits (measured when it was trained)."""
+    metrics = reader.meta.get("metrics", {})
+    if "accuracy" in metrics:
+        st.caption(
+            f"{models.count_params(reader.model):,} parameters · {metrics['accuracy']:.1%} of the 1,000 held-out digits right"
+        )
 
 
 def render() -> None:
@@ -129,7 +139,7 @@ def render() -> None:
     _write_address(source, model_input)
 
     with right:
-        cnn_col, rnn_col = st.columns(2, gap="medium")
+        cnn_col, rnn_col, mlp_col = st.columns(3, gap="medium")
         x = None if model_input is None else digits.to_model_input(model_input)
         cnn_trace = None if x is None or cnn is None else cnn.trace(x)
         with cnn_col, st.container(key="cnn-prediction"):
@@ -137,6 +147,7 @@ def render() -> None:
                 probs = np.asarray(cnn_trace.probs[0])
                 st.markdown(f"### Prediction: {int(probs.argmax())}")
                 ui.plot(digit_figures.probability_bars(probs, "CNN (all pixels at once)", palette.CNN), key="cnn-probs")
+                _model_facts(cnn)
             else:
                 st.markdown("### CNN")
         with rnn_col, st.container(key="rnn-prediction"):
@@ -148,8 +159,21 @@ def render() -> None:
                     digit_figures.probability_bars(probs, f"{CELL_TITLES[cell]} (row by row)", palette.RNN),
                     key="rnn-probs",
                 )
+                _model_facts(rnn)
             else:
                 st.markdown(f"### {CELL_TITLES[cell]}")
+        with mlp_col, st.container(key="mlp-prediction"):
+            mlp = ui.reader("digit-mlp")
+            if x is not None and mlp is not None:
+                probs = np.asarray(mlp.trace(x).probs[0])
+                st.markdown(f"### Prediction: {int(probs.argmax())}")
+                ui.plot(
+                    digit_figures.probability_bars(probs, "MLP (no structure: 784 numbers)", palette.MLP),
+                    key="mlp-probs",
+                )
+                _model_facts(mlp)
+            else:
+                st.markdown("### MLP")
         if model_input is None:
             st.info(note, icon=":material/draw:")
         else:
