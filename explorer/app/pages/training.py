@@ -83,7 +83,8 @@ def scrub_section() -> None:
         ui.plot(figures.learning_curves(digit_runs, k, against or "steps"), key="training-curves-figure")
     st.caption(
         "Each model trained 60 passes over the same 4,000 digits with the same optimiser and schedule; the seconds "
-        "are the training time measured during that run on the machine that trained them (evaluation excluded)."
+        "are the training time measured during that run on the machine that trained them (evaluation excluded; the "
+        "first step includes compiling it, about a second)."
     )
 
     image, where = _the_digit()

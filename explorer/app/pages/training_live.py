@@ -21,6 +21,7 @@ from explorer.figures import training as figures
 STEPS_PER_TICK = 20  # optimiser steps per tick of the fragment: a bounded slice of the CPU, once a second
 TICK_S = 1.0
 LEARNING_RATES = (0.0, 0.001, 0.003, 0.01, 0.03, 0.05, 0.1, 0.3, 1.0, 3.0, 10.0)
+DEFAULT_LR, DEFAULT_BATCH = 0.05, 64
 
 
 def _session_id() -> str:
@@ -49,11 +50,12 @@ def _step_once() -> None:
 
 def _current_run():
     """This session's run, made afresh when the settings changed (a new model starts from random weights)."""
+    state = st.session_state  # the widgets' values, or their defaults before they were first drawn
     settings = (
-        st.session_state.live_model,
-        float(st.session_state.live_lr),
-        int(st.session_state.live_batch),
-        int(st.session_state.live_seed),
+        state.get("live_model", next(iter(live.KINDS))),
+        float(state.get("live_lr", DEFAULT_LR)),
+        int(state.get("live_batch", DEFAULT_BATCH)),
+        int(state.get("live_seed", 0)),
     )
     run = st.session_state.get("live_run")
     if run is None or st.session_state.get("live_settings") != settings:
@@ -76,8 +78,10 @@ def render() -> None:
         return
     c1, c2, c3, c4 = st.columns([0.34, 0.26, 0.2, 0.2])
     c1.selectbox("Model", list(live.KINDS), format_func=live.KINDS.get, key="live_model", on_change=_reset)
-    c2.select_slider("Learning rate", LEARNING_RATES, 0.05, key="live_lr", on_change=_reset)
-    c3.selectbox("Batch size", live.BATCHES, index=live.BATCHES.index(64), key="live_batch", on_change=_reset)
+    c2.select_slider("Learning rate", LEARNING_RATES, DEFAULT_LR, key="live_lr", on_change=_reset)
+    c3.selectbox(
+        "Batch size", live.BATCHES, index=live.BATCHES.index(DEFAULT_BATCH), key="live_batch", on_change=_reset
+    )
     c4.number_input("Seed", 0, 999, 0, key="live_seed", on_change=_reset)
     playing = bool(st.session_state.get("live_playing", False))
     b1, b2, b3, _ = st.columns([0.15, 0.15, 0.15, 0.55])

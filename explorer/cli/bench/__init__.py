@@ -23,6 +23,7 @@ AREAS = (
     "explorer.cli.bench.digit",
     "explorer.cli.bench.text",
     "explorer.cli.bench.compare",
+    "explorer.cli.bench.training",
     "explorer.cli.bench.serving",
 )
 

@@ -6,10 +6,13 @@
     python -m explorer loadtest --students 30 --mode open --cold     # … on a server nobody has opened yet
     python -m explorer loadtest --replicas 2 --students 60           # 2 processes behind HAProxy (sticky)
     python -m explorer loadtest --url http://127.0.0.1:8501 …        # a server that is already running
+    python -m explorer loadtest --students 30 --trainers 2           # … while 2 sessions train a network live
+    python -m explorer loadtest --students 30 --mode train           # 30 students press Play on live training
 
 Each student opens the page, then acts --actions times with a pause of about --think seconds between actions:
 draw = a new stroke on the canvas (a held-out digit drawn stroke by stroke: a fresh image every time);
-text = type a new text, then step through it. Reports p50/p95/max per kind of action (from sending the
+text = type a new text, then step through it; train = press Play on the Training page's live training, then
+tick once a second (as the browser's fragment does) --actions times. Reports p50/p95/max per kind of action (from sending the
 interaction to the server finishing its run), errors, and the app processes' memory (RSS). A server it starts
 is first opened once per page and replica, as a teacher would before class (--cold skips that).
 """
@@ -58,8 +61,10 @@ def run(
     after: float = 0.0,
     progress: bool = False,
     cold: bool = False,
+    trainers: int = 0,
 ) -> dict:
-    """Run one class and return the report (the same dict `--json` prints)."""
+    """Run one class and return the report (the same dict `--json` prints). `trainers` more sessions train a
+    network live on the Training page at the same time, ticking once a second for as long as the class runs."""
     with contextlib.ExitStack() as stack:
         pids: list[int] = []
         if url is None:
@@ -77,7 +82,9 @@ def run(
         jars = [servers.first_visit(url)[0] if replicas > 1 else "" for _ in range(students_n)]
         plan = students.Plan(url, mode, actions, think)
         start = time.perf_counter()
-        memory = protocol.run_async(_run_class(plan, jars, ramp, pids, progress))
+        ticks = int(ramp + actions * think * 1.5 + 5)  # the trainers keep going for the whole class
+        train = students.Plan(url, "train", ticks, think, log=plan.log)
+        memory = protocol.run_async(_run_class(plan, jars, ramp, pids, progress, train, trainers))
         report["wall_s"] = round(time.perf_counter() - start, 1)
         report.update(summarise(plan.log))
         by_replica: dict[str, int] = {}
@@ -103,16 +110,18 @@ async def _warm_up(url: str, replicas: int) -> None:
                 await session.open()
 
 
-async def _run_class(plan, cookies: list[str], ramp: float, pids: list[int], progress: bool) -> dict:
-    """Every student at once (each with its own cookie jar: its own sticky replica behind a proxy), sampling
-    the app processes' memory every half second; returns the memory readings."""
+async def _run_class(
+    plan, cookies: list[str], ramp: float, pids: list[int], progress: bool, train=None, trainers: int = 0
+) -> dict:
+    """Every student at once (each with its own cookie jar: its own sticky replica behind a proxy), and any
+    live trainers, sampling the app processes' memory every half second; returns the memory readings."""
     rss: dict[int, list[float]] = {pid: [servers.rss_mb(pid)] for pid in pids}
     n = len(cookies)
-    tasks = []
+    tasks = [asyncio.create_task(students.student(train, 10_000 + i, 0.0)) for i in range(trainers)]
     for i, jar in enumerate(cookies):
         own = students.Plan(plan.base_url, plan.mode, plan.actions, plan.think, jar, plan.log)
         tasks.append(asyncio.create_task(students.student(own, i, ramp * i / max(1, n))))
-    expected = n * (1 + (plan.actions if plan.mode != "open" else 0))
+    expected = n * (1 + (plan.actions if plan.mode != "open" else 0)) + trainers * (3 + (train.actions if train else 0))
     while not all(t.done() for t in tasks):
         for pid in pids:
             rss[pid].append(servers.rss_mb(pid))
@@ -131,7 +140,10 @@ def main(argv=None) -> None:
     where.add_argument("--url", help="drive a running app at this address instead of starting one")
     where.add_argument("--replicas", type=int, default=1, help="app processes to start (2+ run behind HAProxy)")
     parser.add_argument("--students", type=int, default=30)
-    parser.add_argument("--mode", choices=("draw", "text", "open"), default="draw")
+    parser.add_argument("--mode", choices=("draw", "text", "open", "train"), default="draw")
+    parser.add_argument(
+        "--trainers", type=int, default=0, help="more sessions training a network live (Training page) meanwhile"
+    )
     parser.add_argument("--actions", type=int, default=5, help="actions per student after opening the page")
     parser.add_argument("--think", type=float, default=4.0, help="mean seconds between a student's actions")
     parser.add_argument("--ramp", type=float, default=10.0, help="students start spread over this many seconds")
@@ -141,6 +153,8 @@ def main(argv=None) -> None:
     args = parser.parse_args(argv)
     if not 1 <= args.students <= 500 or not 0 <= args.actions <= 1000 or not 1 <= args.replicas <= 8:
         parser.error("students must be 1..500, actions 0..1000, replicas 1..8")
+    if not 0 <= args.trainers <= 100:
+        parser.error("trainers must be 0..100")
     report = run(
         args.url,
         args.replicas,
@@ -152,6 +166,7 @@ def main(argv=None) -> None:
         args.after,
         True,
         args.cold,
+        args.trainers,
     )
     if args.json:
         print(json.dumps(report, indent=2))

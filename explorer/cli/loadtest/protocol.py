@@ -64,6 +64,8 @@ class Session:
         self.cookies = cookies
         self.timeout = timeout
         self.widgets: dict[str, Widget] = {}  # by user key
+        self.fragment_ids: list[str] = []  # every fragment the page drew, in order
+        self._held: dict[str, WidgetState] = {}  # values sent before: a browser sends them with every rerun
         self.session_id = ""
         self.response_headers: dict[str, str] = {}
         self._ws = None
@@ -106,15 +108,25 @@ class Session:
     def widget_id(self, key: str) -> str:
         return self.widgets[key].id
 
-    async def rerun(self, states: list[WidgetState] | tuple = (), fragment_key: str | None = None) -> Run:
-        """Send the changed widget states (a whole-page rerun, or only the fragment holding `fragment_key`)."""
+    async def rerun(
+        self, states: list[WidgetState] | tuple = (), fragment_key: str | None = None, fragment_id: str | None = None
+    ) -> Run:
+        """Send the changed widget states (a whole-page rerun, or only the fragment holding `fragment_key`, or the
+        fragment `fragment_id`, as a browser does for a fragment's `run_every` tick)."""
         msg = BackMsg()
         cs = msg.rerun_script
         cs.query_string = self.query
         cs.page_name = self.page
+        sent = {state.id for state in states}
+        cs.widget_states.widgets.extend([held for wid, held in self._held.items() if wid not in sent])
         cs.widget_states.widgets.extend(states)
+        for state in states:
+            if state.WhichOneof("value") != "trigger_value":  # a click is sent once; a value stays
+                self._held[state.id] = state
         if fragment_key is not None and self.widgets[fragment_key].fragment_id:
             cs.fragment_id = self.widgets[fragment_key].fragment_id
+        if fragment_id is not None:
+            cs.fragment_id = fragment_id
         start = time.perf_counter()
         await self._ws.send(msg.SerializeToString())
         return await asyncio.wait_for(self._read_run(start), self.timeout)
@@ -152,6 +164,8 @@ class Session:
                 raise RuntimeError(f"page not found: {self.page}")
 
     def _read_delta(self, delta, run: Run) -> None:
+        if delta.fragment_id and delta.fragment_id not in self.fragment_ids:
+            self.fragment_ids.append(delta.fragment_id)  # in the order the page first drew them
         if delta.WhichOneof("type") != "new_element":
             return
         element = delta.new_element

@@ -19,7 +19,7 @@ STROKES_PER_DIGIT = 4
 
 @dataclass
 class Action:
-    kind: str  # "open", "stroke", "edit", "step"
+    kind: str  # "open", "stroke", "edit", "step", "tick" (a live-training update)
     seconds: float
     ok: bool
     problem: str = ""
@@ -29,7 +29,7 @@ class Action:
 @dataclass
 class Plan:
     base_url: str
-    mode: str  # draw | text | open
+    mode: str  # draw | text | open | train
     actions: int  # per student, after opening the page
     think: float  # mean seconds between a student's actions
     cookies: str = ""  # sent with the websocket (HAProxy's stickiness cookie)
@@ -60,15 +60,18 @@ async def student(plan: Plan, number: int, start_after: float) -> None:
     """One student: wait for their turn, open the page, then act `plan.actions` times with pauses."""
     rng = np.random.default_rng(1000 + number)
     await asyncio.sleep(start_after)
-    page = {"draw": "digit", "open": "digit", "text": "text"}[plan.mode]
+    page = {"draw": "digit", "open": "digit", "text": "text", "train": "training"}[plan.mode]
+    query = "training_section=Train+one+yourself" if plan.mode == "train" else ""
     try:
-        async with p.Session(plan.base_url, page, cookies=plan.cookies) as session:
+        async with p.Session(plan.base_url, page, query=query, cookies=plan.cookies) as session:
             run = await session.open()
             _record(plan, session, "open", run, "" if page == "digit" else "Step ")
             if plan.mode == "draw":
                 await _draw(plan, session, rng, number)
             elif plan.mode == "text":
                 await _type_and_step(plan, session, rng, number)
+            elif plan.mode == "train":
+                await _train(plan, session)
     except Exception as e:  # a refused connection, a timeout: counted, never fatal for the other students
         plan.log.append(Action("error", 0.0, False, f"{type(e).__name__}: {e}"[:300]))
 
@@ -85,6 +88,30 @@ async def _draw(plan: Plan, session: p.Session, rng: np.random.Generator, number
         state = p.canvas(session.widget_id("digit-canvas"), strokes.pop(0), drawn)
         run = await session.rerun([state])
         _record(plan, session, "stroke", run, "Prediction: ", or_hint=drawn == 1)
+
+
+TICK_S = 1.0  # the Training page's live fragment runs once a second while playing, as the browser asks
+
+
+async def _train(plan: Plan, session: p.Session) -> None:
+    """Choose the CNN (the costliest model to train live: the worst case for everyone else), press Play on the
+    live-training tab, then send the fragment's once-a-second ticks, as the browser does; each tick must show the
+    run's step (training) or a queue place (waiting for a slot); then Pause."""
+    run = await session.rerun([p.text(session.widget_id("live_model"), "CNN")])
+    _record(plan, session, "choose", run, "Step 0")
+    run = await session.rerun([p.click(session.widget_id("live-play"))])
+    _record(plan, session, "play", run, "Step ")
+    ticker = session.fragment_ids[-1]
+    for _ in range(plan.actions):
+        await asyncio.sleep(TICK_S)
+        run = await session.rerun(fragment_id=ticker)
+        _record(plan, session, "tick", run, "Step ")
+        if run.has_text("Step ") and not run.notices and not run.has_text("conv1 kernels"):
+            plan.log.append(Action("tick", 0.0, False, "a tick that trained showed no CNN kernels"))
+        if any("in the queue" in notice for notice in run.notices):
+            plan.log.append(Action("queued", 0.0, True))  # counted: a tick that waited for a training slot
+    run = await session.rerun([p.click(session.widget_id("live-play"))])
+    _record(plan, session, "pause", run, "Step ")
 
 
 async def _type_and_step(plan: Plan, session: p.Session, rng: np.random.Generator, number: int) -> None:
