@@ -66,7 +66,8 @@ def probability_bars(probs: np.ndarray, title: str, colour: str) -> go.Figure:
                 title=dict(text="probability", font=dict(size=14)),
                 tickfont=dict(size=13),
             ),
-            xaxis=dict(title=dict(text="digit", font=dict(size=14)), type="category", tickfont=dict(size=16)),
+            # every digit labelled, even in a narrow column (Plotly would skip every other one)
+            xaxis=dict(title=dict(text="digit", font=dict(size=14)), type="category", tickfont=dict(size=15), dtick=1),
             font=palette.FONT,
             showlegend=False,
         ),

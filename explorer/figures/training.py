@@ -64,7 +64,7 @@ def learning_curves(runs: dict, index: int, against: str = "steps") -> SpecFigur
         height=360,
         margin=dict(l=60, r=20, t=40, b=60),
         font=palette.FONT,
-        legend=dict(orientation="h", x=0, y=1.12, yanchor="bottom"),
+        legend=dict(orientation="h", x=0, y=1.12, yanchor="bottom", entrywidth=190),
     )
     return SpecFigure(data=data, layout=layout)
 

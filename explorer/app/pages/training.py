@@ -73,8 +73,10 @@ def scrub_section() -> None:
         return
     n = len(runs["digit-cnn"].steps)
     k = st.slider("Checkpoint (0 = untrained, then log-spaced to the end)", 0, n - 1, 6, key="checkpoint")
-    steps = ", ".join(f"{figures.TITLES[m]} step {int(runs[m].steps[k]):,}" for m in DIGIT_RUNS)
-    st.markdown(f"**Checkpoint {k}:** {steps}.")
+    st.markdown(
+        f"**Checkpoint {k}:** optimiser step {int(runs['digit-cnn'].steps[k]):,} of "
+        f"{int(runs['digit-cnn'].steps[-1]):,} for each digit model (the same batches, in the same order)."
+    )
     against = st.segmented_control(
         "Against", ["steps", "seconds"], default="steps", key="curves_against", required=True
     )
