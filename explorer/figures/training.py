@@ -21,25 +21,28 @@ def learning_curves(runs: dict, index: int, against: str = "steps") -> SpecFigur
         if against == "steps":
             x = np.maximum(x, 0.8)  # step 0 (untrained) sits just left of step 1 on the log axis
         colour = COLOURS.get(name, palette.MUTED)
+        k = min(index, len(x) - 1)
         for i, (y, fmt) in enumerate(((run.heldout, ".1%"), (run.train_loss, ".3f")), start=1):
             xa, ya = axis_names(i)
+            y = np.asarray(y, np.float64)
+            common = dict(type="scatter", legendgroup=name, line=dict(color=colour, width=3), xaxis=xa, yaxis=ya)
+            hover = f"%{{x:,.4g}}: %{{y:{fmt}}}<extra>{TITLES.get(name, name)}</extra>"
+            # the run up to the chosen checkpoint, solid; the rest of it, faint (the axes stay those of the run)
             data.append(
                 dict(
-                    type="scatter",
-                    x=x,
-                    y=np.asarray(y, np.float64),
+                    common,
+                    x=x[: k + 1],
+                    y=y[: k + 1],
                     mode="lines+markers",
                     name=TITLES.get(name, name),
-                    legendgroup=name,
                     showlegend=i == 1,
-                    line=dict(color=colour, width=3),
                     marker=dict(size=7),
-                    hovertemplate=f"%{{x:,.4g}}: %{{y:{fmt}}}<extra>{TITLES.get(name, name)}</extra>",
-                    xaxis=xa,
-                    yaxis=ya,
+                    hovertemplate=hover,
                 )
             )
-            k = min(index, len(x) - 1)
+            data.append(
+                dict(common, x=x[k:], y=y[k:], mode="lines", opacity=0.2, showlegend=False, hovertemplate=hover)
+            )
             if np.isfinite(y[k]):
                 data.append(
                     dict(
@@ -55,11 +58,16 @@ def learning_curves(runs: dict, index: int, against: str = "steps") -> SpecFigur
                     )
                 )
     title = "optimiser steps (log scale)" if against == "steps" else "training seconds, measured during the run"
+    every = np.concatenate(
+        [np.asarray(r.steps if against == "steps" else r.seconds, np.float64) for r in runs.values()]
+    )
+    span = [np.log10(0.7), np.log10(every.max() * 1.3)] if against == "steps" else [0, every.max() * 1.03]
     for i in (1, 2):
         xkey = "xaxis" if i == 1 else f"xaxis{i}"
-        layout[xkey].update(title=dict(text=title), type="log" if against == "steps" else "linear")
+        layout[xkey].update(title=dict(text=title), type="log" if against == "steps" else "linear", range=span)
     layout["yaxis"].update(tickformat=".0%", range=[0, 1.02])
-    layout["yaxis2"].update(rangemode="tozero")
+    losses = np.concatenate([np.asarray(r.train_loss, np.float64) for r in runs.values()])
+    layout["yaxis2"].update(range=[0, float(np.nanmax(losses)) * 1.05])
     layout.update(
         height=360,
         margin=dict(l=60, r=20, t=40, b=60),

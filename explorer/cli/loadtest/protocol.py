@@ -108,11 +108,16 @@ class Session:
     def widget_id(self, key: str) -> str:
         return self.widgets[key].id
 
-    async def rerun(
+    def drop_value(self, widget_id: str) -> None:
+        """Stop re-sending a widget's last value (a tampered client that no longer sends its canvas)."""
+        self._held.pop(widget_id, None)
+
+    def back_message(
         self, states: list[WidgetState] | tuple = (), fragment_key: str | None = None, fragment_id: str | None = None
-    ) -> Run:
-        """Send the changed widget states (a whole-page rerun, or only the fragment holding `fragment_key`, or the
-        fragment `fragment_id`, as a browser does for a fragment's `run_every` tick)."""
+    ) -> BackMsg:
+        """The rerun request a browser sends: the changed widget states plus every value sent before (a whole-page
+        rerun, or only the fragment holding `fragment_key`, or the fragment `fragment_id`, as a browser does for a
+        fragment's `run_every` tick)."""
         msg = BackMsg()
         cs = msg.rerun_script
         cs.query_string = self.query
@@ -127,6 +132,13 @@ class Session:
             cs.fragment_id = self.widgets[fragment_key].fragment_id
         if fragment_id is not None:
             cs.fragment_id = fragment_id
+        return msg
+
+    async def rerun(
+        self, states: list[WidgetState] | tuple = (), fragment_key: str | None = None, fragment_id: str | None = None
+    ) -> Run:
+        """Send a rerun request (see `back_message`) and read the run it starts."""
+        msg = self.back_message(states, fragment_key, fragment_id)
         start = time.perf_counter()
         await self._ws.send(msg.SerializeToString())
         return await asyncio.wait_for(self._read_run(start), self.timeout)
