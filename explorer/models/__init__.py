@@ -7,12 +7,14 @@ from flax import nnx
 
 from explorer.models.charcnn import CharCNN, CharCNNConfig
 from explorer.models.cnn import DigitCNN, DigitCNNConfig
+from explorer.models.forecast import ForecastCNN, ForecastCNNConfig, ForecastRNN, ForecastRNNConfig
 from explorer.models.mlp import DigitMLP, DigitMLPConfig
 from explorer.models.rnn import CELLS, CharRNN, CharRNNConfig, RowRNN, RowRNNConfig
 
 DIGIT_MODELS = ("digit-cnn", *(f"row-rnn-{c}" for c in CELLS), "digit-mlp")
 TEXT_MODELS = (*(f"char-rnn-{c}" for c in CELLS), "char-cnn")
 MODEL_NAMES = DIGIT_MODELS + TEXT_MODELS
+FORECAST_MODELS = ("forecast-rnn", "forecast-cnn")  # the Forecast page's own pair, on a yearly series
 
 
 def default_config(name: str):
@@ -26,6 +28,10 @@ def default_config(name: str):
         return CharRNNConfig(cell=name.removeprefix("char-rnn-"))
     if name == "char-cnn":
         return CharCNNConfig()
+    if name == "forecast-rnn":
+        return ForecastRNNConfig()
+    if name == "forecast-cnn":
+        return ForecastCNNConfig()
     raise ValueError(f"unknown model {name!r}; choose one of {', '.join(MODEL_NAMES)}")
 
 
@@ -50,5 +56,7 @@ def build(name: str, config=None, seed: int = 0) -> nnx.Module:
         RowRNNConfig: RowRNN,
         CharRNNConfig: CharRNN,
         CharCNNConfig: CharCNN,
+        ForecastRNNConfig: ForecastRNN,
+        ForecastCNNConfig: ForecastCNN,
     }
     return cls[type(config)](config, rngs=nnx.Rngs(seed))

@@ -14,9 +14,14 @@ def results():
     return evaluation.evaluate_all()
 
 
+FORECASTS = {*models.FORECAST_MODELS, "forecast-baselines"}
+
+
 def test_every_model_is_evaluated(results):
-    assert set(results) == set(models.MODEL_NAMES)
+    assert set(results) == set(models.MODEL_NAMES) | FORECASTS
     for name, row in results.items():
+        if name in FORECASTS:
+            continue
         assert row["params"] > 0
         assert ("accuracy" in row) == (name in models.DIGIT_MODELS)
 
@@ -35,6 +40,11 @@ def test_char_lstm_meets_the_bar(results):
 
 def test_evaluation_reproduces_the_figures_recorded_at_training(results):
     for name, row in results.items():
+        if name == "forecast-baselines":
+            continue
+        if name in FORECASTS:
+            assert row["mae"] == pytest.approx(weights.load_meta(name)["metrics"]["mae"], rel=1e-5)
+            continue
         recorded = weights.load_meta(name)["metrics"]
         key = "accuracy" if "accuracy" in row else "bits_per_char"
         assert row[key] == pytest.approx(recorded[key], abs=1e-4), name
@@ -46,4 +56,5 @@ def test_json_output_is_one_object_keyed_by_model(capsys):
 
     evaluate.main(["--json"])
     out = json.loads(capsys.readouterr().out)
-    assert set(out) == set(models.MODEL_NAMES)
+    assert set(out) == set(models.MODEL_NAMES) | FORECASTS
+    assert set(out["forecast-baselines"]) == {"persistence", "seasonal_naive", "linear_ar"}
