@@ -24,6 +24,7 @@ AREAS = (
     "explorer.cli.bench.text",
     "explorer.cli.bench.compare",
     "explorer.cli.bench.training",
+    "explorer.cli.bench.forecast",
     "explorer.cli.bench.serving",
 )
 

@@ -1,0 +1,70 @@
+"""The Forecast page in AppTest: the table is the held-out evaluation, the verdict follows its numbers, the GRU
+reading is its trace, and a pasted series that cannot be forecast gets a message."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from explorer.compute import evaluation, series_models
+from explorer.data import series as series_data
+from explorer.models import weights
+from tests.support.apptest import new_app
+
+PAGE = "explorer/app/pages/forecast.py"
+
+
+@pytest.fixture(scope="module")
+def page():
+    at = new_app()
+    at.switch_page(PAGE)
+    return at.run()
+
+
+def test_the_table_is_the_heldout_evaluation(page):
+    assert not page.exception and not page.error
+    table = page.dataframe[0].value.set_index("model")
+    figures = evaluation.evaluate_forecasts()
+    assert table.loc["GRU (RNN)", "one-step MAE"] == pytest.approx(figures["forecast-rnn"]["mae"])
+    assert table.loc["causal CNN", "rolled-out MAE"] == pytest.approx(figures["forecast-cnn"]["rollout_mae"])
+    for key, name in (("persistence", "persistence"), ("seasonal_naive", "seasonal naive"), ("linear_ar", "linear AR")):
+        assert table.loc[name, "one-step MAE"] == pytest.approx(figures["forecast-baselines"][key]["one_step_mae"])
+    verdict = page.get_by_key("forecast-table").markdown[0].value
+    assert "better than repeating last year" in verdict
+    assert ("beats the causal CNN" in verdict) == (
+        figures["forecast-baselines"]["linear_ar"]["one_step_mae"] < figures["forecast-cnn"]["mae"]
+    )
+
+
+def test_stepping_shows_the_grus_own_readout(page):
+    page.slider(key="fc_read").set_value(7).run()
+    year = page.select_slider(key="fc_year").value
+    full = series_data.load()
+    t = int(np.searchsorted(full.years, year))
+    model, meta = weights.load("forecast-rnn")
+    scaler = series_models.scaler_of(meta)
+    window = full.values[t - series_data.WINDOW : t]
+    readout = scaler.inverse(np.asarray(model.trace(scaler.forward(window)[None].astype(np.float32)).readout[0]))
+    text = page.get_by_key("forecast-rnn-reading").markdown[0].value
+    assert f"**{readout[6]:.1f}**" in text and f"{int(full.years[t - series_data.WINDOW + 6]) + 1}" in text
+
+
+@pytest.mark.parametrize(
+    "text,says",
+    [
+        ("1, 2, <b>x</b>", "is not a number"),
+        ("3 " * 30, "constant"),
+        ("1 2 3", "at least 25"),
+        ("1 " * 2500, "2,000"),
+    ],
+)
+def test_a_series_that_cannot_be_forecast_gets_a_message(page, text, says):
+    page.text_area(key="fc_user").input(text).run()
+    assert not page.exception
+    assert any(says in w.value for w in page.warning), [w.value for w in page.warning]
+
+
+def test_a_pasted_series_gets_both_models_forecasts(page):
+    page.text_area(key="fc_user").input(", ".join(str(round(50 + 40 * np.sin(i / 1.75), 1)) for i in range(60))).run()
+    assert not page.exception and not page.warning
+    assert page.get_by_key("forecast-user") is not None
