@@ -117,8 +117,11 @@ def test_a_lesson_moves_between_scenes_with_the_arrow_keys(browser, app_url, siz
 
 def test_an_exported_animation_plays_from_file_with_the_network_off(page, browser, app_url, tmp_path):
     open_app(page, app_url, "digit", "?sample=9&layer=conv1&map=2")
-    with page.expect_download() as download:
-        page.locator(".st-key-inside-conv-animation-html button").click()
+    button = page.locator(".st-key-inside-conv-animation-html button")
+    expect(button).to_be_visible()
+    wait_idle(page)
+    with page.expect_download(timeout=120_000) as download:  # the file (~5 MB) is built when the button is pressed
+        button.click()
     saved = tmp_path / "conv.html"
     download.value.save_as(saved)
     offline = browser.new_context(offline=True).new_page()
