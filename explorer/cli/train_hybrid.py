@@ -32,7 +32,7 @@ PER_DIGIT = 2  # training clips per training digit
 
 @dataclass(frozen=True)
 class ClipTraining:
-    epochs: int = 4  # passes over the 8,000 training clips
+    epochs: int = 8  # passes over the 8,000 training clips (all four: ≈ 3 min on 2 busy CPU cores)
     batch: int = 64
     lr: float = 3e-3  # peak of a warm-up + cosine schedule
     weight_decay: float = 1e-4

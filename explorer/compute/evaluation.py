@@ -67,6 +67,19 @@ def evaluate_all(folder=None) -> dict:
             row["bits_per_char"] = bits_per_char(model, held_text)
         out[name] = row
     out.update(evaluate_forecasts(folder))
+    out.update(evaluate_clips(folder))
+    return out
+
+
+def evaluate_clips(folder=None) -> dict:
+    """The four readers of a moving digit on clips of the 1,000 held-out digits: digit, direction and both right."""
+    from explorer.cli import train_hybrid
+
+    held = train_hybrid.heldout_clips()
+    out = {}
+    for name in models.CLIP_MODELS:
+        model, _ = weights.load(name, folder)
+        out[name] = {"params": models.count_params(model), **train_hybrid.evaluate(model, *held)}
     return out
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import jax
 from flax import nnx
 
+from explorer.models import hybrid
 from explorer.models.charcnn import CharCNN, CharCNNConfig
 from explorer.models.cnn import DigitCNN, DigitCNNConfig
 from explorer.models.forecast import ForecastCNN, ForecastCNNConfig, ForecastRNN, ForecastRNNConfig
@@ -15,6 +16,7 @@ DIGIT_MODELS = ("digit-cnn", *(f"row-rnn-{c}" for c in CELLS), "digit-mlp")
 TEXT_MODELS = (*(f"char-rnn-{c}" for c in CELLS), "char-cnn")
 MODEL_NAMES = DIGIT_MODELS + TEXT_MODELS
 FORECAST_MODELS = ("forecast-rnn", "forecast-cnn")  # the Forecast page's own pair, on a yearly series
+CLIP_MODELS = hybrid.NAMES  # the Hybrid page's four readers of a moving digit
 
 
 def default_config(name: str):
@@ -28,6 +30,8 @@ def default_config(name: str):
         return CharRNNConfig(cell=name.removeprefix("char-rnn-"))
     if name == "char-cnn":
         return CharCNNConfig()
+    if name in hybrid.MODELS:
+        return hybrid.default_config(name)
     if name == "forecast-rnn":
         return ForecastRNNConfig()
     if name == "forecast-cnn":
@@ -58,5 +62,6 @@ def build(name: str, config=None, seed: int = 0) -> nnx.Module:
         CharCNNConfig: CharCNN,
         ForecastRNNConfig: ForecastRNN,
         ForecastCNNConfig: ForecastCNN,
+        **{config: module for config, module in hybrid.MODELS.values()},
     }
     return cls[type(config)](config, rngs=nnx.Rngs(seed))

@@ -19,13 +19,11 @@ the test that compares `trace` with `__call__` checks two implementations agains
 
 from __future__ import annotations
 
-import zipfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import jax
 import jax.numpy as jnp
-import numpy as np
 from flax import nnx, struct
 
 from explorer.data.clips import CENTRE_FRAME, DIRECTIONS, FRAMES, SIZE
@@ -35,7 +33,7 @@ from explorer.models.rnn import cell_weights, make_cell
 
 N_DIGITS = 10
 N_DIRECTIONS = len(DIRECTIONS)
-TRAIN_COMMAND = "python -m explorer.cli.train_hybrid"
+TRAIN_COMMAND = "python -m explorer train hybrid"
 
 
 # --- configs -------------------------------------------------------------------------------------------------
@@ -327,34 +325,8 @@ def build(name: str, config=None, seed: int = 0) -> nnx.Module:
 
 
 def load(name: str, folder: Path | None = None) -> tuple[nnx.Module, dict]:
-    """A saved clip model and its metadata, or a `weights.WeightsError` naming the command that rebuilds it."""
+    """A saved clip model and its metadata (`weights.load`: checksum and shapes checked), or a WeightsError naming
+    the command that rebuilds it."""
     from explorer.models import weights
 
-    folder = folder or weights.weights_dir()
-    npz = folder / f"{name}.npz"
-    fix = f"Rebuild it with `{TRAIN_COMMAND}`."
-    if not npz.exists():
-        raise weights.WeightsError(f"The weights file for {name} is missing ({npz}). {fix}")
-    try:
-        meta = weights.load_meta(name, folder)
-    except weights.WeightsError as e:
-        raise weights.WeightsError(str(e).split(" Rebuild it")[0] + f" {fix}") from e
-    if meta.get("sha256") != weights._sha256(npz):
-        raise weights.WeightsError(
-            f"The weights file for {name} is corrupted: its checksum does not match ({npz}). {fix}"
-        )
-    try:
-        model = build(name, config_from_dict(name, meta["config"]))
-        with np.load(npz) as f:
-            saved = {k: f[k] for k in f.files}
-        paths, treedef = jax.tree_util.tree_flatten_with_path(nnx.state(model, nnx.Param))
-        leaves = []
-        for path, leaf in paths:
-            arr = saved[jax.tree_util.keystr(path)]
-            if arr.shape != leaf.shape:
-                raise ValueError(f"{jax.tree_util.keystr(path)} has shape {arr.shape}, expected {leaf.shape}")
-            leaves.append(jnp.asarray(arr, leaf.dtype))
-        nnx.update(model, jax.tree_util.tree_unflatten(treedef, leaves))
-    except (KeyError, ValueError, TypeError, OSError, zipfile.BadZipFile) as e:
-        raise weights.WeightsError(f"The weights file for {name} does not fit the model ({npz}: {e}). {fix}") from e
-    return model, meta
+    return weights.load(name, folder)

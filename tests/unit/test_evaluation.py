@@ -14,7 +14,7 @@ def results():
     return evaluation.evaluate_all()
 
 
-FORECASTS = {*models.FORECAST_MODELS, "forecast-baselines"}
+FORECASTS = {*models.FORECAST_MODELS, "forecast-baselines", *models.CLIP_MODELS}
 
 
 def test_every_model_is_evaluated(results):
@@ -41,6 +41,10 @@ def test_char_lstm_meets_the_bar(results):
 def test_evaluation_reproduces_the_figures_recorded_at_training(results):
     for name, row in results.items():
         if name == "forecast-baselines":
+            continue
+        if name in models.CLIP_MODELS:
+            recorded = weights.load_meta(name)["metrics"]
+            assert row["joint_accuracy"] == pytest.approx(recorded["joint_accuracy"], abs=2e-3), name
             continue
         if name in FORECASTS:
             assert row["mae"] == pytest.approx(weights.load_meta(name)["metrics"]["mae"], rel=1e-5)
