@@ -181,8 +181,8 @@ ATTN_COST = _R(
 HYBRID = _R(
     "A CNN turns each grid (frame, map, image) into a feature vector; an RNN then reads those vectors in order "
     "(or writes the caption word by word).",
-    None,
-    "the hybrid diagram on this page",
+    "hybrid",
+    "a digit moving across frames, read by a CNN per frame and a GRU",
 )
 ROW_RNN = _R(
     "An RNN can read a grid too (the row RNN reads a digit row by row) but sees each row only once, in one order.",

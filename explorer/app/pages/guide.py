@@ -16,8 +16,16 @@ PAGE_FILES = {
     "digit": "explorer/app/pages/digit.py",
     "text": "explorer/app/pages/text.py",
     "compare": "explorer/app/pages/compare.py",
+    "hybrid": "explorer/app/pages/hybrid.py",
+    "forecast": "explorer/app/pages/forecast.py",
 }
-PAGE_TITLES = {"digit": "Digit page", "text": "Text page", "compare": "Compare page"}
+PAGE_TITLES = {
+    "digit": "Digit page",
+    "text": "Text page",
+    "compare": "Compare page",
+    "hybrid": "Hybrid page",
+    "forecast": "Forecast page",
+}
 
 
 @st.cache_resource(show_spinner="Measuring how the shipped models take shifted digits…")
@@ -120,6 +128,7 @@ def formulas() -> None:
         )
         _link("text", "the update equation at step t")
         _link("compare", "Vanishing gradients")
+        _link("forecast", "a GRU and a causal 1-D CNN forecasting a real series")
 
 
 def hybrids() -> None:
@@ -141,6 +150,7 @@ def hybrids() -> None:
             width="stretch",
             config={"displayModeBar": False},
         )
+    _link("hybrid", "a digit moving across frames, read by a CNN per frame and a GRU")
 
 
 @st.cache_resource(show_spinner=False)

@@ -25,6 +25,7 @@ AREAS = (
     "explorer.cli.bench.compare",
     "explorer.cli.bench.training",
     "explorer.cli.bench.forecast",
+    "explorer.cli.bench.hybrid",
     "explorer.cli.bench.serving",
 )
 
