@@ -87,7 +87,7 @@ def in_lesson() -> bool:
 
 
 def view_bar() -> None:
-    """Top of every page: the presenter toggle (bound to `present` in the address) and the copy-link button."""
+    """Top of every page: the presenter toggle (kept in the address as `present=1`) and the copy-link button."""
     if "present_read" not in st.session_state:  # the address opens presenter mode: `present=1`
         st.session_state.present_read = True
         st.session_state.present = str(st.query_params.get("present", "")).strip().lower() in ("1", "true", "yes")
