@@ -106,12 +106,8 @@ def view_bar() -> None:
         del st.query_params["present"]
     if presenting():
         st.html(_PRESENTER_CSS)
-        st.markdown(
-            f"<small>Keys: **{_keys()[0]}** / **{_keys()[1]}** step · **Space** play / pause"
-            + (" · **←** / **→** scene" if in_lesson() else "")
-            + "</small>",
-            unsafe_allow_html=True,
-        )
+        legend = f"Keys: **{_keys()[0]}** / **{_keys()[1]}** step · **Space** play / pause"
+        st.markdown(f":small[{legend}" + (" · **←** / **→** scene]" if in_lesson() else "]"))
 
 
 def _keys() -> tuple[str, str]:

@@ -40,40 +40,32 @@ TRAIN_COMMAND = "python -m explorer train hybrid"
 
 
 @dataclass(frozen=True)
-class HybridConfig:
+class FrameCNNConfig:
+    """The frame CNN's sizes, shared by the three models that have one."""
+
     channels1: int = 8  # conv1 filters
     channels2: int = 16  # conv2 filters
     kernel: int = 3
     features: int = 64  # the frame's feature vector (dense after the convolutions)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class HybridConfig(FrameCNNConfig):
     hidden: int = 64  # GRU units
     cell: str = "gru"
 
-    def to_dict(self) -> dict:
-        return asdict(self)
-
 
 @dataclass(frozen=True)
-class OneFrameConfig:
-    channels1: int = 8
-    channels2: int = 16
-    kernel: int = 3
-    features: int = 64
+class OneFrameConfig(FrameCNNConfig):
     frame: int = CENTRE_FRAME  # the one frame it sees: every clip's digit is centred there, so no direction cue
 
-    def to_dict(self) -> dict:
-        return asdict(self)
-
 
 @dataclass(frozen=True)
-class EarlyFusionConfig:
-    channels1: int = 8
-    channels2: int = 16
-    kernel: int = 3
-    features: int = 64
+class EarlyFusionConfig(FrameCNNConfig):
     frames: int = FRAMES  # input channels: one per frame
-
-    def to_dict(self) -> dict:
-        return asdict(self)
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from explorer import models
 from explorer.app import present, query, ui
 from explorer.app.pages import digit_inside
 from explorer.data import digits
@@ -63,11 +62,9 @@ def _write_address(source: str, model_input: np.ndarray | None) -> None:
 
 def _model_facts(reader) -> None:
     """What the model learns and how often it is right on the held-out digits (measured when it was trained)."""
-    metrics = reader.meta.get("metrics", {})
-    if "accuracy" in metrics:
-        st.caption(
-            f"{models.count_params(reader.model):,} parameters · {metrics['accuracy']:.1%} of the 1,000 held-out digits right"
-        )
+    metrics = reader.meta.get("metrics", {})  # recorded by `python -m explorer train`; tests check they reproduce
+    if "accuracy" in metrics and "params" in metrics:
+        st.caption(f"{metrics['params']:,} parameters · {metrics['accuracy']:.1%} of the 1,000 held-out digits right")
 
 
 def render() -> None:

@@ -132,9 +132,12 @@ def render() -> None:
         )
         st.markdown(_verdict(rows))
     _inside(full, start, found)
+    _your_series(found)
 
 
+@st.fragment
 def _inside(full, start: int, found: dict) -> None:
+    """Its own fragment: a step (buttons, slider, keys, play) reruns only this, not the series and the table."""
     st.subheader("Inside: the same window, read two ways")
     w = series_data.WINDOW
     target_year = st.select_slider(
@@ -182,8 +185,7 @@ def _inside(full, start: int, found: dict) -> None:
             f"**{prediction:.1f}** for "
             f"{target_year}."
         )
-    present.advance_if_playing("fc_read", "fc_playing", 1, w)
-    _your_series(found)
+    present.advance_if_playing("fc_read", "fc_playing", 1, w, scope="fragment")
 
 
 def _your_series(found: dict) -> None:

@@ -3,6 +3,8 @@ a short note for the presenter; ← / → move between scenes, and `?lesson=…&
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from explorer.app import lessons, query, ui
@@ -16,8 +18,6 @@ PAGES = {"digit": digit, "text": text, "compare": compare, "guide": guide}
 @st.cache_resource(show_spinner=False, ttl=60)
 def _load(slug: str, path: str) -> lessons.Lesson | str:
     """The lesson, or the message saying why its file cannot be played (re-read a minute later at most)."""
-    from pathlib import Path
-
     try:
         return lessons.load(Path(path))
     except lessons.LessonError as e:

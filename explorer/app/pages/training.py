@@ -116,8 +116,7 @@ def scrub_section() -> None:
     ui.plot(figures.tiles(kernels, [f"kernel {i}" for i in range(len(kernels))], height=150), key="training-kernels")
     maps = np.asarray(cnn_trace.relu1[0]).transpose(2, 0, 1)
     ui.plot(figures.tiles(maps, [f"map {i}" for i in range(len(maps))], signed=False), key="training-maps")
-    mlp = models_at_mlp = _traced("digit-mlp")[2][k]
-    del models_at_mlp
+    mlp = _traced("digit-mlp")[2][k]
     w1 = np.asarray(mlp.hidden.kernel[...])  # (784, H)
     st.markdown(
         "**The MLP's first layer at this checkpoint**: each hidden unit has one weight per pixel; shown as a 28 × 28 "
