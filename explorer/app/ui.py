@@ -61,6 +61,12 @@ def warm_up() -> threading.Thread:
                 _reader(name, folder)
             except weights.WeightsError:
                 pass
+        # the Forecast and Hybrid pages' own models, and the Forecast table (which compiles its forecaster)
+        from explorer.app.pages import forecast, hybrid
+
+        hybrid._models(folder)
+        if not forecast._loaded(folder)[3]:
+            forecast._table(folder)
 
     # The cached loader's spinner has no page to show on in this thread; Streamlit says so once per
     # model. Drop just those records, from just this thread.

@@ -68,3 +68,10 @@ def test_a_pasted_series_gets_both_models_forecasts(page):
     page.text_area(key="fc_user").input(", ".join(str(round(50 + 40 * np.sin(i / 1.75), 1)) for i in range(60))).run()
     assert not page.exception and not page.warning
     assert page.get_by_key("forecast-user") is not None
+
+
+@pytest.mark.parametrize("text", ["1, 2, 😀", "1\x00 2 3", "שלום 1 2", "<script>alert(1)</script>"])
+def test_emoji_control_characters_and_other_scripts_get_a_message(page, text):
+    page.text_area(key="fc_user").input(text).run()
+    assert not page.exception
+    assert page.warning and "is not a number" in page.warning[0].value

@@ -81,3 +81,13 @@ def test_every_page_warns_about_a_bad_address_value_and_still_opens(page, query,
     at.run()
     assert not at.exception
     assert any(says in w.value for w in at.warning), [w.value for w in at.warning]
+
+
+@pytest.mark.parametrize("text", ["emoji 😀 in the address", "control\x07 character", "עברית من اليمين", "<b>bold</b>"])
+def test_any_text_in_the_address_opens_the_text_page(text):
+    at = new_app()
+    at.query_params["text"] = text
+    at.switch_page("explorer/app/pages/text.py")
+    at.run()
+    assert not at.exception
+    assert at.get_by_key("text-step").text  # it reads it (unknown characters as the unknown symbol)
