@@ -32,8 +32,12 @@ def main(argv=None) -> None:
             continue
         if "accuracy" in row:
             score = f"accuracy {row['accuracy']:.3f}"
+            if "out_of_domain" in row:
+                score += " (out of domain: " + ", ".join(f"{k} {v:.3f}" for k, v in row["out_of_domain"].items()) + ")"
+        elif "joint_accuracy" in row:
+            score = f"digit and direction {row['joint_accuracy']:.3f}"
         elif "bits_per_char" in row:
             score = f"{row['bits_per_char']:.3f} bits/char"
         else:
             score = f"one-step MAE {row['mae']:.2f} (sunspot numbers)"
-        print(f"{name:<18}{row['params']:>9}  {score}")
+        print(f"{name:<18}{row.get('params', ''):>9}  {score}")

@@ -68,7 +68,15 @@ def evaluate_all(folder=None) -> dict:
         out[name] = row
     out.update(evaluate_forecasts(folder))
     out.update(evaluate_clips(folder))
+    out.update(evaluate_sentiment(folder))
     return out
+
+
+def evaluate_sentiment(folder=None) -> dict:
+    """The sentiment pair and VADER on the held-out movie snippets, out of domain, and under the probes."""
+    from explorer.compute import sentiment
+
+    return sentiment.evaluate(folder)
 
 
 def evaluate_clips(folder=None) -> dict:
