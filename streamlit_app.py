@@ -15,6 +15,7 @@ pages = [
     st.Page("explorer/app/pages/compare.py", title="Compare", icon=":material/compare:", url_path="compare"),
     st.Page("explorer/app/pages/forecast.py", title="Forecast", icon=":material/timeline:", url_path="forecast"),
     st.Page("explorer/app/pages/hybrid.py", title="Hybrid", icon=":material/movie:", url_path="hybrid"),
+    st.Page("explorer/app/pages/sentiment.py", title="Sentiment", icon=":material/reviews:", url_path="sentiment"),
     st.Page("explorer/app/pages/training.py", title="Training", icon=":material/model_training:", url_path="training"),
     st.Page("explorer/app/pages/guide.py", title="Guide", icon=":material/explore:", url_path="guide"),
 ]

@@ -61,12 +61,14 @@ def warm_up() -> threading.Thread:
                 _reader(name, folder)
             except weights.WeightsError:
                 pass
-        # the Forecast and Hybrid pages' own models, and the Forecast table (which compiles its forecaster)
-        from explorer.app.pages import forecast, hybrid
+        # the Forecast, Hybrid and Sentiment pages' own models, and their measured tables
+        from explorer.app.pages import forecast, hybrid, sentiment
 
         hybrid._models(folder)
         if not forecast._loaded(folder)[3]:
             forecast._table(folder)
+        if sentiment._readers(folder)[0] is not None:
+            sentiment.measured(folder)
 
     # The cached loader's spinner has no page to show on in this thread; Streamlit says so once per
     # model. Drop just those records, from just this thread.

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import jax.numpy as jnp
 import numpy as np
@@ -35,11 +36,17 @@ def padded(ids: np.ndarray) -> np.ndarray:
 
 
 def logits(model: nnx.Module, vocab: data.Vocab, texts: list[str], batch: int = 256) -> np.ndarray:
-    """(N,) float32 log-odds of "positive" for each text (texts with no words read as one padding token)."""
+    """(N,) float32 log-odds of "positive" for each text (texts with no words read as one padding token).
+
+    Every batch has `batch` rows (the last is padded with empty rows, dropped after), so the only shapes
+    compiled are the few word-length buckets.
+    """
     out = []
     for i in range(0, len(texts), batch):
         ids = padded(vocab.batch(texts[i : i + batch]))
-        out.append(np.asarray(_logits(model, jnp.asarray(ids))))
+        rows = len(ids)
+        ids = np.pad(ids, ((0, batch - rows), (0, 0)))
+        out.append(np.asarray(_logits(model, jnp.asarray(ids)))[:rows])
     return np.concatenate(out) if out else np.zeros(0, np.float32)
 
 
@@ -47,6 +54,22 @@ def probability(logit) -> np.ndarray:
     """P(positive) = σ(logit), computed in float64 so a confident answer does not round to exactly 0 or 1."""
     z = np.asarray(logit, np.float64)
     return np.exp(-np.logaddexp(0.0, -z))
+
+
+def percent_positive(logit: float) -> str:
+    """P(positive) from a logit as a percentage that never rounds a confident answer to 0 % or 100 %.
+
+    Near 1 the distance to 100 % is σ(−logit), computed directly (1 − p would cancel); two significant digits.
+    """
+    z = float(logit)
+    p, q = 100 * float(probability(z)), 100 * float(probability(-z))
+    if 1 <= p <= 99:
+        return f"{p:.0f} %"
+    small = min(p, q)
+    digits = max(0, 1 - int(np.floor(np.log10(small)))) if small > 0 else 0
+    if small < 1e-9:
+        return f"{small:.1e} %" if p < 50 else f"100 − {small:.1e} %"
+    return f"{p:.{digits}f} %"
 
 
 def accuracy(pred: np.ndarray, labels: np.ndarray) -> float:
@@ -134,6 +157,7 @@ def _readers(folder=None) -> dict:
     from explorer import models
     from explorer.models import weights
 
+    folder = Path(folder) if folder else None
     vocab = data.Vocab.load()
     out = {}
     for name in models.SENTIMENT_MODELS:
@@ -163,6 +187,7 @@ def evaluate(folder=None) -> dict:
     from explorer import models
     from explorer.models import weights
 
+    folder = Path(folder) if folder else None
     _, held = data.load_split()
     others = {name: data.load(name) for name in data.SETS if name != "movie"}
     out = {}
@@ -179,3 +204,148 @@ def evaluate(folder=None) -> dict:
         row["probes"] = probe_scores(predict, held.texts, held.labels)
         out[name] = row
     return out
+
+
+# ---------------------------------------------------------------- one review, step by step
+
+
+@dataclass(frozen=True)
+class Readers:
+    """The two trained models' compiled traces and the vocabulary they read with."""
+
+    vocab: data.Vocab
+    rnn: object  # ids (1, T) → SentimentRNNTrace
+    cnn: object  # ids (1, T) → SentimentCNNTrace
+    rnn_model: nnx.Module
+    cnn_model: nnx.Module
+
+
+def load_readers(folder=None) -> Readers:
+    from explorer.models import compiled, weights
+
+    folder = Path(folder) if folder else None
+    found = {}
+    for name in ("sentiment-rnn", "sentiment-cnn"):
+        model, _ = weights.load(name, folder)
+        fn, state = compiled.jit_method(model, "trace")
+        found[name] = (model, lambda ids, fn=fn, state=state: fn(state, jnp.asarray(ids)))
+    return Readers(
+        data.Vocab.load(),
+        found["sentiment-rnn"][1],
+        found["sentiment-cnn"][1],
+        found["sentiment-rnn"][0],
+        found["sentiment-cnn"][0],
+    )
+
+
+@dataclass(frozen=True)
+class Phrase:
+    first: int  # word positions, inclusive
+    last: int
+    push: float  # Σ votes of the filters whose maximum is here
+    filters: int  # how many filters
+    strongest: int  # the filter among them with the largest |vote|
+
+
+@dataclass(frozen=True)
+class Reading:
+    """Everything the page shows for one review: per word, per filter, per VADER token."""
+
+    text: str
+    tokens: tuple  # the words read (data.Token), at most data.MAX_WORDS
+    skipped: int  # words after the first MAX_WORDS, not read
+    known: np.ndarray  # (T,) bool: the word is in the training vocabulary (else it is read as the unknown word)
+    rnn_logits: np.ndarray  # (T,) float64: the RNN's log-odds after each word
+    hidden: np.ndarray  # (T, H) the RNN's state after each word
+    cnn_logit: float
+    cnn_bias: float
+    widths: np.ndarray  # (F,) the n-gram length of each filter
+    filter_index: np.ndarray  # (F,) the filter's number within its width
+    pooled: np.ndarray  # (F,) each filter's maximum over the review
+    where: np.ndarray  # (F,) first word of the window that gave it
+    votes: np.ndarray  # (F,) pooled × output weight
+    vader: tuple  # VaderWord per VADER token
+    vader_compound: float
+
+    @property
+    def rnn_logit(self) -> float:
+        return float(self.rnn_logits[-1])
+
+    def ngram(self, f: int) -> tuple[int, int]:
+        """Word positions [first, last] of filter f's strongest window (cut at the review's end)."""
+        first = int(self.where[f])
+        return first, min(first + int(self.widths[f]), len(self.tokens)) - 1
+
+    def span_text(self, first: int, last: int) -> str:
+        return self.text[self.tokens[first].start : self.tokens[last].end]
+
+    def phrases(self) -> list[Phrase]:
+        """Every stretch of words that gave some filter its maximum, with those filters' pushes summed; largest
+        |push| first. The pushes of all phrases add up to the sum of all votes."""
+        groups: dict[tuple[int, int], list[int]] = {}
+        for f in range(len(self.votes)):
+            groups.setdefault(self.ngram(f), []).append(f)
+        found = []
+        for (first, last), fs in groups.items():
+            top = max(fs, key=lambda f: abs(self.votes[f]))
+            found.append(Phrase(first, last, float(self.votes[fs].sum()), len(fs), top))
+        return sorted(found, key=lambda p: -abs(p.push))
+
+    def strongest(self, k: int) -> list[int]:
+        """The k filters with the largest push on the answer (|vote|), largest first."""
+        return [int(f) for f in np.argsort(-np.abs(self.votes), kind="stable")[:k]]
+
+
+def read(readers: Readers, text: str) -> Reading | None:
+    """Both models and VADER over one review; None when it has no word to read."""
+    tokens = data.tokenize(text)
+    if not tokens:
+        return None
+    kept = tokens[: data.MAX_WORDS]
+    ids = np.asarray([[readers.vocab.id(t.word) for t in kept]], np.int32)
+    pad = padded(np.pad(ids, ((0, 0), (0, max(0, 4 - ids.shape[1])))))
+    t = len(kept)
+    rnn = readers.rnn(pad)
+    cnn = readers.cnn(pad)
+    config = readers.cnn_model.config
+    widths = np.repeat(np.asarray(config.widths), config.filters)
+    words, compound = vader_words(text)
+    return Reading(
+        text=text,
+        tokens=tuple(kept),
+        skipped=len(tokens) - t,
+        known=ids[0] != data.UNK,
+        rnn_logits=np.asarray(rnn.readout[0, :t], np.float64),
+        hidden=np.asarray(rnn.hidden[0, :t], np.float32),
+        cnn_logit=float(cnn.logit[0]),
+        cnn_bias=float(np.asarray(readers.cnn_model.head.bias[...])[0]),
+        widths=widths,
+        filter_index=np.tile(np.arange(config.filters), len(config.widths)),
+        pooled=np.asarray(cnn.pooled[0], np.float64),
+        where=np.asarray(cnn.where[0]),
+        votes=np.asarray(cnn.votes[0], np.float64),
+        vader=tuple(words),
+        vader_compound=float(compound),
+    )
+
+
+@dataclass(frozen=True)
+class ProbeRow:
+    variant: str  # "as typed", "shuffled", "with not"
+    text: str
+    rnn: float  # log-odds of "positive"
+    cnn: float
+    vader: float  # compound
+
+
+def probe_review(readers: Readers, text: str, seed: int) -> list[ProbeRow]:
+    """The review as typed, its words shuffled (seeded) and with "not" before its strongest lexicon word."""
+    variants = [("as typed", text), ("shuffled", shuffled(text, np.random.default_rng(seed)))]
+    negative = negated(text)
+    if negative is not None:
+        variants.append(("with “not”", negative))
+    rows = []
+    for variant, t in variants:
+        r, c = (logits(m, readers.vocab, [t], batch=1)[0] for m in (readers.rnn_model, readers.cnn_model))
+        rows.append(ProbeRow(variant, t, float(r), float(c), float(vader_compound([t])[0])))
+    return rows

@@ -1,0 +1,375 @@
+"""Sentiment page: one review, three readers. A GRU reads it word by word, a Kim-style text CNN looks for n-grams
+anywhere in it, and VADER adds up a word list's ratings under its rules; all three measured on held-out snippets."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+from vaderSentiment import vaderSentiment as vader_rules
+
+from explorer.app import present, query, ui
+from explorer.compute import sentiment
+from explorer.data import sentiment as data
+from explorer.figures import sentiment as figures
+from explorer.models import weights
+
+DEFAULT_REVIEW = "The acting is great but the plot is dull."
+TITLES = {"sentiment-rnn": "GRU (RNN)", "sentiment-cnn": "n-gram CNN", "sentiment-vader": "VADER (word list)"}
+SHOWN_PHRASES = 8  # places where the CNN's filters peak, drawn as bars and marked in the text
+EXAMPLES = 12  # held-out snippets offered in the picker
+
+
+@st.cache_resource(show_spinner="Loading the sentiment models…")
+def _readers(folder: str) -> tuple[sentiment.Readers | None, str]:
+    try:
+        return sentiment.load_readers(folder), ""
+    except weights.WeightsError as e:
+        return None, str(e)
+
+
+@st.cache_resource(show_spinner="Measuring all three readers on the held-out snippets…")
+def measured(folder: str) -> dict:
+    """`python -m explorer evaluate`'s sentiment rows, measured once per process (a few seconds)."""
+    return sentiment.evaluate(folder)
+
+
+@st.cache_resource(show_spinner=False)
+def _examples() -> list[tuple[str, float]]:
+    """A few held-out snippets, as many positive as negative, with people's mean rating."""
+    _, held = data.load_split()
+    pos = [i for i in range(len(held)) if held.labels[i] == 1][: EXAMPLES // 2]
+    neg = [i for i in range(len(held)) if held.labels[i] == 0][: EXAMPLES // 2]
+    order = [i for pair in zip(pos, neg) for i in pair]
+    return [(held.texts[i], float(held.ratings[i])) for i in order]
+
+
+def open_view(review: str | None) -> None:
+    """Show `review` (from the address or a lesson scene), as if the user had typed it."""
+    if review is not None:
+        st.session_state.review_typed = review
+        st.session_state.review_input = review
+
+
+def address_problems(params) -> list[str]:
+    """Warnings for the page's address parameters that cannot be shown (each names the valid range)."""
+    typed, _ = query.text(params, "review", data.MAX_CHARS)
+    n_words = min(len(data.tokenize(DEFAULT_REVIEW if typed is None else typed)), data.MAX_WORDS)
+    checks = (
+        query.text(params, "review", data.MAX_CHARS),
+        query.whole(params, "word", 1, max(1, n_words)),
+        query.whole(params, "order_seed", 0, 2**31 - 1),
+    )
+    return [bad for _, bad in checks if bad]
+
+
+def _apply_query_params() -> None:
+    if st.session_state.get("review_query_applied"):
+        return
+    st.session_state.review_query_applied = True
+    st.session_state.review_query_problems = address_problems(st.query_params)
+    open_view(query.text(st.query_params, "review", data.MAX_CHARS)[0])
+
+
+def _write_address(review: str) -> None:
+    if review == DEFAULT_REVIEW:
+        if "review" in st.query_params:
+            del st.query_params["review"]
+    elif st.query_params.get("review") != review:
+        st.query_params["review"] = review
+
+
+def _pick_example() -> None:
+    choice = st.session_state.get("review_example")
+    if choice:
+        open_view(choice)
+
+
+def _side(logit: float) -> str:
+    return "positive" if logit > 0 else "negative"
+
+
+def render() -> None:
+    st.title("Sentiment: three ways to read a review")
+    st.caption(
+        "A GRU reads the review word by word and carries its verdict along; a text CNN looks for telling 2-, 3- and "
+        "4-word phrases anywhere in it; VADER adds up the ratings of the words it has in its list, with a few rules. "
+        f"Both networks were trained on rated movie-review snippets. {data.CREDIT}"
+    )
+    readers, message = _readers(str(weights.weights_dir()))
+    if readers is None:
+        st.error(message, icon=":material/error:")
+        return
+    _apply_query_params()
+    for problem in st.session_state.get("review_query_problems", []):
+        st.warning(problem, icon=":material/link_off:")
+    keep = ui.lasting("review_input", "review_typed", DEFAULT_REVIEW)
+    in_col, pick_col = st.columns([0.62, 0.38], gap="large")
+    raw = in_col.text_area(
+        f"Your review (up to {data.MAX_CHARS:,} characters, {data.MAX_WORDS} words are read)",
+        key="review_input",
+        height=100,
+        on_change=keep,
+    )
+    ratings = dict(_examples())
+    pick_col.selectbox(
+        "…or a held-out snippet (never trained on)",
+        list(ratings),
+        index=None,
+        key="review_example",
+        placeholder="Pick one",
+        format_func=lambda t: f"{ratings[t]:+.1f}  {t[:70]}" + ("…" if len(t) > 70 else ""),
+        on_change=_pick_example,
+        help="People's mean rating (−4 … +4) comes first.",
+    )
+    review = raw[: data.MAX_CHARS]
+    if len(raw) > data.MAX_CHARS:
+        st.warning(
+            f"Your review has {len(raw):,} characters; the readers read the first {data.MAX_CHARS:,}. "
+            "The rest stays in the box.",
+            icon=":material/content_cut:",
+        )
+    reading = sentiment.read(readers, review)
+    if reading is None:
+        st.info(
+            "Type a review with at least one word (letters or digits) and all three readers will read it.",
+            icon=":material/keyboard:",
+        )
+        return
+    _write_address(review)
+    if reading.skipped:
+        st.warning(
+            f"Your review has {len(reading.tokens) + reading.skipped:,} words; the networks read the first "
+            f"{data.MAX_WORDS} (VADER reads all of it).",
+            icon=":material/content_cut:",
+        )
+    unknown = [t.word for t, k in zip(reading.tokens, reading.known) if not k]
+    if unknown and len(unknown) == len(reading.tokens):
+        st.info(
+            "None of these words occurs twice in the training snippets, so both networks read every one of them as the "
+            "same unknown word: their answer is the one they give to any such review. VADER reads its own word list.",
+            icon=":material/help:",
+        )
+    elif unknown:
+        shown = ", ".join(f"“{w}”" for w in dict.fromkeys(unknown[:12]))
+        st.caption(f"Read as the unknown word (seen fewer than {data.MIN_COUNT} times in training): {shown}.")
+    _answers(reading)
+    _rnn_section(reading)
+    _cnn_section(reading)
+    _vader_section(reading)
+    _probe_section(readers, review)
+    _measured_section()
+
+
+def _answers(reading: sentiment.Reading) -> None:
+    with st.container(key="sentiment-answers"):
+        cols = st.columns(3)
+        for col, (name, logit, note) in zip(
+            cols,
+            (
+                ("sentiment-rnn", reading.rnn_logit, "after the last word"),
+                ("sentiment-cnn", reading.cnn_logit, "from its strongest n-grams"),
+            ),
+        ):
+            col.metric(
+                TITLES[name],
+                f"{_side(logit)}",
+                f"P(positive) = {sentiment.percent_positive(logit)}",
+                delta_color="off",
+                delta_arrow="off",
+                help=f"log-odds {logit:+.3f}, {note}",
+            )
+        compound = reading.vader_compound
+        cols[2].metric(
+            TITLES["sentiment-vader"],
+            "positive" if compound >= sentiment.VADER_THRESHOLD else "negative",
+            f"compound = {compound:+.4f}",
+            delta_color="off",
+            delta_arrow="off",
+            help=f"VADER's rule: compound ≥ {sentiment.VADER_THRESHOLD} is positive (−1 … +1).",
+        )
+
+
+@st.fragment
+def _rnn_section(reading: sentiment.Reading) -> None:
+    """Its own fragment: a step (buttons, slider, keys, play) reruns only this."""
+    st.subheader("The RNN reads word by word")
+    words = [t.word for t in reading.tokens]
+    n = len(words)
+    if st.session_state.get("review_last") != reading.text:  # a new review opens at its last word
+        st.session_state.review_last = reading.text
+        st.session_state.word = n
+    read = present.stepper("word", 1, n, "Words read", play_key="review_playing") if n > 1 else 1
+    prob = sentiment.probability(reading.rnn_logits)
+    with st.container(key="sentiment-rnn-reading"):
+        ui.plot(figures.reading_figure(words, prob, reading.hidden, read, reading.known), key="sentiment-reading")
+        change = np.diff(np.concatenate([[0.0], reading.rnn_logits[:read]]))
+        turn = int(np.argmax(np.abs(change[1:]))) + 1 if read > 1 else 0
+        st.markdown(
+            f"After word {read}, “{words[read - 1]}”, the GRU says **{sentiment.percent_positive(reading.rnn_logits[read - 1])}"
+            f" positive**."
+            + (
+                f" Up to here its verdict moved most at “{words[turn]}” (word {turn + 1}): log-odds "
+                f"{reading.rnn_logits[turn - 1]:+.2f} → {reading.rnn_logits[turn]:+.2f}."
+                if read > 1
+                else ""
+            )
+        )
+        st.caption(
+            "Top: the probability the GRU's state gives after each word (its output layer applied to the state so "
+            "far); only the last one is its answer. Bottom: the 64 numbers of that state, the only thing it carries "
+            "from one word to the next."
+        )
+    present.advance_if_playing("word", "review_playing", 1, n, scope="fragment")
+
+
+def _phrase_label(reading: sentiment.Reading, phrase: sentiment.Phrase) -> str:
+    text = reading.span_text(phrase.first, phrase.last)
+    text = text if len(text) <= 30 else text[:29] + "…"
+    return f"“{text}”  ({phrase.filters} filter{'s' if phrase.filters > 1 else ''})"
+
+
+def _cnn_section(reading: sentiment.Reading) -> None:
+    st.subheader("The CNN looks for phrases, anywhere")
+    phrases = reading.phrases()
+    shown = phrases[:SHOWN_PHRASES]
+    with st.container(key="sentiment-cnn-ngrams"):
+        text_col, bar_col = st.columns([0.42, 0.58], gap="large")
+        spans = []
+        for p in shown:
+            f = p.strongest
+            note = (
+                f"{p.filters} filter(s) peak here, together pushing {p.push:+.2f}; the strongest is "
+                f"{reading.widths[f]}-gram filter {reading.filter_index[f]} (max {reading.pooled[f]:.2f}, push "
+                f"{reading.votes[f]:+.2f})"
+            )
+            spans.append((reading.tokens[p.first].start, reading.tokens[p.last].end, p.push, note))
+        with text_col:
+            st.html(figures.highlighted_text(reading.text[: reading.tokens[-1].end], spans))
+            widths = ", ".join(map(str, sorted(set(reading.widths.tolist()))))
+            st.markdown(
+                f"Each of its {len(reading.votes)} filters ({widths} words wide) slides over the review and keeps only "
+                f"its largest value (max-pooling over time), so *where* a phrase stands does not matter. Each kept "
+                f"value times the filter's output weight is its push; the pushes of the {len(phrases)} places where "
+                f"filters peak add up: {float(reading.votes.sum()):+.2f} + bias {reading.cnn_bias:+.2f} = log-odds "
+                f"**{reading.cnn_logit:+.2f}**, P(positive) = {sentiment.percent_positive(reading.cnn_logit)}."
+            )
+        with bar_col:
+            ui.plot(
+                figures.ngram_bars(
+                    [_phrase_label(reading, p) for p in shown],
+                    np.asarray([p.push for p in shown]),
+                    np.asarray([reading.pooled[p.strongest] for p in shown]),
+                    f"Where its filters peak: the {len(shown)} strongest places",
+                ),
+                key="sentiment-ngram-bars",
+            )
+        strongest = shown[0].strongest
+        st.caption(
+            f"Hover a marked phrase or a bar for its filters. The single strongest filter is {reading.widths[strongest]}"
+            f"-gram filter {reading.filter_index[strongest]}: its largest value over the review is "
+            f"{reading.pooled[strongest]:.2f}, at “{reading.span_text(*reading.ngram(strongest))}”."
+        )
+
+
+def _vader_section(reading: sentiment.Reading) -> None:
+    st.subheader("VADER counts the words on its list")
+    words = reading.vader
+    if not words:
+        st.caption("VADER found no words in this review.")
+        return
+    lexicon = np.asarray([w.lexicon for w in words])
+    after = np.asarray([w.after_rules for w in words])
+    with st.container(key="sentiment-vader"):
+        ui.plot(
+            figures.vader_bars(
+                [w.word for w in words], lexicon, after, f"VADER: compound {reading.vader_compound:+.4f}"
+            ),
+            key="sentiment-vader-bars",
+        )
+        total = float(after.sum())
+        st.markdown(
+            f"{int(np.count_nonzero(lexicon))} of its {len(words)} words are in VADER's list of "
+            f"{len(sentiment.analyzer().lexicon):,} rated words. Its rules then change them: a negation such as “not” "
+            f"in the three words before multiplies a rating by {vader_rules.N_SCALAR}, “very” and other boosters add "
+            f"{vader_rules.B_INCR}, words before “but” count half and words after it 1.5 times. Sum {total:+.3f}, "
+            f"squashed to −1 … +1: compound = sum / √(sum² + 15) = **{reading.vader_compound:+.4f}** (“!” and “?” "
+            "add a little to the sum first)."
+        )
+
+
+def _probe_section(readers: sentiment.Readers, review: str) -> None:
+    st.subheader("Same words, another order; and one “not”")
+    seed = st.number_input(
+        "Shuffle seed", 0, 2**31 - 1, 0, key="order_seed", bind="query-params", help="Which shuffled order to try."
+    )
+    rows = sentiment.probe_review(readers, review, int(seed))
+    with st.container(key="sentiment-probe"):
+        st.dataframe(
+            [
+                {
+                    "input": r.variant,
+                    "text": r.text,
+                    "GRU: P(positive)": sentiment.percent_positive(r.rnn),
+                    "CNN: P(positive)": sentiment.percent_positive(r.cnn),
+                    "VADER compound": round(r.vader, 4),
+                }
+                for r in rows
+            ],
+            hide_index=True,
+            width="stretch",
+        )
+        if len(rows) < 3:
+            st.caption("No word of this review is in VADER's list, so there is no sentiment word to put “not” before.")
+
+
+def _measured_section() -> None:
+    st.subheader("Measured on snippets none of them trained on")
+    results = measured(str(weights.weights_dir()))
+    rows = []
+    for name, row in results.items():
+        probes = row["probes"]
+        rows.append(
+            {
+                "reader": TITLES[name],
+                "held-out movie snippets": row["accuracy"],
+                **{data.SET_TITLES[k]: v for k, v in row["out_of_domain"].items()},
+                "shuffled: answer changed": probes["shuffled_changed"],
+                "“not” added: answer flipped": probes["negation_flipped"],
+                "parameters": row.get("params"),
+            }
+        )
+    pct = st.column_config.NumberColumn(format="percent")
+    with st.container(key="sentiment-measured"):
+        st.dataframe(
+            rows,
+            hide_index=True,
+            width="stretch",
+            column_config={k: pct for k in rows[0] if k not in ("reader", "parameters")},
+        )
+        st.markdown(_verdict(results))
+
+
+def _verdict(results: dict) -> str:
+    """What the table says, from its numbers."""
+    rnn, cnn, vader = (results[k] for k in ("sentiment-rnn", "sentiment-cnn", "sentiment-vader"))
+    best = max(("sentiment-rnn", "sentiment-cnn"), key=lambda k: results[k]["accuracy"])
+    held = results[best]["heldout"]
+    tweets = {k: results[k]["out_of_domain"]["tweets"] for k in results}
+    parts = [
+        f"On the {held:,} held-out movie snippets the {TITLES[best]} is right {results[best]['accuracy']:.1%} of the "
+        f"time, VADER {vader['accuracy']:.1%} (Kim 2014 reports 76.1 % for a CNN trained from scratch on the same "
+        f"source sentences).",
+        f"Out of its domain the order turns: on tweets VADER is right {tweets['sentiment-vader']:.1%} of the time, the "
+        f"networks {tweets['sentiment-rnn']:.1%} and {tweets['sentiment-cnn']:.1%}; they learned movie-review words, "
+        "VADER was built for social-media text, by the authors of these test sets."
+        if tweets["sentiment-vader"] > max(tweets["sentiment-rnn"], tweets["sentiment-cnn"])
+        else "",
+        f"Putting “not” before the strongest sentiment word flips VADER's answer {vader['probes']['negation_flipped']:.0%} "
+        f"of the time (a rule does it), the GRU's {rnn['probes']['negation_flipped']:.0%} and the CNN's "
+        f"{cnn['probes']['negation_flipped']:.0%}.",
+    ]
+    return " ".join(p for p in parts if p)
+
+
+if __name__ == "__main__":
+    render()
