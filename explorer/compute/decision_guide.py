@@ -184,6 +184,26 @@ HYBRID = _R(
     "hybrid",
     "a digit moving across frames, read by a CNN per frame and a GRU",
 )
+PHRASES = _R(
+    "A text CNN max-pools each filter over the whole input, so a telling phrase counts wherever it stands; the "
+    "Sentiment page shows where a trained one's filters peak in your review and measures how often shuffling the "
+    "words changes its answer.",
+    "sentiment",
+    "The CNN looks for phrases, anywhere",
+)
+ORDER_MATTERS = _R(
+    "An RNN reads in order and carries one state, so its verdict can turn at a “but”; how much word "
+    "order and “not” a trained one really uses is measured on the Sentiment page, against a CNN and a "
+    "word list.",
+    "sentiment",
+    "The RNN reads word by word",
+)
+FORECAST = _R(
+    "On a real series (yearly sunspots) a causal CNN that sees a fixed window is measured against a GRU, a linear "
+    "autoregression and naive forecasts, on years none of them trained on.",
+    "forecast",
+    "Inside: the same window, read two ways",
+)
 ROW_RNN = _R(
     "An RNN can read a grid too (the row RNN reads a digit row by row) but sees each row only once, in one order.",
     "compare",
@@ -249,19 +269,19 @@ def recommend(answers: dict) -> Recommendation | None:
             "1-D CNN",
             "A 1-D convolutional network with global pooling: it spots local patterns "
             "wherever they occur and ignores their order.",
-            (LOCAL, PARALLEL, WINDOW) + var,
+            (LOCAL, PHRASES, PARALLEL, WINDOW) + var,
         )
     if a["streaming"] == "yes":
         return Recommendation(
             "RNN (LSTM / GRU)",
             "A gated recurrent network (GRU or LSTM): one cheap step per element, an answer every step.",
-            (STEP, GATES, MEMORY_USE, SEQUENTIAL) + var,
+            (STEP, ORDER_MATTERS, GATES, MEMORY_USE, SEQUENTIAL) + var,
         )
     if a["memory"] == "short":
         return Recommendation(
             "1-D CNN",
             "A causal, dilated 1-D CNN: its window covers what matters and it computes every position at once.",
-            (WINDOW, WINDOW_CUT, PARALLEL) + var,
+            (WINDOW, WINDOW_CUT, FORECAST, PARALLEL) + var,
         )
     if a["scale"] == "yes":
         return Recommendation(
@@ -272,7 +292,7 @@ def recommend(answers: dict) -> Recommendation | None:
     return Recommendation(
         "RNN (LSTM / GRU)",
         "An LSTM or GRU: long memory without the data appetite of a Transformer.",
-        (GATES, MEMORY_USE, SEQUENTIAL) + var,
+        (GATES, ORDER_MATTERS, MEMORY_USE, SEQUENTIAL) + var,
     )
 
 

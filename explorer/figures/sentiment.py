@@ -17,7 +17,8 @@ MAX_LABEL = 14  # characters of a word shown as an axis label
 
 
 def _label(word: str) -> str:
-    return word if len(word) <= MAX_LABEL else word[: MAX_LABEL - 1] + "…"
+    """A word as an axis label: cut, and escaped (Plotly renders some HTML tags in labels and hovers)."""
+    return html.escape(word if len(word) <= MAX_LABEL else word[: MAX_LABEL - 1] + "…")
 
 
 def word_ticks(words: list[str]) -> dict:
@@ -39,7 +40,7 @@ def reading_figure(words: list[str], prob: np.ndarray, hidden: np.ndarray, read:
     n = len(words)
     x = np.arange(1, n + 1)
     shown = np.where(x <= read, prob, np.nan)
-    hover_words = [w + ("" if k else " (unknown word)") for w, k in zip(words, known)]
+    hover_words = [html.escape(w) + ("" if k else " (unknown word)") for w, k in zip(words, known)]
     state = np.where(x[:, None] <= read, hidden, np.nan).T
     data = [
         dict(
@@ -136,7 +137,11 @@ def ngram_bars(labels: list[str], votes: np.ndarray, pooled: np.ndarray, title: 
             zerolinecolor="#7f7f7f",
         ),
         yaxis=dict(
-            tickmode="array", tickvals=list(range(len(labels))), ticktext=labels, autorange="reversed", automargin=True
+            tickmode="array",
+            tickvals=list(range(len(labels))),
+            ticktext=[html.escape(t) for t in labels],
+            autorange="reversed",
+            automargin=True,
         ),
         showlegend=False,
     )
@@ -147,6 +152,7 @@ def vader_bars(words: list[str], lexicon: np.ndarray, after: np.ndarray, title: 
     """VADER's tokens: each word's rating in its lexicon (light) and what VADER counts after its rules (solid)."""
     n = len(words)
     x = np.arange(1, n + 1)
+    escaped = [html.escape(w) for w in words]
     data = [
         dict(
             type="bar",
@@ -154,7 +160,7 @@ def vader_bars(words: list[str], lexicon: np.ndarray, after: np.ndarray, title: 
             y=np.round(lexicon, 3),
             name="lexicon rating",
             marker=dict(color="#c7c7c7"),
-            customdata=words,
+            customdata=escaped,
             hovertemplate="“%{customdata}”: lexicon %{y:+.2f}<extra></extra>",
         ),
         dict(
@@ -163,7 +169,7 @@ def vader_bars(words: list[str], lexicon: np.ndarray, after: np.ndarray, title: 
             y=np.round(after, 3),
             name="after VADER's rules",
             marker=dict(color=[POSITIVE if v >= 0 else NEGATIVE for v in after]),
-            customdata=words,
+            customdata=escaped,
             hovertemplate="“%{customdata}”: counted %{y:+.3f}<extra></extra>",
         ),
     ]

@@ -18,6 +18,7 @@ PAGE_FILES = {
     "compare": "explorer/app/pages/compare.py",
     "hybrid": "explorer/app/pages/hybrid.py",
     "forecast": "explorer/app/pages/forecast.py",
+    "sentiment": "explorer/app/pages/sentiment.py",
 }
 PAGE_TITLES = {
     "digit": "Digit page",
@@ -25,6 +26,7 @@ PAGE_TITLES = {
     "compare": "Compare page",
     "hybrid": "Hybrid page",
     "forecast": "Forecast page",
+    "sentiment": "Sentiment page",
 }
 
 

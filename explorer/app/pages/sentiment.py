@@ -222,8 +222,13 @@ def _rnn_section(reading: sentiment.Reading) -> None:
     present.advance_if_playing("word", "review_playing", 1, n, scope="fragment")
 
 
+def _words(reading: sentiment.Reading, first: int, last: int) -> str:
+    """Words first…last as the models read them (letters, digits, “n't”, ! and ?: never markup)."""
+    return " ".join(t.word for t in reading.tokens[first : last + 1])
+
+
 def _phrase_label(reading: sentiment.Reading, phrase: sentiment.Phrase) -> str:
-    text = reading.span_text(phrase.first, phrase.last)
+    text = _words(reading, phrase.first, phrase.last)
     text = text if len(text) <= 30 else text[:29] + "…"
     return f"“{text}”  ({phrase.filters} filter{'s' if phrase.filters > 1 else ''})"
 
@@ -267,7 +272,7 @@ def _cnn_section(reading: sentiment.Reading) -> None:
         st.caption(
             f"Hover a marked phrase or a bar for its filters. The single strongest filter is {reading.widths[strongest]}"
             f"-gram filter {reading.filter_index[strongest]}: its largest value over the review is "
-            f"{reading.pooled[strongest]:.2f}, at “{reading.span_text(*reading.ngram(strongest))}”."
+            f"{reading.pooled[strongest]:.2f}, at “{_words(reading, *reading.ngram(strongest))}”."
         )
 
 
