@@ -63,11 +63,14 @@ def warm_up() -> threading.Thread:
                 pass
         # the Forecast, Hybrid and Sentiment pages' own models, and their measured tables
         from explorer.app.pages import forecast, hybrid, sentiment
+        from explorer.compute import sentiment as compute_sentiment
 
         hybrid._models(folder)
         if not forecast._loaded(folder)[3]:
             forecast._table(folder)
-        if sentiment._readers(folder)[0] is not None:
+        readers = sentiment._readers(folder)[0]
+        if readers is not None:
+            compute_sentiment.warm(readers)  # every review length the page pads to, compiled
             sentiment.measured(folder)
 
     # The cached loader's spinner has no page to show on in this thread; Streamlit says so once per

@@ -13,15 +13,17 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import jax
 import jax.numpy as jnp
 import numpy as np
 from flax import nnx
 
 from explorer.data import sentiment as data
 
-BUCKET = 16  # batches are padded to a multiple of this many words, so a few compiled shapes serve every input
+BUCKET = 16  # batches are padded to 16, 32, 64 or 128 words, so four compiled shapes serve every review
 VADER_THRESHOLD = 0.05  # VADER's documented rule: compound ≥ 0.05 is positive; below it counts as negative here
 ORDER_SEED = 0
+PROBE_ROWS = 3  # the review, shuffled, and with "not"
 
 
 @nnx.jit
@@ -30,8 +32,8 @@ def _logits(model, ids):
 
 
 def padded(ids: np.ndarray) -> np.ndarray:
-    """Right-pad (N, T) ids with PAD to the next multiple of BUCKET."""
-    t = max(BUCKET, -(-ids.shape[1] // BUCKET) * BUCKET)
+    """Right-pad (N, T) ids with PAD to BUCKET words or the next power of two above (16, 32, 64, 128, …)."""
+    t = max(BUCKET, 1 << max(0, ids.shape[1] - 1).bit_length())
     return np.pad(ids, ((0, 0), (0, t - ids.shape[1])))
 
 
@@ -305,8 +307,9 @@ def read(readers: Readers, text: str) -> Reading | None:
     ids = np.asarray([[readers.vocab.id(t.word) for t in kept]], np.int32)
     pad = padded(np.pad(ids, ((0, 0), (0, max(0, 4 - ids.shape[1])))))
     t = len(kept)
-    rnn = readers.rnn(pad)
-    cnn = readers.cnn(pad)
+    # to NumPy before any indexing: slicing a device array compiles a program per distinct length
+    rnn = jax.tree_util.tree_map(np.asarray, readers.rnn(pad))
+    cnn = jax.tree_util.tree_map(np.asarray, readers.cnn(pad))
     config = readers.cnn_model.config
     widths = np.repeat(np.asarray(config.widths), config.filters)
     words, compound = vader_words(text)
@@ -344,8 +347,20 @@ def probe_review(readers: Readers, text: str, seed: int) -> list[ProbeRow]:
     negative = negated(text)
     if negative is not None:
         variants.append(("with “not”", negative))
-    rows = []
-    for variant, t in variants:
-        r, c = (logits(m, readers.vocab, [t], batch=1)[0] for m in (readers.rnn_model, readers.cnn_model))
-        rows.append(ProbeRow(variant, t, float(r), float(c), float(vader_compound([t])[0])))
-    return rows
+    texts = [t for _, t in variants]
+    ids = padded(readers.vocab.batch(texts))  # one batch per model, through the page's compiled traces
+    ids = np.pad(ids, ((0, PROBE_ROWS - len(ids)), (0, 0)))  # always 3 rows: one compiled shape per length
+    rnn, cnn = np.asarray(readers.rnn(ids).logit), np.asarray(readers.cnn(ids).logit)
+    compound = vader_compound(texts)
+    return [ProbeRow(v, t, float(r), float(c), float(x)) for (v, t), r, c, x in zip(variants, rnn, cnn, compound)]
+
+
+def warm(readers: Readers) -> None:
+    """Compile every shape the page uses (1 and PROBE_ROWS rows, each length bucket up to MAX_WORDS) before
+    the first visitor needs one."""
+    longest = padded(np.zeros((1, data.MAX_WORDS), np.int32)).shape[1]
+    for t in (BUCKET << k for k in range(int(np.log2(longest // BUCKET)) + 1)):
+        for rows in (1, PROBE_ROWS):
+            ids = np.zeros((rows, t), np.int32)
+            ids[:, 0] = data.UNK
+            np.asarray(readers.rnn(ids).logit), np.asarray(readers.cnn(ids).logit)

@@ -16,6 +16,7 @@ from explorer.models import weights
 DEFAULT_REVIEW = "The acting is great but the plot is dull."
 TITLES = {"sentiment-rnn": "GRU (RNN)", "sentiment-cnn": "n-gram CNN", "sentiment-vader": "VADER (word list)"}
 SHOWN_PHRASES = 8  # places where the CNN's filters peak, drawn as bars and marked in the text
+MAX_VADER_BARS = 40  # more of VADER's words than this: only those with a score are drawn
 EXAMPLES = 12  # held-out snippets offered in the picker
 
 
@@ -284,13 +285,21 @@ def _vader_section(reading: sentiment.Reading) -> None:
         return
     lexicon = np.asarray([w.lexicon for w in words])
     after = np.asarray([w.after_rules for w in words])
+    drawn = list(range(len(words)))
+    if len(words) > MAX_VADER_BARS:  # a long review: only the words that score, so the bars stay readable
+        drawn = [i for i in drawn if lexicon[i] or after[i]][:MAX_VADER_BARS]
     with st.container(key="sentiment-vader"):
         ui.plot(
             figures.vader_bars(
-                [w.word for w in words], lexicon, after, f"VADER: compound {reading.vader_compound:+.4f}"
+                [words[i].word for i in drawn],
+                lexicon[drawn],
+                after[drawn],
+                f"VADER: compound {reading.vader_compound:+.4f}",
             ),
             key="sentiment-vader-bars",
         )
+        if len(drawn) < len(words):
+            st.caption(f"Drawn: {len(drawn)} of its {len(words)} words, those with a score.")
         total = float(after.sum())
         st.markdown(
             f"{int(np.count_nonzero(lexicon))} of its {len(words)} words are in VADER's list of "

@@ -26,6 +26,7 @@ AREAS = (
     "explorer.cli.bench.training",
     "explorer.cli.bench.forecast",
     "explorer.cli.bench.hybrid",
+    "explorer.cli.bench.sentiment",
     "explorer.cli.bench.serving",
 )
 
