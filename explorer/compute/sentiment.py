@@ -9,6 +9,7 @@ held-out movie snippets, on the out-of-domain sets, and under two probes that ch
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -61,16 +62,25 @@ def probability(logit) -> np.ndarray:
 def percent_positive(logit: float) -> str:
     """P(positive) from a logit as a percentage that never rounds a confident answer to 0 % or 100 %.
 
-    Near 1 the distance to 100 % is σ(−logit), computed directly (1 − p would cancel); two significant digits.
+    Works from log-probabilities (ln p = −softplus(−logit), ln(1 − p) = −softplus(logit)), so neither the
+    distance to 100 % (1 − p would cancel) nor a vanishing probability (exp would underflow) is lost; the distance
+    to the nearer end gets two significant digits.
     """
     z = float(logit)
-    p, q = 100 * float(probability(z)), 100 * float(probability(-z))
+    if math.isnan(z):
+        return "undefined (the logit is not a number)"
+    ln_p, ln_q = -float(np.logaddexp(0.0, -z)), -float(np.logaddexp(0.0, z))
+    p = 100 * math.exp(ln_p)
     if 1 <= p <= 99:
         return f"{p:.0f} %"
-    small = min(p, q)
-    digits = max(0, 1 - int(np.floor(np.log10(small)))) if small > 0 else 0
-    if small < 1e-9:
-        return f"{small:.1e} %" if p < 50 else f"100 − {small:.1e} %"
+    log10_small = (min(ln_p, ln_q)) / math.log(10) + 2  # log10 of the smaller of p and 1 − p, in percent
+    if log10_small < -300:  # beyond anything a float32 logit can give; said as a bound
+        return "below 1e-300 %" if ln_p < ln_q else "within 1e-300 % of 100 %"
+    if log10_small < -9:
+        exponent = math.floor(log10_small)
+        small = f"{10 ** (log10_small - exponent):.1f}e{exponent}"
+        return f"{small} %" if ln_p < ln_q else f"100 − {small} %"
+    digits = max(0, 1 - math.floor(log10_small))
     return f"{p:.{digits}f} %"
 
 
@@ -109,7 +119,15 @@ def vader_words(text: str) -> tuple[list[VaderWord], float]:
     from vaderSentiment.vaderSentiment import BOOSTER_DICT, SentiText
 
     a = analyzer()
-    clean = "".join(f" {a.emojis[c]} " if c in a.emojis else c for c in text).strip()
+    clean, prev_space = "", True  # emoji → their descriptions, exactly as polarity_scores does it
+    for c in text:
+        if c in a.emojis:
+            clean += ("" if prev_space else " ") + a.emojis[c]
+            prev_space = False
+        else:
+            clean += c
+            prev_space = c == " "
+    clean = clean.strip()
     tokens = SentiText(clean).words_and_emoticons
     sentitext = SentiText(clean)
     sentiments: list[float] = []

@@ -34,8 +34,11 @@ def word_ticks(words: list[str]) -> dict:
     )
 
 
-def reading_figure(words: list[str], prob: np.ndarray, hidden: np.ndarray, read: int, known: np.ndarray) -> SpecFigure:
-    """Top: P(positive) after each word read so far (the line moves as the RNN reads). Bottom: its hidden state
+def reading_figure(
+    words: list[str], prob: np.ndarray, prob_text: list[str], hidden: np.ndarray, read: int, known: np.ndarray
+) -> SpecFigure:
+    """Top: P(positive) after each word read so far (the line moves as the RNN reads; `prob_text` is each value as
+    the page writes it, for the hover, so a tiny probability never reads 0.0 %). Bottom: its hidden state
     after each word (units × words), blank for words not read yet; the current word is outlined in both."""
     n = len(words)
     x = np.arange(1, n + 1)
@@ -53,8 +56,8 @@ def reading_figure(words: list[str], prob: np.ndarray, hidden: np.ndarray, read:
             marker=dict(
                 size=9, color=[POSITIVE if p >= 0.5 else NEGATIVE for p in prob[: max(read, 0)]] + [UNREAD] * (n - read)
             ),
-            customdata=hover_words,
-            hovertemplate="after “%{customdata}”: %{y:.1%} positive<extra></extra>",
+            customdata=[[w, t] for w, t in zip(hover_words, prob_text)],
+            hovertemplate="after “%{customdata[0]}”: %{customdata[1]} positive<extra></extra>",
         ),
         dict(
             type="scatter",
@@ -148,7 +151,7 @@ def ngram_bars(labels: list[str], votes: np.ndarray, pooled: np.ndarray, title: 
     return SpecFigure(data=data, layout=layout)
 
 
-def vader_bars(words: list[str], lexicon: np.ndarray, after: np.ndarray, title: str) -> SpecFigure:
+def vader_bars(words: list[str], lexicon: np.ndarray, after: np.ndarray) -> SpecFigure:
     """VADER's tokens: each word's rating in its lexicon (light) and what VADER counts after its rules (solid)."""
     n = len(words)
     x = np.arange(1, n + 1)
@@ -175,14 +178,13 @@ def vader_bars(words: list[str], lexicon: np.ndarray, after: np.ndarray, title: 
     ]
     top = max(1.0, float(np.abs(np.concatenate([lexicon, after])).max(initial=0)) * 1.15)
     layout = dict(
-        title=dict(text=title, font=dict(size=16)),
-        height=360,
+        height=340,
         barmode="group",
-        margin=dict(l=60, r=20, t=50, b=90),
+        margin=dict(l=60, r=20, t=40, b=90),
         font=palette.FONT,
         xaxis=word_ticks(words),
         yaxis=dict(title=dict(text="valence (−4 … +4)"), range=[-top, top], zeroline=True, zerolinecolor="#7f7f7f"),
-        legend=dict(orientation="h", x=1, y=1.02, yanchor="bottom", xanchor="right"),
+        legend=dict(orientation="h", x=0, y=1.0, yanchor="bottom", xanchor="left"),
     )
     return SpecFigure(data=data, layout=layout)
 

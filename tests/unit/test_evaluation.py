@@ -15,12 +15,21 @@ def results():
 
 
 FORECASTS = {*models.FORECAST_MODELS, "forecast-baselines", *models.CLIP_MODELS}
+SENTIMENT = {*models.SENTIMENT_MODELS, "sentiment-vader"}  # VADER is the rule-based peer: it has no weights
+EVALUATED = set(models.MODEL_NAMES) | FORECASTS | SENTIMENT
 
 
 def test_every_model_is_evaluated(results):
-    assert set(results) == set(models.MODEL_NAMES) | FORECASTS
+    assert set(results) == EVALUATED
     for name, row in results.items():
         if name in FORECASTS:
+            continue
+        if name in SENTIMENT:
+            assert row["heldout"] == 2014 and 0 < row["accuracy"] < 1, name
+            assert set(row["out_of_domain"]) == {"tweets", "amazon", "nyt"}, name
+            assert ("params" in row) == (name in models.SENTIMENT_MODELS), name
+            if name in models.SENTIMENT_MODELS:
+                assert row["params"] > 0
             continue
         assert row["params"] > 0
         assert ("accuracy" in row) == (name in models.DIGIT_MODELS)
@@ -46,6 +55,14 @@ def test_evaluation_reproduces_the_figures_recorded_at_training(results):
             recorded = weights.load_meta(name)["metrics"]
             assert row["joint_accuracy"] == pytest.approx(recorded["joint_accuracy"], abs=2e-3), name
             continue
+        if name == "sentiment-vader":  # no weights, nothing recorded: checked against VADER itself in test_sentiment
+            continue
+        if name in models.SENTIMENT_MODELS:
+            recorded = weights.load_meta(name)["metrics"]
+            # bit-for-bit on the machine that trained; elsewhere float rounding may move at most one snippet
+            assert abs(row["accuracy"] - recorded["accuracy"]) <= max(1e-9, 1 / row["heldout"] + 1e-12), name
+            assert row["params"] == recorded["params"], name
+            continue
         if name in FORECASTS:
             assert row["mae"] == pytest.approx(weights.load_meta(name)["metrics"]["mae"], rel=1e-5)
             continue
@@ -60,5 +77,5 @@ def test_json_output_is_one_object_keyed_by_model(capsys):
 
     evaluate.main(["--json"])
     out = json.loads(capsys.readouterr().out)
-    assert set(out) == set(models.MODEL_NAMES) | FORECASTS
+    assert set(out) == EVALUATED
     assert set(out["forecast-baselines"]) == {"persistence", "seasonal_naive", "linear_ar"}

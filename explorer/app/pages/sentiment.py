@@ -202,7 +202,11 @@ def _rnn_section(reading: sentiment.Reading) -> None:
     read = present.stepper("word", 1, n, "Words read", play_key="review_playing") if n > 1 else 1
     prob = sentiment.probability(reading.rnn_logits)
     with st.container(key="sentiment-rnn-reading"):
-        ui.plot(figures.reading_figure(words, prob, reading.hidden, read, reading.known), key="sentiment-reading")
+        prob_text = [sentiment.percent_positive(z) for z in reading.rnn_logits]
+        ui.plot(
+            figures.reading_figure(words, prob, prob_text, reading.hidden, read, reading.known),
+            key="sentiment-reading",
+        )
         change = np.diff(np.concatenate([[0.0], reading.rnn_logits[:read]]))
         turn = int(np.argmax(np.abs(change[1:]))) + 1 if read > 1 else 0
         st.markdown(
@@ -294,7 +298,6 @@ def _vader_section(reading: sentiment.Reading) -> None:
                 [words[i].word for i in drawn],
                 lexicon[drawn],
                 after[drawn],
-                f"VADER: compound {reading.vader_compound:+.4f}",
             ),
             key="sentiment-vader-bars",
         )
