@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import json
 import re
 import tarfile
 from collections import Counter
@@ -29,6 +30,7 @@ from explorer.data import ASSETS
 
 FOLDER = ASSETS / "sentiment"
 VOCAB_FILE = FOLDER / "vocab.txt"
+COUNTS_FILE = FOLDER / "counts.json"  # per set: snippets in the archive, and how many were dropped (|rating| < 0.5)
 MIN_RATING = 0.5  # |mean rating| below this is "people did not agree on a side": dropped, and counted
 HELDOUT_FRACTION = 0.2
 SPLIT_SEED = 0
@@ -152,6 +154,11 @@ def save(sets: dict[str, Snippets], folder: Path = FOLDER) -> None:
         # mtime=0: the same data gives the same bytes
         (folder / f"{name}.tsv.gz").write_bytes(gzip.compress(buf.getvalue().encode("utf-8"), mtime=0))
     counts = {name: (len(s), len(s) - len(decided(s))) for name, s in sets.items()}
+    (folder / COUNTS_FILE.name).write_text(
+        json.dumps({n: {"in_archive": total, "dropped": dropped} for n, (total, dropped) in counts.items()}, indent=1)
+        + "\n",
+        encoding="utf-8",
+    )
     lines = [
         f"- {SET_TITLES[n]}: {total:,} in the archive, {dropped:,} dropped" for n, (total, dropped) in counts.items()
     ]
@@ -187,6 +194,11 @@ def load_split(folder: Path = FOLDER) -> tuple[Snippets, Snippets]:
     """(train, held-out) decided movie snippets."""
     snippets, split = _read_tsv(folder / "movie.tsv.gz")
     return snippets.subset(np.flatnonzero(split == "train")), snippets.subset(np.flatnonzero(split == "heldout"))
+
+
+def archive_counts(folder: Path = FOLDER) -> dict[str, dict[str, int]]:
+    """{set: {"in_archive": n, "dropped": k}}: what `save` kept out, for the page to say."""
+    return json.loads((folder / COUNTS_FILE.name).read_text(encoding="utf-8"))
 
 
 def build_vocab(texts: list[str], min_count: int = MIN_COUNT) -> list[str]:

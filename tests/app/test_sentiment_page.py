@@ -207,3 +207,10 @@ def test_bad_address_values_get_a_warning(params, says):
     at = open_review(params=params)
     assert not at.exception and not errors(at)
     assert any(says in w.value for w in at.warning), [w.value for w in at.warning]
+
+
+def test_the_page_says_how_many_snippets_were_dropped_and_held_out(default_page):
+    counts = data.archive_counts()["movie"]
+    caption = "\n".join(c.value for c in default_page.caption)
+    assert f"Of the study's {counts['in_archive']:,} movie snippets, {counts['dropped']:,} are left out" in caption
+    assert f"the other {len(data.load_split()[1]):,} are held out" in caption

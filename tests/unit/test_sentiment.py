@@ -538,3 +538,13 @@ def test_markup_and_emoji_are_read_as_words(readers):
     assert np.isfinite(reading.rnn_logits).all() and np.isfinite(reading.cnn_logit)
     assert [w.word for w in reading.vader][-2:] == ["grinning", "face"]
     assert reading.span_text(4, 4) == "great"
+
+
+def test_the_archive_counts_match_the_shipped_sets():
+    counts = data.archive_counts()
+    assert counts["movie"] == {
+        "in_archive": 10_605,
+        "dropped": 533,
+    }  # the study's file; the 10,604 is one short
+    for name in data.SETS:
+        assert counts[name]["in_archive"] - counts[name]["dropped"] == len(data.load(name)), name

@@ -218,6 +218,7 @@ def _rnn_section(reading: sentiment.Reading) -> None:
                 if read > 1
                 else ""
             )
+            + _but_sentence(words, reading.rnn_logits, read)
         )
         st.caption(
             "Top: the probability the GRU's state gives after each word (its output layer applied to the state so "
@@ -225,6 +226,15 @@ def _rnn_section(reading: sentiment.Reading) -> None:
             "from one word to the next."
         )
     present.advance_if_playing("word", "review_playing", 1, n, scope="fragment")
+
+
+def _but_sentence(words: list[str], logits: np.ndarray, read: int) -> str:
+    """What the GRU did at the first "but" read so far, and after it."""
+    if "but" not in words[:read] or words.index("but") == 0:
+        return ""
+    k = words.index("but")
+    after = f", and after word {read} it stands at {logits[read - 1]:+.2f}" if read > k + 1 else ""
+    return f" At “but” (word {k + 1}) its log-odds went {logits[k - 1]:+.2f} → {logits[k]:+.2f}{after}."
 
 
 def _words(reading: sentiment.Reading, first: int, last: int) -> str:
@@ -352,10 +362,25 @@ def _measured_section() -> None:
                 **{data.SET_TITLES[k]: v for k, v in row["out_of_domain"].items()},
                 "shuffled: answer changed": probes["shuffled_changed"],
                 "“not” added: answer flipped": probes["negation_flipped"],
-                "parameters": row.get("params"),
+                "parameters": f"{row['params']:,}"
+                if "params" in row
+                else f"none: a list of {len(sentiment.analyzer().lexicon):,} rated words",
             }
         )
     pct = st.column_config.NumberColumn(format="percent")
+    counts = data.archive_counts()
+    movie = counts["movie"]
+    kept = {k: c["in_archive"] - c["dropped"] for k, c in counts.items()}
+    other = ", ".join(f"{data.SET_TITLES[k]} {kept[k]:,}" for k in ("tweets", "amazon", "nyt"))
+    st.caption(
+        f"Of the study's {movie['in_archive']:,} movie snippets, {movie['dropped']:,} are left out: their mean rating is "
+        f"within ±{data.MIN_RATING} of 0, so the 20 raters did not agree on a side. The networks trained on "
+        f"{movie['in_archive'] - movie['dropped'] - results['sentiment-rnn']['heldout']:,} of the rest; the other "
+        f"{results['sentiment-rnn']['heldout']:,} are held out. The out-of-domain sets, kept the same way ({other}), "
+        "are other kinds of writing. VADER counts a compound ≥ "
+        f"{sentiment.VADER_THRESHOLD} as positive, its own rule; with compound ≥ 0 instead it scores "
+        f"{results['sentiment-vader']['accuracy_compound_ge_0']:.1%} on the held-out snippets."
+    )
     with st.container(key="sentiment-measured"):
         st.dataframe(
             rows,
@@ -376,16 +401,29 @@ def _verdict(results: dict) -> str:
         f"On the {held:,} held-out movie snippets the {TITLES[best]} is right {results[best]['accuracy']:.1%} of the "
         f"time, VADER {vader['accuracy']:.1%} (Kim 2014 reports 76.1 % for a CNN trained from scratch on the same "
         f"source sentences).",
-        f"Out of its domain the order turns: on tweets VADER is right {tweets['sentiment-vader']:.1%} of the time, the "
+        f"Out of their domain the order turns: on tweets VADER is right {tweets['sentiment-vader']:.1%} of the time, the "
         f"networks {tweets['sentiment-rnn']:.1%} and {tweets['sentiment-cnn']:.1%}; they learned movie-review words, "
         "VADER was built for social-media text, by the authors of these test sets."
         if tweets["sentiment-vader"] > max(tweets["sentiment-rnn"], tweets["sentiment-cnn"])
         else "",
+        _order_sentence(results),
         f"Putting “not” before the strongest sentiment word flips VADER's answer {vader['probes']['negation_flipped']:.0%} "
         f"of the time (a rule does it), the GRU's {rnn['probes']['negation_flipped']:.0%} and the CNN's "
         f"{cnn['probes']['negation_flipped']:.0%}.",
     ]
     return " ".join(p for p in parts if p)
+
+
+def _order_sentence(results: dict) -> str:
+    changed = {k: results[k]["probes"]["shuffled_changed"] for k in results}
+    most = max(changed, key=changed.get)
+    return (
+        f"Shuffling each snippet's words changes the GRU's answer on {changed['sentiment-rnn']:.1%} of them, the CNN's "
+        f"on {changed['sentiment-cnn']:.1%} and VADER's on {changed['sentiment-vader']:.1%}: here the "
+        f"{TITLES[most]} depends most on word order, and none of them much."
+        if max(changed.values()) < 0.25
+        else f"Shuffling each snippet's words changes the {TITLES[most]}'s answer most often ({changed[most]:.1%})."
+    )
 
 
 if __name__ == "__main__":
