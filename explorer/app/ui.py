@@ -14,6 +14,7 @@ import numpy as np
 import streamlit as st
 
 from explorer import models
+from explorer.app import query
 from explorer.data import digits
 from explorer.models import compiled, weights
 
@@ -113,6 +114,26 @@ def memory_keeper() -> threading.Thread:
 @st.cache_resource(show_spinner=False)
 def heldout_digits() -> digits.Digits:
     return digits.load_heldout()
+
+
+def open_typed_text_once(page: str, name: str, max_chars: int, address_problems, open_view) -> list[str]:
+    """Once per session, open a page whose input is typed text kept in the address under `name` (the other
+    parameters are bound widgets): check the address (bad values are reported, not fatal) and show its text.
+    Returns the warnings, every run."""
+    if not st.session_state.get(f"{page}_query_applied"):
+        st.session_state[f"{page}_query_applied"] = True
+        st.session_state[f"{page}_query_problems"] = address_problems(st.query_params)
+        open_view(query.text(st.query_params, name, max_chars)[0])
+    return st.session_state.get(f"{page}_query_problems", [])
+
+
+def write_typed_text(name: str, value: str, example: str) -> None:
+    """The text the models read into the address under `name`, left out when it is the page's own example."""
+    if value == example:
+        if name in st.query_params:
+            del st.query_params[name]
+    elif st.query_params.get(name) != value:
+        st.query_params[name] = value
 
 
 def session_rng() -> np.random.Generator:

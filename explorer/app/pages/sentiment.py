@@ -63,22 +63,6 @@ def address_problems(params) -> list[str]:
     return [bad for _, bad in checks if bad]
 
 
-def _apply_query_params() -> None:
-    if st.session_state.get("review_query_applied"):
-        return
-    st.session_state.review_query_applied = True
-    st.session_state.review_query_problems = address_problems(st.query_params)
-    open_view(query.text(st.query_params, "review", data.MAX_CHARS)[0])
-
-
-def _write_address(review: str) -> None:
-    if review == DEFAULT_REVIEW:
-        if "review" in st.query_params:
-            del st.query_params["review"]
-    elif st.query_params.get("review") != review:
-        st.query_params["review"] = review
-
-
 def _pick_example() -> None:
     choice = st.session_state.get("review_example")
     if choice:
@@ -100,8 +84,7 @@ def render() -> None:
     if readers is None:
         st.error(message, icon=":material/error:")
         return
-    _apply_query_params()
-    for problem in st.session_state.get("review_query_problems", []):
+    for problem in ui.open_typed_text_once("review", "review", data.MAX_CHARS, address_problems, open_view):
         st.warning(problem, icon=":material/link_off:")
     keep = ui.lasting("review_input", "review_typed", DEFAULT_REVIEW)
     in_col, pick_col = st.columns([0.62, 0.38], gap="large")
@@ -136,7 +119,7 @@ def render() -> None:
             icon=":material/keyboard:",
         )
         return
-    _write_address(review)
+    ui.write_typed_text("review", review, DEFAULT_REVIEW)
     if reading.skipped:
         st.warning(
             f"Your review has {len(reading.tokens) + reading.skipped:,} words; the networks read the first "

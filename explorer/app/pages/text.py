@@ -80,25 +80,6 @@ def address_problems(params) -> list[str]:
     return [bad for _, bad in checks if bad]
 
 
-def _apply_query_params() -> None:
-    """The text comes from the address once per session (the other parameters are bound widgets); bad values
-    are reported, not fatal."""
-    if st.session_state.get("text_query_applied"):
-        return
-    st.session_state.text_query_applied = True
-    st.session_state.text_query_problems = address_problems(st.query_params)
-    open_view(query.text(st.query_params, "text", recurrence.MAX_CHARS)[0])
-
-
-def _write_address(text: str) -> None:
-    """The text the models read into the address (left out when it is the example text)."""
-    if text == DEFAULT_TEXT:
-        if "text" in st.query_params:
-            del st.query_params["text"]
-    elif st.query_params.get("text") != text:
-        st.query_params["text"] = text
-
-
 def _equation_panel(reader, trace, hidden: np.ndarray, t: int, kind: str) -> None:
     n_units = hidden.shape[1]
     unit_col, button_col = st.columns([0.5, 0.5], vertical_alignment="bottom")
@@ -193,8 +174,7 @@ def render() -> None:
         "reads it character by character, carrying a hidden state from one character to the next, and predicts "
         "the character that comes next. Step through it and see every number."
     )
-    _apply_query_params()
-    for problem in st.session_state.get("text_query_problems", []):
+    for problem in ui.open_typed_text_once("text", "text", recurrence.MAX_CHARS, address_problems, open_view):
         st.warning(problem, icon=":material/link_off:")
     # The text survives a visit to another page (Streamlit forgets a widget's own state there).
     keep_text = ui.lasting("text_input", "text_typed", DEFAULT_TEXT)
@@ -237,7 +217,7 @@ def render() -> None:
         )
     text, ids = prepared.text, prepared.ids
     st.session_state.text_read = text
-    _write_address(text)
+    ui.write_typed_text("text", text, DEFAULT_TEXT)
     with st.expander("What the models read", expanded=False):
         st.code(text, language=None, wrap_lines=True)
 
