@@ -98,9 +98,14 @@ def analyzer():
     return SentimentIntensityAnalyzer()
 
 
+@lru_cache(maxsize=1 << 15)
+def _compound(text: str) -> float:
+    return analyzer().polarity_scores(text)["compound"]
+
+
 def vader_compound(texts: list[str]) -> np.ndarray:
-    a = analyzer()
-    return np.asarray([a.polarity_scores(t)["compound"] for t in texts], np.float64)
+    """VADER's compound score of each text (−1 … +1); each text scored once per process (bounded cache)."""
+    return np.asarray([_compound(t) for t in texts], np.float64)
 
 
 def vader_predict(compound: np.ndarray) -> np.ndarray:
@@ -172,56 +177,55 @@ def order_probe_texts(texts: list[str], seed: int = ORDER_SEED) -> list[str]:
 # ---------------------------------------------------------------- evaluation
 
 
-def _readers(folder=None) -> dict:
-    """name → a function from texts to (N,) positive/negative predictions; the two models and VADER."""
+def _readers(folder=None) -> tuple[dict, dict]:
+    """({name: texts → (N,) positive/negative predictions}, {name: parameters}) for the two models and VADER."""
     from explorer import models
     from explorer.models import weights
 
-    folder = Path(folder) if folder else None
     vocab = data.Vocab.load()
-    out = {}
+    predictors, params = {}, {}
     for name in models.SENTIMENT_MODELS:
         model, _ = weights.load(name, folder)
-        out[name] = lambda texts, model=model: (logits(model, vocab, texts) > 0).astype(np.int32)
-    out["sentiment-vader"] = lambda texts: vader_predict(vader_compound(texts))
-    return out
+        predictors[name] = lambda texts, model=model: (logits(model, vocab, texts) > 0).astype(np.int32)
+        params[name] = models.count_params(model)
+    predictors["sentiment-vader"] = lambda texts: vader_predict(vader_compound(texts))
+    return predictors, params
 
 
-def probe_scores(predict, texts: list[str], labels: np.ndarray) -> dict:
-    """The order and negation probes for one reader, over `texts` (the held-out snippets)."""
-    base = predict(texts)
-    mixed = predict(order_probe_texts(texts))
-    negations = [negated(t) for t in texts]
-    has = [i for i, n in enumerate(negations) if n is not None]
-    flipped = predict([negations[i] for i in has]) != base[has]
+def probe_scores(base: np.ndarray, mixed: np.ndarray, flipped_to: np.ndarray, has: list[int], labels) -> dict:
+    """The order and negation probes for one reader: its answers on the held-out snippets (`base`), on their
+    shuffled words (`mixed`) and on the snippets `has` with "not" added (`flipped_to`)."""
     return {
         "shuffled_accuracy": accuracy(mixed, labels),
         "shuffled_changed": float(np.mean(mixed != base)),
-        "negation_flipped": float(np.mean(flipped)),
+        "negation_flipped": float(np.mean(flipped_to != base[has])),
         "negation_snippets": len(has),
     }
 
 
 def evaluate(folder=None) -> dict:
     """Held-out accuracy, out-of-domain accuracy and the probes, for the two models and VADER."""
-    from explorer import models
-    from explorer.models import weights
-
     folder = Path(folder) if folder else None
     _, held = data.load_split()
     others = {name: data.load(name) for name in data.SETS if name != "movie"}
+    mixed = order_probe_texts(held.texts)  # the probes' inputs, the same for every reader
+    negations = [negated(t) for t in held.texts]
+    has = [i for i, n in enumerate(negations) if n is not None]
+    predictors, params = _readers(folder)
     out = {}
-    for name, predict in _readers(folder).items():
-        row = {"accuracy": accuracy(predict(held.texts), held.labels), "heldout": len(held)}
-        if name in models.SENTIMENT_MODELS:
-            row["params"] = models.count_params(weights.load(name, folder)[0])
+    for name, predict in predictors.items():
+        base = predict(held.texts)
+        row = {"accuracy": accuracy(base, held.labels), "heldout": len(held)}
+        if name in params:
+            row["params"] = params[name]
         else:
             compound = vader_compound(held.texts)
             row["rule"] = f"compound ≥ {VADER_THRESHOLD} is positive"
             row["accuracy_compound_ge_0"] = accuracy(compound >= 0, held.labels)
             row["compound_exactly_0"] = int(np.sum(compound == 0))  # no lexicon word, or words that cancel
         row["out_of_domain"] = {n: accuracy(predict(s.texts), s.labels) for n, s in others.items()}
-        row["probes"] = probe_scores(predict, held.texts, held.labels)
+        flipped_to = predict([negations[i] for i in has])
+        row["probes"] = probe_scores(base, predict(mixed), flipped_to, has, held.labels)
         out[name] = row
     return out
 

@@ -22,6 +22,7 @@ import re
 import tarfile
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -91,12 +92,21 @@ class Token:
 
 def tokenize(text: str) -> list[Token]:
     """The words a sentiment model reads, each with its span in `text` (same length lower-casing)."""
-    lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text).replace("\u2019", "'")
+    lowered = text.lower()
+    if len(lowered) != len(text):  # a character whose lower case is longer ("İ"): keep it, so spans stay exact
+        lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    lowered = lowered.replace("\u2019", "'")
     return [Token(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(lowered)]
 
 
+@lru_cache(maxsize=1 << 15)
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(t.word for t in tokenize(text))
+
+
 def words(text: str) -> list[str]:
-    return [t.word for t in tokenize(text)]
+    """The words of `text` as `tokenize` finds them (each text tokenised once per process: a bounded cache)."""
+    return list(_words(text))
 
 
 def _read_ground_truth(raw: bytes, name: str) -> Snippets:
