@@ -66,3 +66,36 @@ def running_app(log=None, timeout: float = 120.0):
     """`streamlit run streamlit_app.py` on a free port; yields its URL once /_stcore/health says ok."""
     with started_app(log, timeout) as (url, _):
         yield url
+
+
+def warmed_up(log_path: str | Path, timeout: float = 300.0) -> float:
+    """Wait until the app writing `log_path` says its background warm-up is done; returns its seconds."""
+    import re
+
+    from explorer.app.ui import WARM_UP_DONE
+
+    deadline = time.monotonic() + timeout
+    while True:
+        found = re.search(re.escape(WARM_UP_DONE) + r" in ([0-9.]+) s", Path(log_path).read_text(errors="replace"))
+        if found:
+            return float(found.group(1))
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"the app's warm-up did not finish within {timeout:.0f} s")
+        time.sleep(0.5)  # the warm-up runs in the server; its log line is all there is to wait on
+
+
+@contextlib.contextmanager
+def settled_app(timeout: float = 300.0):
+    """A running app whose background warm-up has finished, as a class finds a server started before the lesson;
+    yields (URL, the warm-up's seconds). The first page visit starts the warm-up; its last line says it is done."""
+    import tempfile
+
+    from explorer.cli.loadtest import protocol
+
+    async def visit(url: str) -> None:
+        async with protocol.Session(url, "digit") as s:
+            await s.open()
+
+    with tempfile.NamedTemporaryFile("w+", suffix=".log") as log, running_app(log, timeout) as url:
+        protocol.run_async(visit(url))
+        yield url, warmed_up(log.name, timeout)

@@ -33,7 +33,7 @@ def _page(read=itertools.cycle(range(1, 25))):
 
 
 def measure() -> dict:
-    with appserver.running_app() as url:
+    with appserver.settled_app() as (url, _):
         steps = p.run_async(_steps(url))
     page = rerun_timing.page_rerun("forecast", _page())
     return {

@@ -41,7 +41,7 @@ def _page(reviews=itertools.cycle(data.load_split()[1].texts[100:])):
 
 def measure() -> dict:
     reviews = data.load_split()[1].texts[: REPEAT + 2]
-    with appserver.running_app() as url:
+    with appserver.settled_app() as (url, _):
         steps, edits = p.run_async(_session(url, reviews))
     page = rerun_timing.page_rerun("sentiment", _page())
     return {

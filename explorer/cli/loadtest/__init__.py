@@ -30,6 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
+from explorer.cli import appserver
 from explorer.cli.loadtest import protocol, servers, students
 
 
@@ -77,6 +78,8 @@ def run(
                 url = stack.enter_context(servers.haproxy([a.url.removeprefix("http://") for a in apps]))
         if pids and not cold:  # as a teacher does before class: open each page once (models load and compile)
             protocol.run_async(_warm_up(url, replicas))
+            for i in range(replicas):  # and the server has finished its own background warm-up
+                appserver.warmed_up(logs / f"app{i + 1}.log")
         # Behind a proxy each student gets its cookie from a first page visit, as a browser does.
         report: dict = {"url": url, "replicas": replicas, "students": students_n, "mode": mode, "actions": actions}
         jars = [servers.first_visit(url)[0] if replicas > 1 else "" for _ in range(students_n)]
