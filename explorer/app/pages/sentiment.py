@@ -123,14 +123,15 @@ def render() -> None:
     if reading.skipped:
         st.warning(
             f"Your review has {len(reading.tokens) + reading.skipped:,} words; the networks read the first "
-            f"{data.MAX_WORDS} (VADER reads all of it).",
+            f"{data.MAX_WORDS} (VADER reads all of them).",
             icon=":material/content_cut:",
         )
     unknown = [t.word for t, k in zip(reading.tokens, reading.known) if not k]
     if unknown and len(unknown) == len(reading.tokens):
         st.info(
             "None of these words occurs twice in the training snippets, so both networks read every one of them as the "
-            "same unknown word: their answer is the one they give to any such review. VADER reads its own word list.",
+            f"same unknown word: their answer is the one they give to any {len(unknown)} words they do not know. "
+            "VADER reads its own word list.",
             icon=":material/help:",
         )
     elif unknown:
@@ -205,8 +206,8 @@ def _rnn_section(reading: sentiment.Reading) -> None:
         )
         st.caption(
             "Top: the probability the GRU's state gives after each word (its output layer applied to the state so "
-            "far); only the last one is its answer. Bottom: the 64 numbers of that state, the only thing it carries "
-            "from one word to the next."
+            f"far); only the last one is its answer. Bottom: the {reading.hidden.shape[1]} numbers of that state, the "
+            "only thing it carries from one word to the next."
         )
     present.advance_if_playing("word", "review_playing", 1, n, scope="fragment")
 
