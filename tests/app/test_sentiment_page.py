@@ -141,6 +141,8 @@ def test_picking_a_heldout_snippet_reads_it():
     at.selectbox(key="review_example").select_index(0).run()
     assert not at.exception
     assert at.text_area(key="review_input").value.startswith(first.split("  ", 1)[1].rstrip("…")[:40])
+    at.text_area(key="review_input").input("My own words, not the snippet.").run()
+    assert at.selectbox(key="review_example").value is None  # the picker no longer names a snippet
 
 
 @pytest.mark.parametrize("raw", ["", "   \n\t ", "— … ·"], ids=["empty", "whitespace", "no-words"])

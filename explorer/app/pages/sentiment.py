@@ -86,7 +86,12 @@ def render() -> None:
         return
     for problem in ui.open_typed_text_once("review", "review", data.MAX_CHARS, address_problems, open_view):
         st.warning(problem, icon=":material/link_off:")
-    keep = ui.lasting("review_input", "review_typed", DEFAULT_REVIEW)
+    keep_text = ui.lasting("review_input", "review_typed", DEFAULT_REVIEW)
+
+    def keep() -> None:  # a typed review is no longer the snippet picked before
+        keep_text()
+        st.session_state.review_example = None
+
     in_col, pick_col = st.columns([0.62, 0.38], gap="large")
     raw = in_col.text_area(
         f"Your review (up to {data.MAX_CHARS:,} characters, {data.MAX_WORDS} words are read)",
