@@ -19,12 +19,13 @@ from pathlib import Path
 LESSONS = Path(__file__).resolve().parents[2] / "lessons"  # committed with the code, like assets/
 MAX_NOTE = 600  # characters: a note is what the presenter says, not an essay
 MAX_SCENES = 60
-PAGES = ("digit", "text", "compare", "guide")
+PAGES = ("digit", "text", "compare", "guide", "sentiment")
 PARAMS = {  # the address parameters each page reads
     "digit": ("sample", "sketch", "cell", "layer", "map", "row", "frame"),
     "text": ("text", "cell", "step", "unit", "temperature", "seed"),
     "compare": ("section", "cell", "digit", "text_start", "text_cell", "probe", "amount", "shuffle_seed"),
     "guide": ("guide_data", "guide_order", "guide_variable", "guide_memory", "guide_streaming", "guide_scale"),
+    "sentiment": ("review", "word", "order_seed"),
 }
 
 
@@ -65,13 +66,14 @@ def _key_line(source: str, start: int, key: str) -> int:
 
 def _problems(page: str, params: dict[str, str]) -> list[tuple[str, str]]:
     """(parameter, message) for each value the page would refuse in its address."""
-    from explorer.app.pages import compare, digit_inside, guide, text
+    from explorer.app.pages import compare, digit_inside, guide, sentiment, text
     from explorer.app.query import parse_digit_params
 
     if page == "digit":
         messages = parse_digit_params(params, 1000)[1] + digit_inside.address_problems(params)
     else:
-        messages = {"text": text, "compare": compare, "guide": guide}[page].address_problems(params)
+        pages = {"text": text, "compare": compare, "guide": guide, "sentiment": sentiment}
+        messages = pages[page].address_problems(params)
     found = []
     for message in messages:
         name = re.search(r"parameter (\w+)", message)

@@ -91,3 +91,35 @@ def test_any_text_in_the_address_opens_the_text_page(text):
     at.run()
     assert not at.exception
     assert at.get_by_key("text-step").text  # it reads it (unknown characters as the unknown symbol)
+
+
+SENTIMENT_LESSON = lessons.load(lessons.available()["sentiment"])
+
+
+@pytest.mark.parametrize("number", range(1, len(SENTIMENT_LESSON.scenes) + 1))
+def test_every_scene_of_the_sentiment_lesson_opens_its_review_at_its_word(number):
+    from explorer.data import sentiment as data
+
+    at = new_app()
+    at.query_params.update({"lesson": "sentiment", "scene": str(number)})
+    at.switch_page(PAGE)
+    at.run()
+    scene = SENTIMENT_LESSON.scenes[number - 1]
+    assert not at.exception and not at.error and not at.warning
+    n = len(SENTIMENT_LESSON.scenes)
+    assert f"Scene {number} of {n}: {scene.title}" in at.get_by_key("lesson-scene").markdown[0].value
+    assert at.text_area(key="review_input").value == scene.params["review"]
+    word = int(scene.params.get("word", len(data.tokenize(scene.params["review"]))))
+    assert at.slider(key="word").value == word
+    assert f"After word {word}," in at.get_by_key("sentiment-rnn-reading").markdown[0].value
+    assert at.number_input(key="order_seed").value == int(scene.params.get("order_seed", 0))
+
+
+def test_moving_to_the_next_sentiment_scene_moves_the_word():
+    at = new_app()
+    at.query_params.update({"lesson": "sentiment", "scene": "2"})
+    at.switch_page(PAGE)
+    at.run()
+    assert at.slider(key="word").value == 4
+    at.button(key="scene-next").click().run()
+    assert not at.exception and at.slider(key="word").value == 5

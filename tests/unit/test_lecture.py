@@ -153,3 +153,15 @@ def test_the_exported_html_carries_plotly_and_every_frame():
     assert "<title>conv &lt;1&gt;</title>" in html
     assert not re.search(r"<script[^>]+src=", html)  # nothing fetched: plotly.js is inside
     assert "Plotly.newPlot" in html and "addFrames" in html and len(html) > 3_000_000
+
+
+def test_the_shipped_sentiment_lesson_is_valid():
+    lesson = lessons.load(lessons.available()["sentiment"])
+    assert lesson.title == "Three ways to read a review" and {s.page for s in lesson.scenes} == {"sentiment"}
+
+
+def test_a_sentiment_scene_with_a_bad_word_names_its_line(tmp_path):
+    path = tmp_path / "bad.toml"
+    path.write_text('title = "B"\n[[scene]]\ntitle = "x"\npage = "sentiment"\nnote = "n"\nparams = { word = 99 }\n')
+    with pytest.raises(lessons.LessonError, match=r"line \d+.*word"):
+        lessons.load(path)

@@ -8,11 +8,11 @@ from pathlib import Path
 import streamlit as st
 
 from explorer.app import lessons, query, ui
-from explorer.app.pages import compare, digit, digit_inside, guide, text
+from explorer.app.pages import compare, digit, digit_inside, guide, sentiment, text
 from explorer.app.pages import compare_readers as readers
 from explorer.compute import recurrence
 
-PAGES = {"digit": digit, "text": text, "compare": compare, "guide": guide}
+PAGES = {"digit": digit, "text": text, "compare": compare, "guide": guide, "sentiment": sentiment}
 
 
 @st.cache_resource(show_spinner=False, ttl=60)
@@ -57,6 +57,13 @@ def open_scene(scene: lessons.Scene) -> None:
         state.section = p.get("section", compare.SECTIONS[0])
         state.cell = query.CELL_BY_TITLE.get(p.get("cell", ""), state.get("rnn_cell", "lstm"))
         readers.open_view(p)
+    elif scene.page == "sentiment":
+        review = p.get("review", sentiment.DEFAULT_REVIEW)
+        sentiment.open_view(review)
+        read = review[: sentiment.data.MAX_CHARS]
+        state.review_last = read  # not a new review: keep the scene's word
+        state.word = int(p.get("word", max(1, min(len(sentiment.data.tokenize(read)), sentiment.data.MAX_WORDS))))
+        state.order_seed, state.review_playing, state.review_example = int(p.get("order_seed", 0)), False, None
     else:
         guide.open_view(p)
 
