@@ -38,7 +38,7 @@ def padded(ids: np.ndarray) -> np.ndarray:
     return np.pad(ids, ((0, 0), (0, t - ids.shape[1])))
 
 
-def logits(model: nnx.Module, vocab: data.Vocab, texts: list[str], batch: int = 256) -> np.ndarray:
+def logits(model: nnx.Module, vocab: data.Vocab, texts: list[str], batch: int = 256, encode=None) -> np.ndarray:
     """(N,) float32 log-odds of "positive" for each text (texts with no words read as one padding token).
 
     Every batch has `batch` rows (the last is padded with empty rows, dropped after), so the only shapes
@@ -46,7 +46,7 @@ def logits(model: nnx.Module, vocab: data.Vocab, texts: list[str], batch: int = 
     """
     out = []
     for i in range(0, len(texts), batch):
-        ids = padded(vocab.batch(texts[i : i + batch]))
+        ids = padded(vocab.batch(texts[i : i + batch], encode=encode))
         rows = len(ids)
         ids = np.pad(ids, ((0, batch - rows), (0, 0)))
         out.append(np.asarray(_logits(model, jnp.asarray(ids)))[:rows])
@@ -98,14 +98,20 @@ def analyzer():
     return SentimentIntensityAnalyzer()
 
 
-@lru_cache(maxsize=1 << 15)
 def _compound(text: str) -> float:
     return analyzer().polarity_scores(text)["compound"]
 
 
-def vader_compound(texts: list[str]) -> np.ndarray:
-    """VADER's compound score of each text (−1 … +1); each text scored once per process (bounded cache)."""
-    return np.asarray([_compound(t) for t in texts], np.float64)
+def vader_compound(texts: list[str], score=_compound) -> np.ndarray:
+    """VADER's compound score of each text (−1 … +1); `score` (text → compound) may remember texts seen."""
+    return np.asarray([score(t) for t in texts], np.float64)
+
+
+def rule_constants() -> dict[str, float]:
+    """VADER's own constants for the rules the page states (read from the package, not restated)."""
+    from vaderSentiment import vaderSentiment as rules
+
+    return {"negation": rules.N_SCALAR, "booster": rules.B_INCR}
 
 
 def vader_predict(compound: np.ndarray) -> np.ndarray:
@@ -133,8 +139,8 @@ def vader_words(text: str) -> tuple[list[VaderWord], float]:
             clean += c
             prev_space = c == " "
     clean = clean.strip()
-    tokens = SentiText(clean).words_and_emoticons
     sentitext = SentiText(clean)
+    tokens = sentitext.words_and_emoticons
     sentiments: list[float] = []
     for i, item in enumerate(tokens):
         if item.lower() in BOOSTER_DICT or (
@@ -177,19 +183,35 @@ def order_probe_texts(texts: list[str], seed: int = ORDER_SEED) -> list[str]:
 # ---------------------------------------------------------------- evaluation
 
 
-def _readers(folder=None) -> tuple[dict, dict]:
-    """({name: texts → (N,) positive/negative predictions}, {name: parameters}) for the two models and VADER."""
+def _remembering(fn):
+    """fn (text → value) that computes each text once: for one evaluation, whose probes and readers meet the
+    same texts again (kept only as long as the evaluation; nothing a user typed is kept)."""
+    seen: dict = {}
+
+    def once(text: str):
+        if text not in seen:
+            seen[text] = fn(text)
+        return seen[text]
+
+    return once
+
+
+def _readers(folder=None) -> tuple[dict, dict, object]:
+    """({name: texts → (N,) positive/negative predictions} for the two models and VADER, {name: parameters},
+    texts → VADER's compound scores)."""
     from explorer import models
     from explorer.models import weights
 
     vocab = data.Vocab.load()
+    encode, score = _remembering(vocab.encode), _remembering(_compound)
     predictors, params = {}, {}
     for name in models.SENTIMENT_MODELS:
         model, _ = weights.load(name, folder)
-        predictors[name] = lambda texts, model=model: (logits(model, vocab, texts) > 0).astype(np.int32)
+        predictors[name] = lambda texts, model=model: (logits(model, vocab, texts, encode=encode) > 0).astype(np.int32)
         params[name] = models.count_params(model)
-    predictors["sentiment-vader"] = lambda texts: vader_predict(vader_compound(texts))
-    return predictors, params
+    compound_of = lambda texts: vader_compound(texts, score)
+    predictors["sentiment-vader"] = lambda texts: vader_predict(compound_of(texts))
+    return predictors, params, compound_of
 
 
 def probe_scores(base: np.ndarray, mixed: np.ndarray, flipped_to: np.ndarray, has: list[int], labels) -> dict:
@@ -211,7 +233,7 @@ def evaluate(folder=None) -> dict:
     mixed = order_probe_texts(held.texts)  # the probes' inputs, the same for every reader
     negations = [negated(t) for t in held.texts]
     has = [i for i, n in enumerate(negations) if n is not None]
-    predictors, params = _readers(folder)
+    predictors, params, compound_of = _readers(folder)
     out = {}
     for name, predict in predictors.items():
         base = predict(held.texts)
@@ -219,7 +241,7 @@ def evaluate(folder=None) -> dict:
         if name in params:
             row["params"] = params[name]
         else:
-            compound = vader_compound(held.texts)
+            compound = compound_of(held.texts)
             row["rule"] = f"compound ≥ {VADER_THRESHOLD} is positive"
             row["accuracy_compound_ge_0"] = accuracy(compound >= 0, held.labels)
             row["compound_exactly_0"] = int(np.sum(compound == 0))  # no lexicon word, or words that cancel
@@ -314,10 +336,6 @@ class Reading:
             top = max(fs, key=lambda f: abs(self.votes[f]))
             found.append(Phrase(first, last, float(self.votes[fs].sum()), len(fs), top))
         return sorted(found, key=lambda p: -abs(p.push))
-
-    def strongest(self, k: int) -> list[int]:
-        """The k filters with the largest push on the answer (|vote|), largest first."""
-        return [int(f) for f in np.argsort(-np.abs(self.votes), kind="stable")[:k]]
 
 
 def read(readers: Readers, text: str) -> Reading | None:

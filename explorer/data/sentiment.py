@@ -22,7 +22,6 @@ import re
 import tarfile
 from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -99,14 +98,8 @@ def tokenize(text: str) -> list[Token]:
     return [Token(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(lowered)]
 
 
-@lru_cache(maxsize=1 << 15)
-def _words(text: str) -> tuple[str, ...]:
-    return tuple(t.word for t in tokenize(text))
-
-
 def words(text: str) -> list[str]:
-    """The words of `text` as `tokenize` finds them (each text tokenised once per process: a bounded cache)."""
-    return list(_words(text))
+    return [t.word for t in tokenize(text)]
 
 
 def _read_ground_truth(raw: bytes, name: str) -> Snippets:
@@ -243,9 +236,10 @@ class Vocab:
     def encode(self, text: str) -> np.ndarray:
         return np.asarray([self.id(w) for w in words(text)], np.int32)
 
-    def batch(self, texts: list[str], max_words: int = MAX_WORDS, min_length: int = 4) -> np.ndarray:
-        """(N, T) ids, right-padded with PAD; T ≥ min_length so every n-gram filter has a window."""
-        encoded = [self.encode(t)[:max_words] for t in texts]
+    def batch(self, texts: list[str], max_words: int = MAX_WORDS, min_length: int = 4, encode=None) -> np.ndarray:
+        """(N, T) ids, right-padded with PAD; T ≥ min_length so every n-gram filter has a window. `encode` (text
+        → ids) replaces `self.encode`, e.g. by one that remembers texts it has seen."""
+        encoded = [(encode or self.encode)(t)[:max_words] for t in texts]
         length = max(min_length, max((len(e) for e in encoded), default=0))
         out = np.zeros((len(texts), length), np.int32)
         for i, e in enumerate(encoded):

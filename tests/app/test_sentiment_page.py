@@ -216,3 +216,17 @@ def test_the_page_says_how_many_snippets_were_dropped_and_held_out(default_page)
     caption = "\n".join(c.value for c in default_page.caption)
     assert f"Of the study's {counts['in_archive']:,} movie snippets, {counts['dropped']:,} are left out" in caption
     assert f"the other {len(data.load_split()[1]):,} are held out" in caption
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["I ❤️ this film 😀🍿 so good", "שלום עולם مرحبا great film", "tab\there\x00nul\x1b[31mred great\r\x7f"],
+    ids=["emoji", "right-to-left", "control"],
+)
+def test_emoji_right_to_left_and_control_characters_are_read_without_a_traceback(raw, readers):
+    at = open_review(raw)
+    assert not at.exception and not errors(at)
+    expected = sentiment.read(readers, raw)
+    assert metrics(at)["GRU (RNN)"][1] == f"P(positive) = {sentiment.percent_positive(expected.rnn_logit)}"
+    compound = sentiment.analyzer().polarity_scores(raw)["compound"]
+    assert metrics(at)["VADER (word list)"][1] == f"compound = {compound:+.4f}"

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import numpy as np
 import streamlit as st
-from vaderSentiment import vaderSentiment as vader_rules
 
 from explorer.app import present, query, ui
 from explorer.compute import sentiment
@@ -32,6 +31,11 @@ def _readers(folder: str) -> tuple[sentiment.Readers | None, str]:
 def measured(folder: str) -> dict:
     """`python -m explorer evaluate`'s sentiment rows, measured once per process (a few seconds)."""
     return sentiment.evaluate(folder)
+
+
+@st.cache_resource(show_spinner=False)
+def _archive_counts() -> dict:
+    return data.archive_counts()
 
 
 @st.cache_resource(show_spinner=False)
@@ -303,11 +307,12 @@ def _vader_section(reading: sentiment.Reading) -> None:
         if len(drawn) < len(words):
             st.caption(f"Drawn: {len(drawn)} of its {len(words)} words, those with a score.")
         total = float(after.sum())
+        rules = sentiment.rule_constants()
         st.markdown(
             f"{int(np.count_nonzero(lexicon))} of its {len(words)} words are in VADER's list of "
             f"{len(sentiment.analyzer().lexicon):,} rated words. Its rules then change them: a negation such as “not” "
-            f"in the three words before multiplies a rating by {vader_rules.N_SCALAR}, “very” and other boosters add "
-            f"{vader_rules.B_INCR}, words before “but” count half and words after it 1.5 times. Sum {total:+.3f}, "
+            f"in the three words before multiplies a rating by {rules['negation']}, “very” and other boosters add "
+            f"{rules['booster']}, words before “but” count half and words after it 1.5 times. Sum {total:+.3f}, "
             f"squashed to −1 … +1: compound = sum / √(sum² + 15) = **{reading.vader_compound:+.4f}** (“!” and “?” "
             "add a little to the sum first)."
         )
@@ -357,7 +362,7 @@ def _measured_section() -> None:
             }
         )
     pct = st.column_config.NumberColumn(format="percent")
-    counts = data.archive_counts()
+    counts = _archive_counts()
     movie = counts["movie"]
     kept = {k: c["in_archive"] - c["dropped"] for k, c in counts.items()}
     other = ", ".join(f"{data.SET_TITLES[k]} {kept[k]:,}" for k in ("tweets", "amazon", "nyt"))
