@@ -54,12 +54,19 @@ class DigitCNN(nnx.Module):
 
     def trace(self, x: jax.Array) -> CNNTrace:
         """The forward pass with every intermediate kept."""
-        conv1 = self.conv1(x)
-        relu1 = nnx.relu(conv1)
-        pool1 = max_pool_2x2(relu1)
-        conv2 = self.conv2(pool1)
-        relu2 = nnx.relu(conv2)
-        pool2 = max_pool_2x2(relu2)
-        flat = pool2.reshape(pool2.shape[0], -1)
+        maps = conv_stack_maps(self.conv1, self.conv2, x)
+        flat = maps["pool2"].reshape(x.shape[0], -1)
         logits = self.dense(flat)
-        return CNNTrace(x, conv1, relu1, pool1, conv2, relu2, pool2, flat, logits, jax.nn.softmax(logits))
+        return CNNTrace(x, **maps, flat=flat, logits=logits, probs=jax.nn.softmax(logits))
+
+
+def conv_stack_maps(conv1: nnx.Conv, conv2: nnx.Conv, x: jax.Array) -> dict[str, jax.Array]:
+    """conv → ReLU → 2×2 max-pool, twice, every map kept by name (conv1, relu1, pool1, conv2, relu2, pool2): the
+    stack of the digit CNN and of the clip models' frame CNN."""
+    conv1_out = conv1(x)
+    relu1 = nnx.relu(conv1_out)
+    pool1 = max_pool_2x2(relu1)
+    conv2_out = conv2(pool1)
+    relu2 = nnx.relu(conv2_out)
+    pool2 = max_pool_2x2(relu2)
+    return {"conv1": conv1_out, "relu1": relu1, "pool1": pool1, "conv2": conv2_out, "relu2": relu2, "pool2": pool2}

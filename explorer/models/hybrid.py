@@ -28,7 +28,7 @@ from flax import nnx, struct
 
 from explorer.data.clips import CENTRE_FRAME, DIRECTIONS, FRAMES, SIZE
 from explorer.models import cells
-from explorer.models.cnn import max_pool_2x2
+from explorer.models.cnn import conv_stack_maps, max_pool_2x2
 from explorer.models.rnn import cell_weights, make_cell
 
 N_DIGITS = 10
@@ -116,14 +116,8 @@ class FrameCNN(nnx.Module):
         return nnx.relu(self.dense(x.reshape(x.shape[0], -1)))
 
     def trace(self, x: jax.Array) -> tuple[dict, jax.Array]:
-        conv1 = self.conv1(x)
-        relu1 = nnx.relu(conv1)
-        pool1 = max_pool_2x2(relu1)
-        conv2 = self.conv2(pool1)
-        relu2 = nnx.relu(conv2)
-        pool2 = max_pool_2x2(relu2)
-        maps = {"conv1": conv1, "relu1": relu1, "pool1": pool1, "conv2": conv2, "relu2": relu2, "pool2": pool2}
-        return maps, nnx.relu(self.dense(pool2.reshape(pool2.shape[0], -1)))
+        maps = conv_stack_maps(self.conv1, self.conv2, x)
+        return maps, nnx.relu(self.dense(maps["pool2"].reshape(x.shape[0], -1)))
 
 
 class _Heads(nnx.Module):
@@ -135,6 +129,23 @@ class _Heads(nnx.Module):
 
     def heads(self, h: jax.Array) -> tuple[jax.Array, jax.Array]:
         return self.digit_head(h), self.direction_head(h)
+
+    def read_frames(self, clips: jax.Array, maps: dict, xs: jax.Array) -> ClipTrace:
+        """The recurrent models' trace: `self.rnn`'s cell over the per-frame vectors xs (B, T, D), read out after
+        every frame; the answer is the read-out after the last."""
+        steps = cells.run_cell(cell_weights(self.kind, self.rnn.cell), xs)
+        digit, direction = self.heads(steps.hidden)  # (B, T, K)
+        return ClipTrace(
+            clips,
+            maps,
+            xs,
+            steps.hidden,
+            steps.gates,
+            digit[:, -1],
+            direction[:, -1],
+            jax.nn.softmax(digit),
+            jax.nn.softmax(direction),
+        )
 
 
 def _frames(clips: jax.Array) -> jax.Array:
@@ -176,19 +187,7 @@ class HybridCNNRNN(_Heads):
         maps, flat = self.cnn.trace(clips.reshape(b * t, SIZE, SIZE, 1))
         maps = {k: v.reshape(b, t, *v.shape[1:]) for k, v in maps.items()}
         features = flat.reshape(b, t, -1)
-        steps = cells.run_cell(cell_weights(self.kind, self.rnn.cell), features)
-        digit, direction = self.heads(steps.hidden)  # (B, T, K): the read-out after every frame
-        return ClipTrace(
-            clips,
-            maps,
-            features,
-            steps.hidden,
-            steps.gates,
-            digit[:, -1],
-            direction[:, -1],
-            jax.nn.softmax(digit),
-            jax.nn.softmax(direction),
-        )
+        return self.read_frames(clips, maps, features)
 
 
 class OneFrameCNN(_Heads):
@@ -273,20 +272,7 @@ class PixelRNN(_Heads):
 
     def trace(self, clips: jax.Array) -> ClipTrace:
         clips = _frames(clips)
-        xs = self.flat(clips)
-        steps = cells.run_cell(cell_weights(self.kind, self.rnn.cell), xs)
-        digit, direction = self.heads(steps.hidden)
-        return ClipTrace(
-            clips,
-            {},
-            xs,
-            steps.hidden,
-            steps.gates,
-            digit[:, -1],
-            direction[:, -1],
-            jax.nn.softmax(digit),
-            jax.nn.softmax(direction),
-        )
+        return self.read_frames(clips, {}, self.flat(clips))
 
 
 # --- names, building, loading --------------------------------------------------------------------------------
