@@ -31,7 +31,9 @@ FONT = dict(size=15)  # readable on a projector
 # not shrink and pale the axis labels): white background, dark 14-15 px text.
 pio.templates["explorer"] = go.layout.Template(
     layout=dict(
-        font=dict(size=15, color="#262730", family="Source Sans Pro, Source Sans 3, sans-serif"),
+        # "Source Sans" is the family Streamlit 1.67 loads; the names used before matched no loaded font, so
+        # Plotly measured legend text in one fallback and drew it in another: entries overlapped or were clipped
+        font=dict(size=15, color="#262730", family="Source Sans, sans-serif"),
         xaxis=dict(tickfont_size=14, title_font_size=15),
         yaxis=dict(tickfont_size=14, title_font_size=15),
         paper_bgcolor="rgba(0,0,0,0)",
