@@ -146,3 +146,13 @@ def test_load_names_the_command_that_rebuilds(tmp_path):
     (tmp_path / "hybrid-pixelrnn.json").write_text(json.dumps(record))
     with pytest.raises(weights.WeightsError, match="does not fit"):
         hybrid.load("hybrid-pixelrnn", tmp_path)
+
+
+def test_the_recorded_parameter_counts_are_the_models():
+    """The Hybrid page's table reads each model's parameters from its weights' record: they must be its own."""
+    from explorer import models
+    from explorer.models import weights
+
+    for name in models.CLIP_MODELS:
+        model, meta = weights.load(name)
+        assert meta["metrics"]["params"] == models.count_params(model), name
