@@ -187,4 +187,8 @@ def render() -> None:
 
 
 if __name__ == "__main__":
-    render()
+    # Streamlit runs a page file as the script "__main__": its cached functions would be copies apart from the
+    # imported module's, which the warm-up fills. Render through the imported module, so they are the same.
+    from explorer.app.pages import digit as page
+
+    page.render()

@@ -2,6 +2,7 @@
 
     python -m explorer loadtest --students 30 --mode draw            # starts one app process itself
     python -m explorer loadtest --students 30 --mode text --json
+    python -m explorer loadtest --students 30 --mode review          # new reviews and word steps on Sentiment
     python -m explorer loadtest --students 30 --mode open --ramp 10  # everyone opens the page within 10 s
     python -m explorer loadtest --students 30 --mode open --cold     # … on a server nobody has opened yet
     python -m explorer loadtest --replicas 2 --students 60           # 2 processes behind HAProxy (sticky)
@@ -11,7 +12,8 @@
 
 Each student opens the page, then acts --actions times with a pause of about --think seconds between actions:
 draw = a new stroke on the canvas (a held-out digit drawn stroke by stroke: a fresh image every time);
-text = type a new text, then step through it; train = press Play on the Training page's live training, then
+text = type a new text, then step through it; review = type a new review on the Sentiment page, then step
+its words; train = press Play on the Training page's live training, then
 tick once a second (as the browser's fragment does) --actions times. Reports p50/p95/max per kind of action (from sending the
 interaction to the server finishing its run), errors, and the app processes' memory (RSS). A server it starts
 is first opened once per page and replica, as a teacher would before class (--cold skips that).
@@ -143,7 +145,7 @@ def main(argv=None) -> None:
     where.add_argument("--url", help="drive a running app at this address instead of starting one")
     where.add_argument("--replicas", type=int, default=1, help="app processes to start (2+ run behind HAProxy)")
     parser.add_argument("--students", type=int, default=30)
-    parser.add_argument("--mode", choices=("draw", "text", "open", "train"), default="draw")
+    parser.add_argument("--mode", choices=("draw", "text", "review", "open", "train"), default="draw")
     parser.add_argument(
         "--trainers", type=int, default=0, help="more sessions training a network live (Training page) meanwhile"
     )

@@ -68,3 +68,20 @@ class TextSource:
     def next_text(self) -> str:
         start = int(self.rng.integers(0, len(self.text) - self.length))
         return self.text[start : start + self.length]
+
+
+class ReviewSource:
+    """Held-out movie-review snippets in a seeded order, and each one made new: the snippet and, after it, a
+    sentence of its own, so no two reviews a class types are the same."""
+
+    def __init__(self, seed: int):
+        from explorer.data import sentiment
+
+        self.rng = np.random.default_rng(seed)
+        self.texts = sentiment.load_split()[1].texts
+        self.seed, self.count = seed, 0
+
+    def next_review(self) -> str:
+        self.count += 1
+        text = self.texts[int(self.rng.integers(len(self.texts)))]
+        return f"{text} Student {self.seed} wrote this, review {self.count}."

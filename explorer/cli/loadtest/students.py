@@ -29,7 +29,7 @@ class Action:
 @dataclass
 class Plan:
     base_url: str
-    mode: str  # draw | text | open | train
+    mode: str  # draw | text | review | open | train
     actions: int  # per student, after opening the page
     think: float  # mean seconds between a student's actions
     cookies: str = ""  # sent with the websocket (HAProxy's stickiness cookie)
@@ -60,16 +60,18 @@ async def student(plan: Plan, number: int, start_after: float) -> None:
     """One student: wait for their turn, open the page, then act `plan.actions` times with pauses."""
     rng = np.random.default_rng(1000 + number)
     await asyncio.sleep(start_after)
-    page = {"draw": "digit", "open": "digit", "text": "text", "train": "training"}[plan.mode]
+    page = {"draw": "digit", "open": "digit", "text": "text", "review": "sentiment", "train": "training"}[plan.mode]
     query = "training_section=Train+one+yourself" if plan.mode == "train" else ""
     try:
         async with p.Session(plan.base_url, page, query=query, cookies=plan.cookies) as session:
             run = await session.open()
-            _record(plan, session, "open", run, "" if page == "digit" else "Step ")
+            _record(plan, session, "open", run, {"digit": "", "sentiment": "After word "}.get(page, "Step "))
             if plan.mode == "draw":
                 await _draw(plan, session, rng, number)
             elif plan.mode == "text":
                 await _type_and_step(plan, session, rng, number)
+            elif plan.mode == "review":
+                await _review_and_step(plan, session, rng, number)
             elif plan.mode == "train":
                 await _train(plan, session)
     except Exception as e:  # a refused connection, a timeout: counted, never fatal for the other students
@@ -135,3 +137,22 @@ async def _type_and_step(plan: Plan, session: p.Session, rng: np.random.Generato
             state, key = p.click(session.widget_id("step-next")), "step-next"
         run = await session.rerun([state], fragment_key=key)
         _record(plan, session, "step", run, "Step ")
+
+
+async def _review_and_step(plan: Plan, session: p.Session, rng: np.random.Generator, number: int) -> None:
+    """On the Sentiment page: type a new review every other action; step the GRU's reading back or forward (its
+    fragment) in between."""
+    from explorer.data import sentiment
+
+    source = inputs.ReviewSource(seed=number)
+    for i in range(plan.actions):
+        await asyncio.sleep(_pause(rng, plan.think))
+        if i % 2 == 0:
+            review = source.next_review()
+            n = min(len(sentiment.tokenize(review)), sentiment.MAX_WORDS)
+            run = await session.rerun([p.text(session.widget_id("review_input"), review)])
+            _record(plan, session, "review", run, f"After word {n},")
+            continue
+        key = "word-prev" if rng.integers(2) else "word-next"
+        run = await session.rerun([p.click(session.widget_id(key))], fragment_key=key)
+        _record(plan, session, "word step", run, "After word ")
