@@ -31,11 +31,13 @@ def app_url():
         yield url
 
 
-@pytest.mark.parametrize("mode", ["draw", "text"])
+@pytest.mark.parametrize("mode", ["draw", "text", "review"])
 def test_a_small_class_gets_every_answer_and_no_exception(app_url, mode):
     report = lt.run(app_url, students_n=3, mode=mode, actions=5, think=0.2, ramp=0.5)
     assert report["errors"] == 0, report["problems"]
-    kinds = {"draw": ["open", "stroke"], "text": ["open", "edit", "step"]}[mode]
+    kinds = {"draw": ["open", "stroke"], "text": ["open", "edit", "step"], "review": ["open", "review", "word step"]}[
+        mode
+    ]
     assert all(report[k]["count"] > 0 for k in kinds)
     assert sum(report[k]["count"] for k in kinds) == 3 * 6  # every action was answered
 
