@@ -1,4 +1,4 @@
-"""Lessons: small TOML files in `lessons/`, each a sequence of scenes (a page, its address parameters and a short
+"""Lessons: small TOML files in `explorer/lessons/`, each a sequence of scenes (a page, its address parameters and a short
 presenter note). A file is checked whole when it loads; a bad one gives one clear error naming its line.
 
     title = "CNN vs RNN in 12 scenes"
@@ -16,7 +16,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-LESSONS = Path(__file__).resolve().parents[2] / "lessons"  # committed with the code, like assets/
+LESSONS = Path(__file__).resolve().parents[1] / "lessons"  # package data, like explorer/assets/
 MAX_NOTE = 600  # characters: a note is what the presenter says, not an essay
 MAX_SCENES = 60
 PAGES = ("digit", "text", "compare", "guide", "sentiment")

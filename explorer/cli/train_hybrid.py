@@ -1,4 +1,4 @@
-"""Train the four clip models (which digit, which direction), seeded and deterministic, and write assets/weights/.
+"""Train the four clip models (which digit, which direction), seeded and deterministic, and write explorer/assets/weights/.
 
     python -m explorer.cli.train_hybrid                 # hybrid-clip, hybrid-oneframe, hybrid-earlyfusion, hybrid-pixelrnn
     python -m explorer.cli.train_hybrid --out DIR --epochs 3
@@ -105,7 +105,7 @@ def fit_clips(model, x_all: np.ndarray, y_all: np.ndarray, d_all: np.ndarray, cf
 
 def data_description() -> dict:
     return {
-        "source": "clips of the shipped MNIST digits (assets/digits_train.npz, assets/digits_heldout.npz)",
+        "source": "clips of the shipped MNIST digits (explorer/assets/digits_train.npz, explorer/assets/digits_heldout.npz)",
         "split_seed": digits.SPLIT_SEED,
         "frames": clips.FRAMES,
         "size": clips.SIZE,

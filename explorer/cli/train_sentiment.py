@@ -4,7 +4,7 @@
     python -m explorer.cli.train_sentiment --sdist FILE.tar.gz --out DIR
 
 The data is read from the vaderSentiment source distribution (see explorer.data.sentiment), written to
-assets/sentiment/ with its fixed held-out split and the training vocabulary, and never read again from the
+explorer/assets/sentiment/ with its fixed held-out split and the training vocabulary, and never read again from the
 archive. Loss: binary cross-entropy on the final logit; adamw with warm-up + cosine, as every other model.
 The epochs were chosen on a validation tenth of the training split (seeded), never on the held-out fifth.
 """

@@ -1,7 +1,7 @@
 """Held-out metrics of the shipped models (the command is `python -m explorer evaluate`).
 
-Digit models: accuracy on the 1,000 held-out MNIST digits in assets/.
-Text models: bits per character on the held-out docstrings in assets/, read in
+Digit models: accuracy on the 1,000 held-out MNIST digits in explorer/assets/.
+Text models: bits per character on the held-out docstrings in explorer/assets/, read in
 independent chunks of CHUNK characters from a zero state, every position scored.
 """
 

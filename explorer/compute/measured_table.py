@@ -34,7 +34,7 @@ NOTES = {
     "latency": f"median of {LATENCY_REPEAT} timed forward passes after a compiled warm-up, on this machine's CPU; "
     f"a digit is one 28×28 image, a text is {TEXT_LENGTH} characters.",
     "training s/epoch": "seconds per pass over the training data, from `python -m explorer train` when the shipped "
-    "weights were trained (assets/weights/*.json), on the machine that trained them. Digit models: the median "
+    "weights were trained (explorer/assets/weights/*.json), on the machine that trained them. Digit models: the median "
     "measured epoch. Text models trained on random windows, not whole passes: the median measured step times the "
     "steps one pass over the training text takes (the column 'training measured as' says which).",
     "forward-pass memory": f"what XLA reserves to run one compiled forward pass at batch 1 ({TEXT_LENGTH} characters "

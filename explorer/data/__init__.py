@@ -2,4 +2,6 @@
 
 from pathlib import Path
 
-ASSETS = Path(__file__).resolve().parents[2] / "assets"  # weights and held-out data, committed with the code
+ASSETS = (
+    Path(__file__).resolve().parents[1] / "assets"
+)  # weights and held-out data: package data, shipped with the code

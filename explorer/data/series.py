@@ -1,7 +1,7 @@
 """A real series to forecast: yearly sunspot numbers 1700–2008, its held-out stretch, windows and scaling.
 
 statsmodels ships the series; it is a training-time dependency only (extra "train"),
-so `from_statsmodels` is run once to write assets/series_sunspots.npz and the app and
+so `from_statsmodels` is run once to write explorer/assets/series_sunspots.npz and the app and
 its tests `load` that file. The last HELDOUT_YEARS years are never used for fitting:
 every figure the app reports for this series is measured on them, in sunspot numbers.
 """
@@ -68,7 +68,7 @@ def save(series: Series, path: Path = SERIES_FILE) -> None:
 
 
 def load(path: Path = SERIES_FILE) -> Series:
-    """The series shipped in assets/ (no statsmodels needed)."""
+    """The series shipped in explorer/assets/ (no statsmodels needed)."""
     with np.load(path, allow_pickle=False) as f:
         return Series(
             years=f["years"].astype(np.int32),

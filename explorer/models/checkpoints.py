@@ -1,7 +1,7 @@
 """Checkpoints of the shipped training runs: a model's weights at about a dozen log-spaced optimiser steps, with
 the held-out score and the training loss measured at each, and the training seconds spent to get there.
 
-assets/checkpoints/<name>.npz holds, for every parameter, its values at every checkpoint stacked on a first axis
+explorer/assets/checkpoints/<name>.npz holds, for every parameter, its values at every checkpoint stacked on a first axis
 (float32), plus `steps`, `heldout`, `train_loss`, `seconds` and the model's `config` (JSON), so the checkpoints
 stand on their own. The app reads them; nothing trains at run time.
 """

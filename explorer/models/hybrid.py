@@ -13,7 +13,7 @@ Each model's `trace` returns a `ClipTrace` with the intermediates; its final log
 The recurrent models replay their GRU in `trace` with `cells.run_cell` (which also returns the gates), so
 the test that compares `trace` with `__call__` checks two implementations against each other.
 
-`load(name)` rebuilds a saved clip model from its JSON config (assets/weights/hybrid-*.json) the way
+`load(name)` rebuilds a saved clip model from its JSON config (explorer/assets/weights/hybrid-*.json) the way
 `weights.load` does, without `explorer.models.build` having to know these names.
 """
 

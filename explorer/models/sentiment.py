@@ -24,7 +24,7 @@ def _vocab_size() -> int:
 
 @dataclass(frozen=True)
 class SentimentRNNConfig:
-    vocab: int = 0  # 0: the shipped vocabulary's size (assets/sentiment/vocab.txt)
+    vocab: int = 0  # 0: the shipped vocabulary's size (explorer/assets/sentiment/vocab.txt)
     embed: int = 64
     hidden: int = 64
     cell: str = "gru"

@@ -1,4 +1,4 @@
-"""Save and load trained weights: assets/weights/<name>.npz plus <name>.json (config, metrics, versions).
+"""Save and load trained weights: explorer/assets/weights/<name>.npz plus <name>.json (config, metrics, versions).
 
 Every failure to load becomes a `WeightsError` whose message names the command
 that rebuilds the file, so the app can show it instead of a traceback.
@@ -28,7 +28,7 @@ class WeightsError(RuntimeError):
 
 
 def weights_dir() -> Path:
-    """assets/weights, or the folder named by $EXPLORER_WEIGHTS_DIR."""
+    """explorer/assets/weights, or the folder named by $EXPLORER_WEIGHTS_DIR."""
     return Path(os.environ.get("EXPLORER_WEIGHTS_DIR") or DEFAULT_DIR)
 
 

@@ -140,7 +140,10 @@ def test_the_deployment_files_agree_with_each_other():
 
     dockerfile = (ROOT / "deploy" / "Dockerfile").read_text()
     assert "EXPOSE 8501" in dockerfile and "/_stcore/health" in dockerfile and "USER app" in dockerfile
-    for folder in ("explorer", "assets", "lessons", ".streamlit"):  # everything the app reads at run time
+    for folder in (
+        "explorer",
+        ".streamlit",
+    ):  # everything the app reads at run time (assets and lessons inside explorer)
         assert f" {folder} ./{folder}" in dockerfile, f"the image lacks {folder}/"
     compose = yaml.safe_load((ROOT / "deploy" / "compose.yaml").read_text())
     proxy_env = compose["services"]["proxy"]["environment"]

@@ -1,4 +1,4 @@
-"""The training checkpoints shipped in assets/: they are the shipped runs, and their recorded metrics reproduce."""
+"""The training checkpoints shipped in explorer/assets/: they are the shipped runs, and their recorded metrics reproduce."""
 
 from __future__ import annotations
 
