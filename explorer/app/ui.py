@@ -60,7 +60,7 @@ def warm_up() -> threading.Thread:
             return
         start = time.perf_counter()
         folder = str(weights.weights_dir())
-        for name in models.MODEL_NAMES:
+        for name in models.DIGIT_AND_TEXT_MODELS:
             try:
                 _reader(name, folder)
             except weights.WeightsError:

@@ -11,6 +11,7 @@ from flax import nnx
 
 from explorer.compute import forecasting
 from explorer.data import series as series_data
+from explorer.models import compiled
 
 
 @dataclass(frozen=True)
@@ -20,11 +21,6 @@ class Forecast:
     mae: float  # one-step, in sunspot numbers
     rmse: float
     rollout_mae: float
-
-
-@nnx.jit
-def _predict(model, x):
-    return model(x)
 
 
 def scaler_of(meta: dict) -> series_data.Scaler:
@@ -38,7 +34,7 @@ def predictor(model: nnx.Module, scaler: series_data.Scaler):
 
     def predict_next(window: np.ndarray) -> float:
         z = scaler.forward(np.asarray(window, np.float64))[None].astype(np.float32)
-        return float(scaler.inverse(np.asarray(_predict(model, jnp.asarray(z)), np.float64))[0])
+        return float(scaler.inverse(np.asarray(compiled.forward(model, jnp.asarray(z)), np.float64))[0])
 
     return predict_next
 
@@ -48,7 +44,7 @@ def evaluate(model: nnx.Module, scaler: series_data.Scaler, values: np.ndarray, 
     w = series_data.WINDOW
     windows = np.stack([values[t - w : t] for t in range(start, len(values))])
     z = scaler.forward(windows).astype(np.float32)
-    one = scaler.inverse(np.asarray(_predict(model, jnp.asarray(z)), np.float64))
+    one = scaler.inverse(np.asarray(compiled.forward(model, jnp.asarray(z)), np.float64))
     true = values[start:]
     rolled = np.asarray(forecasting.rollout(predictor(model, scaler), values[start - w : start], len(true)))
     return Forecast(one, rolled, forecasting.mae(one, true), forecasting.rmse(one, true), forecasting.mae(rolled, true))

@@ -106,3 +106,12 @@ def clip_from_sketch(image28: np.ndarray, direction: int | str) -> np.ndarray:
     if not image.any():
         raise ValueError("The sketch is empty: draw a digit first, then it can move across the frame.")
     return make_clip(image, direction)
+
+
+HELDOUT_CLIP_SEED = 2  # directions of the held-out clips
+
+
+def heldout_clips() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The 1,000 held-out clips every clip model is measured on (one per held-out digit, directions from
+    HELDOUT_CLIP_SEED): uint8 clips (N, T, S, S), digits (N,), directions (N,)."""
+    return make_set(digits_data.load_heldout(), HELDOUT_CLIP_SEED, per_digit=1)

@@ -22,7 +22,7 @@ def learning_curves(runs: dict, index: int, against: str = "steps") -> SpecFigur
             x = np.maximum(x, 0.8)  # step 0 (untrained) sits just left of step 1 on the log axis
         colour = COLOURS.get(name, palette.MUTED)
         k = min(index, len(x) - 1)
-        for i, (y, fmt) in enumerate(((run.heldout, ".1%"), (run.train_loss, ".3f")), start=1):
+        for i, (y, fmt) in enumerate(((run.heldout_score, ".1%"), (run.train_loss, ".3f")), start=1):
             xa, ya = axis_names(i)
             y = np.asarray(y, np.float64)
             common = dict(type="scatter", legendgroup=name, line=dict(color=colour, width=3), xaxis=xa, yaxis=ya)

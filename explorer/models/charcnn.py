@@ -2,28 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 import jax
 from flax import nnx, struct
 
 from explorer.data import vocab
+from explorer.models.dilated import DilatedConvConfig, causal_convs
 
 
 @dataclass(frozen=True)
-class CharCNNConfig:
+class CharCNNConfig(DilatedConvConfig):
     embed: int = 32  # character embedding size
     channels: int = 128  # feature channels of every convolution
     kernel: int = 3  # taps per convolution
     dilations: tuple[int, ...] = field(default=(1, 2, 4, 8, 16))  # doubling: the window grows fast
-
-    @property
-    def receptive_field(self) -> int:
-        """How many characters (the current one included) the prediction at one step can see."""
-        return 1 + (self.kernel - 1) * sum(self.dilations)
-
-    def to_dict(self) -> dict:
-        return {**asdict(self), "dilations": list(self.dilations)}
 
 
 @struct.dataclass
@@ -39,11 +32,7 @@ class CharCNN(nnx.Module):
     def __init__(self, config: CharCNNConfig = CharCNNConfig(), *, rngs: nnx.Rngs):
         self.config = config
         self.embed = nnx.Embed(vocab.SIZE, config.embed, rngs=rngs)
-        ins = [config.embed] + [config.channels] * (len(config.dilations) - 1)
-        self.convs = nnx.List(
-            nnx.Conv(i, config.channels, (config.kernel,), kernel_dilation=(d,), padding="CAUSAL", rngs=rngs)
-            for i, d in zip(ins, config.dilations)
-        )
+        self.convs = causal_convs(config.embed, config.channels, config.kernel, config.dilations, rngs)
         self.head = nnx.Linear(config.channels, vocab.SIZE, rngs=rngs)
 
     def __call__(self, ids: jax.Array) -> jax.Array:

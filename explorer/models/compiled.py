@@ -8,7 +8,9 @@ causal, so padding after the text cannot change what is computed for the text.
 
 from __future__ import annotations
 
+import logging
 import os
+import tempfile
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,14 +28,16 @@ from explorer.models import weights
 
 MAX_TEXT = 256  # characters a text model reads in the app (pages state their own, smaller bound)
 CACHE_ENV = "EXPLORER_JAX_CACHE"  # where compiled programs are kept between processes ("" turns the cache off)
+log = logging.getLogger(__name__)
 
 
 def enable_compilation_cache(folder: str | os.PathLike | None = None) -> Path | None:
     """Keep XLA's compiled programs on disk, so a restarted server (or the next test run) skips compiling.
 
     The folder comes from `folder`, else $EXPLORER_JAX_CACHE, else ~/.cache/cnn-rnn-explorer/jax; returns it, or
-    None when there is no cache (turned off, or the folder cannot be made). Every program is kept, however quick
-    to compile: the app has a few dozen, all small.
+    None when there is no cache: turned off, or the folder cannot be made or written (a read-only home in some
+    containers). The cache only saves time, so a folder that fails logs one line and the app runs without it.
+    Every program is kept, however quick to compile: the app has a few dozen, all small.
     """
     chosen = folder if folder is not None else os.environ.get(CACHE_ENV)
     if chosen == "":
@@ -41,12 +45,23 @@ def enable_compilation_cache(folder: str | os.PathLike | None = None) -> Path | 
     path = Path(chosen) if chosen else Path.home() / ".cache" / "cnn-rnn-explorer" / "jax"
     try:
         path.mkdir(parents=True, exist_ok=True)
-    except OSError:  # a read-only home (some containers): run without the cache rather than not at all
+        with tempfile.TemporaryFile(dir=path):  # XLA writes its entries here: check that it can
+            pass
+    except OSError as e:
+        log.warning("No compilation cache in %s (%s); every program is compiled in this process.", path, e.strerror)
+        jax.config.update("jax_compilation_cache_dir", None)  # drop a folder an earlier call chose
         return None
     jax.config.update("jax_compilation_cache_dir", str(path))
     jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.0)
     jax.config.update("jax_persistent_cache_min_entry_size_bytes", 0)
     return path
+
+
+@nnx.jit
+def forward(model: nnx.Module, x: jax.Array):
+    """`model(x)`, compiled once per model structure and input shape (nnx.jit splits the model each call, so it
+    follows weights that change, as during training; `jit_method` is the faster choice for fixed weights)."""
+    return model(x)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass
 import jax
 from flax import nnx, struct
 
+from explorer.models.dilated import DilatedConvConfig, causal_convs
 from explorer.models.rnn import make_cell
 
 
@@ -23,18 +24,10 @@ class ForecastRNNConfig:
 
 
 @dataclass(frozen=True)
-class ForecastCNNConfig:
-    channels: int = 16
-    kernel: int = 3
-    dilations: tuple[int, ...] = (1, 3, 8)
-
-    @property
-    def receptive_field(self) -> int:
-        """How many consecutive years one output reads: 1 + (kernel − 1) × Σ dilations."""
-        return 1 + (self.kernel - 1) * sum(self.dilations)
-
-    def to_dict(self) -> dict:
-        return {**asdict(self), "dilations": list(self.dilations)}
+class ForecastCNNConfig(DilatedConvConfig):
+    channels: int = 16  # feature channels of every convolution
+    kernel: int = 3  # taps per convolution
+    dilations: tuple[int, ...] = (1, 3, 8)  # receptive field 1 + 2 × (1 + 3 + 8) = 25 steps
 
 
 @struct.dataclass
@@ -72,14 +65,8 @@ class ForecastRNN(nnx.Module):
 class ForecastCNN(nnx.Module):
     def __init__(self, config: ForecastCNNConfig = ForecastCNNConfig(), *, rngs: nnx.Rngs):
         self.config = config
-        c = config.channels
-        self.convs = nnx.List(
-            [
-                nnx.Conv(1 if i == 0 else c, c, (config.kernel,), kernel_dilation=(d,), padding="CAUSAL", rngs=rngs)
-                for i, d in enumerate(config.dilations)
-            ]
-        )
-        self.head = nnx.Linear(c, 1, rngs=rngs)
+        self.convs = causal_convs(1, config.channels, config.kernel, config.dilations, rngs)
+        self.head = nnx.Linear(config.channels, 1, rngs=rngs)
 
     def __call__(self, x: jax.Array) -> jax.Array:
         return self.trace(x).prediction

@@ -13,14 +13,13 @@ Each model's `trace` returns a `ClipTrace` with the intermediates; its final log
 The recurrent models replay their GRU in `trace` with `cells.run_cell` (which also returns the gates), so
 the test that compares `trace` with `__call__` checks two implementations against each other.
 
-`load(name)` rebuilds a saved clip model from its JSON config (explorer/assets/weights/hybrid-*.json) the way
-`weights.load` does, without `explorer.models.build` having to know these names.
+`explorer.models.build(name)` builds them by name (hybrid-clip, hybrid-oneframe, hybrid-earlyfusion,
+hybrid-pixelrnn) like every other model, and `explorer.models.weights.load(name)` loads the trained ones.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from pathlib import Path
 
 import jax
 import jax.numpy as jnp
@@ -33,7 +32,6 @@ from explorer.models.rnn import cell_weights, make_cell
 
 N_DIGITS = 10
 N_DIRECTIONS = len(DIRECTIONS)
-TRAIN_COMMAND = "python -m explorer train hybrid"
 
 
 # --- configs -------------------------------------------------------------------------------------------------
@@ -273,38 +271,3 @@ class PixelRNN(_Heads):
     def trace(self, clips: jax.Array) -> ClipTrace:
         clips = _frames(clips)
         return self.read_frames(clips, {}, self.flat(clips))
-
-
-# --- names, building, loading --------------------------------------------------------------------------------
-
-MODELS = {
-    "hybrid-clip": (HybridConfig, HybridCNNRNN),
-    "hybrid-oneframe": (OneFrameConfig, OneFrameCNN),
-    "hybrid-earlyfusion": (EarlyFusionConfig, EarlyFusionCNN),
-    "hybrid-pixelrnn": (PixelRNNConfig, PixelRNN),
-}
-NAMES = tuple(MODELS)
-
-
-def default_config(name: str):
-    if name not in MODELS:
-        raise ValueError(f"unknown clip model {name!r}; choose one of {', '.join(NAMES)}")
-    return MODELS[name][0]()
-
-
-def config_from_dict(name: str, values: dict):
-    return type(default_config(name))(**values)
-
-
-def build(name: str, config=None, seed: int = 0) -> nnx.Module:
-    """A freshly initialised clip model (weights from `seed`)."""
-    config = config or default_config(name)
-    return MODELS[name][1](config, rngs=nnx.Rngs(seed))
-
-
-def load(name: str, folder: Path | None = None) -> tuple[nnx.Module, dict]:
-    """A saved clip model and its metadata (`weights.load`: checksum and shapes checked), or a WeightsError naming
-    the command that rebuilds it."""
-    from explorer.models import weights
-
-    return weights.load(name, folder)

@@ -46,7 +46,7 @@ def test_scrubbing_shows_each_models_answer_with_the_weights_saved_then(k):
         probs = np.asarray(run.model_at(k).trace(x).probs)
         expected = probs[0, -1] if probs.ndim == 3 else probs[0]
         np.testing.assert_allclose(_bars(at, f"training-probs-{name}"), expected, atol=1e-6)
-        assert f"{run.heldout[k]:.1%}" in at.get_by_key(f"training-{name}").caption[0].value
+        assert f"{run.heldout_score[k]:.1%}" in at.get_by_key(f"training-{name}").caption[0].value
     generated = at.get_by_key("training-generated").code[0].value
     assert generated.startswith("The ") and len(generated) == 4 + 160
 

@@ -9,6 +9,12 @@ import pytest
 from explorer.compute import evaluation
 from explorer.data import corpus, digits
 from explorer.models import checkpoints, weights
+from explorer.training import checkpoints as writing
+
+# A fresh model and the shipped step-0 checkpoint are two computations of the same initialisation: the LSTMs'
+# orthogonal recurrent kernels go through LAPACK's QR, whose float rounding depends on the CPU (up to 1e-6 seen
+# between two x86 machines); every initial weight is of order 0.01 to 1.
+INIT_ATOL = 1e-5
 
 
 @pytest.fixture(scope="module")
@@ -22,6 +28,7 @@ def _flat(model) -> list[np.ndarray]:
 
 @pytest.mark.parametrize("name", checkpoints.MODELS)
 def test_the_last_checkpoint_is_the_shipped_model_bit_for_bit(runs, name):
+    # exact: both are the same float32 values read from two files written by the same run
     run = runs[name]
     shipped, _ = weights.load(name)
     for a, b in zip(_flat(run.model_at(len(run.steps) - 1)), _flat(shipped)):
@@ -40,7 +47,7 @@ def test_a_dozen_log_spaced_checkpoints_from_the_untrained_model(runs, name):
     from explorer import models
 
     for a, b in zip(_flat(run.model_at(0)), _flat(models.build(name, seed=0))):  # where the run started
-        np.testing.assert_array_equal(a, b)
+        np.testing.assert_allclose(a, b, rtol=0, atol=INIT_ATOL)
 
 
 @pytest.mark.parametrize("name", ["digit-cnn", "digit-mlp", "row-rnn-lstm"])
@@ -51,16 +58,20 @@ def test_recorded_heldout_accuracy_reproduces(runs, name):
         model = run.model_at(k)
         predictions = np.asarray(model(digits.to_model_input(held.images)))
         predictions = predictions[:, -1] if predictions.ndim == 3 else predictions
-        assert np.mean(predictions.argmax(-1) == held.labels) == pytest.approx(run.heldout[k], abs=1e-12)
-    assert run.heldout[0] < 0.2 < 0.9 < run.heldout[-1]  # from chance to trained
+        # recomputed here on another CPU: a near-tie between two logits may flip one digit of 1,000, no more
+        assert np.mean(predictions.argmax(-1) == held.labels) == pytest.approx(run.heldout_score[k], abs=1.01e-3)
+    assert run.heldout_score[0] < 0.2 < 0.9 < run.heldout_score[-1]  # from chance to trained
 
 
 def test_recorded_bits_per_char_reproduce_and_fall(runs):
+    assert runs["char-rnn-lstm"].metric == "bits_per_char" and runs["digit-cnn"].metric == "accuracy"
     run = runs["char-rnn-lstm"]
     text = corpus.load_heldout()
     for k in (0, len(run.steps) - 1):
-        assert evaluation.bits_per_char(run.model_at(k), text) == pytest.approx(run.heldout[k], rel=1e-5)
-    assert run.heldout[0] > 6.0 > 2.1 > run.heldout[-1]  # log2(98) ≈ 6.6 untrained; the shipped bar at the end
+        assert evaluation.bits_per_char(run.model_at(k), text) == pytest.approx(run.heldout_score[k], rel=1e-5)
+    assert (
+        run.heldout_score[0] > 6.0 > 2.1 > run.heldout_score[-1]
+    )  # log2(98) ≈ 6.6 untrained; the shipped bar at the end
 
 
 def test_missing_checkpoints_name_the_command(tmp_path):
@@ -72,4 +83,4 @@ def test_missing_checkpoints_name_the_command(tmp_path):
 
 
 def test_the_schedule_is_log_spaced_from_zero():
-    assert checkpoints.schedule(3720) == [0, 1, 2, 4, 9, 20, 42, 89, 187, 395, 834, 1762, 3720]
+    assert writing.schedule(3720) == [0, 1, 2, 4, 9, 20, 42, 89, 187, 395, 834, 1762, 3720]

@@ -16,7 +16,7 @@ def results():
 
 FORECASTS = {*models.FORECAST_MODELS, "forecast-baselines", *models.CLIP_MODELS}
 SENTIMENT = {*models.SENTIMENT_MODELS, "sentiment-vader"}  # VADER is the rule-based peer: it has no weights
-EVALUATED = set(models.MODEL_NAMES) | FORECASTS | SENTIMENT
+EVALUATED = set(models.DIGIT_AND_TEXT_MODELS) | FORECASTS | SENTIMENT
 
 
 def test_every_model_is_evaluated(results):

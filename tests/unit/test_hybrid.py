@@ -6,7 +6,8 @@ import jax
 import numpy as np
 import pytest
 
-from explorer.cli import train_hybrid
+from explorer import models
+from explorer.compute import evaluation
 from explorer.data import clips, digits
 from explorer.models import hybrid, weights
 
@@ -77,9 +78,9 @@ def test_an_empty_sketch_is_refused():
     assert clips.clip_from_sketch(dot(5, 5), "down").shape == (8, 36, 36)
 
 
-@pytest.mark.parametrize("name", hybrid.NAMES)
+@pytest.mark.parametrize("name", models.CLIP_MODELS)
 def test_trace_equals_call(name):
-    model = hybrid.build(name, seed=3)
+    model = models.build(name, seed=3)
     x = np.random.default_rng(0).random((3, 8, 36, 36), np.float32)
     digit, direction = model(x)
     trace = model.trace(x)
@@ -94,7 +95,7 @@ def test_trace_equals_call(name):
 
 
 def test_hybrid_shares_one_cnn_over_frames():
-    model = hybrid.build("hybrid-clip", seed=1)
+    model = models.build("hybrid-clip", seed=1)
     x = np.random.default_rng(1).random((2, 8, 36, 36), np.float32)
     trace = model.trace(x)
     assert trace.features.shape == (2, 8, 64) and trace.hidden.shape == (2, 8, 64)
@@ -105,21 +106,21 @@ def test_hybrid_shares_one_cnn_over_frames():
 
 @pytest.fixture(scope="module")
 def heldout():
-    return train_hybrid.heldout_clips()
+    return clips.heldout_clips()
 
 
 @pytest.fixture(scope="module")
 def shipped():
-    return {name: hybrid.load(name) for name in hybrid.NAMES}
+    return {name: weights.load(name) for name in models.CLIP_MODELS}
 
 
-@pytest.mark.parametrize("name", hybrid.NAMES)
+@pytest.mark.parametrize("name", models.CLIP_MODELS)
 def test_shipped_metrics_reproduce(name, shipped, heldout):
     model, meta = shipped[name]
-    found = train_hybrid.evaluate(model, *heldout)
+    found = evaluation.clip_accuracy(model, *heldout)
     for key, value in found.items():  # within 1 clip of 1,000: another CPU may round a borderline logit differently
         assert value == pytest.approx(meta["metrics"][key], abs=1.5e-3), key
-    assert meta["data"]["heldout"] == 1000 and meta["data"]["heldout_clip_seed"] == train_hybrid.HELDOUT_CLIP_SEED
+    assert meta["data"]["heldout"] == 1000 and meta["data"]["heldout_clip_seed"] == clips.HELDOUT_CLIP_SEED
 
 
 def test_shipped_hybrid_reads_digit_and_direction(shipped):
@@ -135,24 +136,21 @@ def test_one_frame_cnn_cannot_tell_the_direction(shipped):
 
 def test_load_names_the_command_that_rebuilds(tmp_path):
     with pytest.raises(weights.WeightsError, match=r"missing.*python -m explorer train hybrid"):
-        hybrid.load("hybrid-clip", tmp_path)
-    model = hybrid.build("hybrid-pixelrnn", hybrid.PixelRNNConfig(hidden=8))
+        weights.load("hybrid-clip", tmp_path)
+    model = models.build("hybrid-pixelrnn", hybrid.PixelRNNConfig(hidden=8))
     weights.save("hybrid-pixelrnn", model, {"metrics": {}}, tmp_path)
-    loaded, meta = hybrid.load("hybrid-pixelrnn", tmp_path)
+    loaded, meta = weights.load("hybrid-pixelrnn", tmp_path)
     x = np.random.default_rng(2).random((2, 8, 36, 36), np.float32)
     np.testing.assert_array_equal(model(x)[0], loaded(x)[0])
     record = json.loads((tmp_path / "hybrid-pixelrnn.json").read_text())
     record["config"]["hidden"] = 16
     (tmp_path / "hybrid-pixelrnn.json").write_text(json.dumps(record))
     with pytest.raises(weights.WeightsError, match="does not fit"):
-        hybrid.load("hybrid-pixelrnn", tmp_path)
+        weights.load("hybrid-pixelrnn", tmp_path)
 
 
 def test_the_recorded_parameter_counts_are_the_models():
     """The Hybrid page's table reads each model's parameters from its weights' record: they must be its own."""
-    from explorer import models
-    from explorer.models import weights
-
     for name in models.CLIP_MODELS:
         model, meta = weights.load(name)
         assert meta["metrics"]["params"] == models.count_params(model), name

@@ -45,7 +45,7 @@ def _param_leaves(model: nnx.Module) -> int:
 # ---------------------------------------------------------------- the measured table
 
 
-@pytest.mark.parametrize("name", models.MODEL_NAMES)
+@pytest.mark.parametrize("name", models.DIGIT_AND_TEXT_MODELS)
 def test_parameters_equal_the_count_of_nnx_param_leaves(name):
     model = models.build(name)
     expected = _param_leaves(model)

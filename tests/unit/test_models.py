@@ -13,7 +13,7 @@ DIGITS = jnp.asarray(np.random.default_rng(0).random((3, 28, 28, 1), np.float32)
 IDS = jnp.asarray(np.random.default_rng(1).integers(0, 97, (2, 70)))
 
 
-@pytest.mark.parametrize("name", models.MODEL_NAMES)
+@pytest.mark.parametrize("name", models.DIGIT_AND_TEXT_MODELS)
 def test_trace_output_equals_call(name):
     model = models.build(name, seed=3)
     x = DIGITS if name in models.DIGIT_MODELS else IDS

@@ -47,7 +47,7 @@ def _folder() -> str:
 def table_rows() -> tuple[list[measured_table.Row], list[str]]:
     """Every available model's row (measured where the store has it) and the messages of missing models."""
     store, rows, missing = _store("table"), [], []
-    for name in models.MODEL_NAMES:
+    for name in models.DIGIT_AND_TEXT_MODELS:
         model, meta = _loaded(name, _folder())
         if model is None:
             missing.append(meta)
@@ -68,7 +68,7 @@ def shared() -> SharedWork:
 def _measure_table(report) -> float:
     """Runs in the shared worker thread: every model's row measured now, into the per-process store."""
     store = _store("table")
-    names = [n for n in models.MODEL_NAMES if _loaded(n, _folder())[0] is not None]
+    names = [n for n in models.DIGIT_AND_TEXT_MODELS if _loaded(n, _folder())[0] is not None]
     start = time.perf_counter()
     for i, name in enumerate(names):
         report(i / len(names), f"{name}: held-out evaluation and latency at batch 1 and 64")

@@ -172,7 +172,7 @@ def model_summaries() -> None:
         "Generated from the real models: parameters counted from each submodule's nnx.Param leaves, output shapes "
         "from the model's own trace (B = batch, T = characters)."
     )
-    name = st.selectbox("Model", models.MODEL_NAMES, key="guide_model")
+    name = st.selectbox("Model", models.DIGIT_AND_TEXT_MODELS, key="guide_model")
     rows, note = _summary(name, str(weights.weights_dir()))
     with st.container(key="guide-summary"):
         st.dataframe(rows, hide_index=True, width="stretch", height=36 * (len(rows) + 1) + 4)  # every row, no scrolling

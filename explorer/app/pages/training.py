@@ -104,7 +104,7 @@ def scrub_section() -> None:
                 ),
                 key=f"training-probs-{name}",
             )
-            st.caption(f"Held-out accuracy at this checkpoint: {runs[name].heldout[k]:.1%}.")
+            st.caption(f"Held-out accuracy at this checkpoint: {runs[name].heldout_score[k]:.1%}.")
     st.caption(f"The digit: {where}.")
 
     fn, states, models_at = _traced("digit-cnn")
@@ -128,7 +128,7 @@ def scrub_section() -> None:
     text_run = runs["char-rnn-lstm"]
     kt = min(k, len(text_run.steps) - 1)
     st.markdown(
-        f"**The char LSTM at step {int(text_run.steps[kt]):,}** ({text_run.heldout[kt]:.2f} bits per character on the "
+        f"**The char LSTM at step {int(text_run.steps[kt]):,}** ({text_run.heldout_score[kt]:.2f} bits per character on the "
         f"held-out text) continues “{PROMPT}”:"
     )
     with st.container(key="training-generated"):

@@ -35,7 +35,7 @@ import time; t0 = time.perf_counter()
 from explorer import models
 from explorer.models import compiled
 compiled.enable_compilation_cache()  # as the app does: a warm on-disk cache skips compiling
-for name in models.MODEL_NAMES:
+for name in models.DIGIT_AND_TEXT_MODELS:
     compiled.load_reader(name)
 print(time.perf_counter() - t0)
 """
