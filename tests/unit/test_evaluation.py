@@ -67,8 +67,10 @@ def test_evaluation_reproduces_the_figures_recorded_at_training(results):
             assert row["mae"] == pytest.approx(weights.load_meta(name)["metrics"]["mae"], rel=1e-5)
             continue
         recorded = weights.load_meta(name)["metrics"]
-        key = "accuracy" if "accuracy" in row else "bits_per_char"
-        assert row[key] == pytest.approx(recorded[key], abs=1e-4), name
+        if "accuracy" in row:  # another CPU may round a near-tie between two logits the other way: one digit of 1,000
+            assert row["accuracy"] == pytest.approx(recorded["accuracy"], abs=1.01e-3), name
+        else:  # a mean over 89,000 characters of float32 cross-entropies
+            assert row["bits_per_char"] == pytest.approx(recorded["bits_per_char"], rel=1e-5), name
         assert row["params"] == recorded["params"]
 
 

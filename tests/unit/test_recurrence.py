@@ -33,11 +33,13 @@ def reader(request, tmp_path_factory):
 def test_step_terms_reproduce_the_traced_state_gates_and_memory(reader, t):
     trace = reader.trace(TEXT)
     terms = recurrence.terms_at(reader.model.weights(), trace, t)
-    np.testing.assert_array_equal(terms.h, np.asarray(trace.hidden[0, t]))
+    # recomputed outside the compiled trace: the same float32 operations, possibly fused or ordered differently
+    close = {"rtol": 1e-5, "atol": 1e-6}
+    np.testing.assert_allclose(terms.h, np.asarray(trace.hidden[0, t]), **close)
     for name, gate in trace.gates.items():
-        np.testing.assert_array_equal(terms.value[name], np.asarray(gate[0, t]))
+        np.testing.assert_allclose(terms.value[name], np.asarray(gate[0, t]), **close)
     if reader.model.kind == "lstm":
-        np.testing.assert_array_equal(terms.c, np.asarray(trace.cell[0, t]))
+        np.testing.assert_allclose(terms.c, np.asarray(trace.cell[0, t]), **close)
         np.testing.assert_array_equal(terms.c_prev, np.asarray(trace.cell[0, t - 1]) if t else 0)
     np.testing.assert_array_equal(terms.h_prev, np.asarray(trace.hidden[0, t - 1]) if t else 0)
 

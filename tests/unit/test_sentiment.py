@@ -183,7 +183,8 @@ def test_spans_and_words_agree_on_real_and_awkward_text(split):
 def test_the_trace_is_the_model(readers, split, which):
     model = readers.rnn_model if which == "rnn" else readers.cnn_model
     ids = jnp.asarray(readers.vocab.batch(split[1].texts[:6]))
-    np.testing.assert_array_equal(np.asarray(model.trace(ids).logit), np.asarray(model(ids)))
+    # two code paths to one logit: float32 agreement, not bit equality (operation order may differ)
+    np.testing.assert_allclose(np.asarray(model.trace(ids).logit), np.asarray(model(ids)), rtol=1e-5, atol=1e-5)
 
 
 @pytest.mark.parametrize("which", ["rnn", "cnn"])

@@ -20,8 +20,10 @@ from flax import nnx
 from explorer import models
 from explorer.data import digits, vocab
 from explorer.models import checkpoints, weights
-from explorer.training import configs, digits as digit_training, losses, optimizer, text as text_training
 from explorer.training import checkpoints as writing
+from explorer.training import configs, losses, optimizer
+from explorer.training import digits as digit_training
+from explorer.training import text as text_training
 from explorer.training.loop import fit, train_step
 
 ROOT = Path(__file__).resolve().parents[2]

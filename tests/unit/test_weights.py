@@ -42,14 +42,3 @@ def test_unreadable_description_is_reported(tmp_path):
     (tmp_path / "char-cnn.json").write_text("{not json")
     with pytest.raises(weights.WeightsError, match="unreadable"):
         weights.load("char-cnn", tmp_path)
-
-
-def test_the_compilation_cache_can_be_turned_off_or_be_unwritable(tmp_path):
-    from explorer.models import compiled
-
-    assert compiled.enable_compilation_cache("") is None
-    blocked = tmp_path / "file"
-    blocked.write_text("not a folder")
-    assert compiled.enable_compilation_cache(blocked / "jax") is None  # cannot be made: no cache, no crash
-    assert compiled.enable_compilation_cache(tmp_path / "jax") == tmp_path / "jax"
-    compiled.enable_compilation_cache()  # back to the shared default for the rest of the run
