@@ -37,28 +37,36 @@ def wait_healthy(url: str, proc, timeout: float, what: str) -> None:
 
 
 @contextlib.contextmanager
-def started_app(log=None, timeout: float = 120.0, env: dict | None = None):
-    """`streamlit run streamlit_app.py` on a free port with the shipped settings; yields (URL, process) once
-    /_stcore/health says ok."""
+def serving(command: list[str], url: str, what: str, *, timeout: float, log=None, env=None, cwd=None, stop_s=15.0):
+    """Start `command`, wait until `url`/_stcore/health says ok, yield the process; on exit terminate it (kill it
+    if it has not stopped within `stop_s`). The one place a server process is started and stopped."""
     import subprocess
-    import sys
 
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", APP, "--server.port", str(port), "--server.headless", "true",
-         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-        cwd=Path(APP).parent, stdout=log or subprocess.DEVNULL, stderr=subprocess.STDOUT, env=env,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
+    proc = subprocess.Popen(command, cwd=cwd, stdout=log or subprocess.DEVNULL, stderr=subprocess.STDOUT, env=env)
     try:
-        wait_healthy(url, proc, timeout, "streamlit")
-        yield url, proc
+        wait_healthy(url, proc, timeout, what)
+        yield proc
     finally:
         proc.terminate()
         try:
-            proc.wait(timeout=15)
+            proc.wait(timeout=stop_s)
         except subprocess.TimeoutExpired:
             proc.kill()
+            proc.wait()
+
+
+@contextlib.contextmanager
+def started_app(log=None, timeout: float = 120.0, env: dict | None = None):
+    """`streamlit run streamlit_app.py` on a free port with the shipped settings; yields (URL, process) once
+    /_stcore/health says ok."""
+    import sys
+
+    port = free_port()
+    command = [sys.executable, "-m", "streamlit", "run", APP, "--server.port", str(port), "--server.headless", "true",
+               "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    with serving(command, url, "streamlit", timeout=timeout, log=log, env=env, cwd=Path(APP).parent) as proc:
+        yield url, proc
 
 
 @contextlib.contextmanager

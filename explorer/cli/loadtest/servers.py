@@ -80,22 +80,10 @@ def haproxy(backends: list[str], log=None, timeout: float = 30.0):
         check = subprocess.run([haproxy_binary(), "-c", "-f", str(cfg)], env=env, capture_output=True, text=True)
         if check.returncode != 0:
             raise RuntimeError(f"haproxy rejected its configuration:\n{check.stdout}{check.stderr}")
-        proc = subprocess.Popen(
-            [haproxy_binary(), "-db", "-f", str(cfg)],
-            env=env,
-            stdout=log or subprocess.DEVNULL,
-            stderr=subprocess.STDOUT,
-        )
         url = f"http://127.0.0.1:{port}"
-        try:
-            appserver.wait_healthy(url, proc, timeout, "haproxy")
+        command = [haproxy_binary(), "-db", "-f", str(cfg)]
+        with appserver.serving(command, url, "haproxy", timeout=timeout, log=log, env=env, stop_s=10.0):
             yield url
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
 
 
 def first_visit(url: str) -> tuple[str, dict[str, str]]:
