@@ -58,7 +58,7 @@ _TX = optax.sgd(1.0, momentum=MOMENTUM)
 
 def _loss(model: nnx.Module, x: jax.Array, y: jax.Array) -> jax.Array:
     """Mean cross-entropy on the logits after the whole digit (after the last row for the row RNNs): the loss the
-    shipped digit models were trained with (explorer.cli.train.digit_loss), without the augmentation."""
+    shipped digit models were trained with (explorer.training.losses.classification), without the augmentation."""
     return optax.softmax_cross_entropy_with_integer_labels(model(x), y).mean()
 
 

@@ -7,21 +7,19 @@ seen in training. Loss: cross-entropy(digit) + cross-entropy(direction).
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 from flax import nnx
 
-from explorer import models
 from explorer.compute import evaluation
 from explorer.data import clips, digits
 from explorer.training import losses
 from explorer.training.configs import ClipTraining
 from explorer.training.loop import fit
 from explorer.training.optimizer import make_optimizer
-from explorer.training.records import save_trained
+from explorer.training.records import train_and_record
 
 TRAIN_CLIP_SEED = 1  # directions of the training clips
 PER_DIGIT = 2  # training clips per training digit
@@ -75,12 +73,12 @@ def train_clips(
     x_all, y_all, d_all = clips.make_set(digits.load_train(), TRAIN_CLIP_SEED, per_digit=PER_DIGIT)
     held = clips.heldout_clips()
     data = {**data_description(), "train": len(y_all), "heldout": len(held[1])}
-    results = {}
-    for name in names:
-        start = time.perf_counter()
-        model = models.build(name, seed=cfg.seed)
-        timing = fit_clips(model, x_all, y_all, d_all, cfg, quiet=quiet)
-        metrics = {**evaluation.clip_accuracy(model, *held), "params": models.count_params(model)}
-        save_trained(name, model, out, data=data, metrics=metrics, timing=timing, cfg=cfg)
-        results[name] = {**metrics, "seconds": time.perf_counter() - start}
-    return results
+    found = train_and_record(
+        names,
+        out,
+        cfg,
+        data,
+        lambda name, model: fit_clips(model, x_all, y_all, d_all, cfg, quiet=quiet),
+        lambda model: evaluation.clip_accuracy(model, *held),
+    )
+    return {name: {**metrics, "seconds": timing["seconds"]} for name, (metrics, timing) in found.items()}

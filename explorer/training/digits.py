@@ -9,16 +9,15 @@ import jax
 import numpy as np
 from flax import nnx
 
-from explorer import models
 from explorer.compute import evaluation
 from explorer.data import digits
 from explorer.models import checkpoints
 from explorer.training import losses
-from explorer.training.checkpoints import Checkpointer, save_folder
+from explorer.training.checkpoints import Checkpointer
 from explorer.training.configs import DigitTraining
 from explorer.training.loop import fit
 from explorer.training.optimizer import make_optimizer
-from explorer.training.records import is_shipped_folder, save_trained
+from explorer.training.records import is_shipped_folder, train_and_record
 
 
 def fit_digits(
@@ -73,18 +72,16 @@ def train_digits(names: list[str], out: Path, cfg: DigitTraining = DigitTraining
         "train": len(train.labels),
         "heldout": len(held.labels),
     }
-    results = {}
-    for name in names:
-        model = models.build(name, seed=cfg.seed)
-        keep = name in checkpoints.MODELS
-        timing = fit_digits(model, train, cfg, desc=name, quiet=quiet, held=held if keep else None)
-        recorder = timing.pop("checkpoints")
-        if keep:
-            recorder.save(name, save_folder(out))
-        metrics = {
-            "accuracy": evaluation.digit_accuracy(model, held.images, held.labels),
-            "params": models.count_params(model),
-        }
-        save_trained(name, model, out, data=data, metrics=metrics, timing=timing, cfg=cfg)
-        results[name] = metrics
-    return results
+    return {
+        name: metrics
+        for name, (metrics, _) in train_and_record(
+            names,
+            out,
+            cfg,
+            data,
+            lambda name, model: fit_digits(
+                model, train, cfg, name, quiet, held if name in checkpoints.MODELS else None
+            ),
+            lambda model: {"accuracy": evaluation.digit_accuracy(model, held.images, held.labels)},
+        ).items()
+    }

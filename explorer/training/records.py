@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import platform
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 
@@ -12,7 +13,9 @@ import numpy as np
 import optax
 from flax import nnx
 
+from explorer import models
 from explorer.models import weights
+from explorer.training.checkpoints import save_folder
 from explorer.training.configs import TrainingConfig
 
 
@@ -38,3 +41,23 @@ def save_trained(
 def is_shipped_folder(out: Path) -> bool:
     """Training into explorer/assets/weights also rewrites the shipped data files the app reads."""
     return out.resolve() == weights.DEFAULT_DIR.resolve()
+
+
+def train_and_record(
+    names, out: Path, cfg: TrainingConfig, data: dict, fit_one: Callable, score: Callable, save: bool = True
+) -> dict[str, tuple[dict, dict]]:
+    """Each model of a family in turn: built from cfg.seed, trained by `fit_one(name, model)` → timing figures (with
+    the run's checkpoints under "checkpoints", or None), scored on held-out data by `score(model)` → metrics, and
+    saved with its record under `out` (checkpoints beside it). Returns name → (metrics, timing)."""
+    results = {}
+    for name in names:
+        model = models.build(name, seed=cfg.seed)
+        timing = fit_one(name, model)
+        recorder = timing.pop("checkpoints", None)
+        if recorder is not None and save:
+            recorder.save(name, save_folder(out))
+        metrics = {**score(model), "params": models.count_params(model)}
+        if save:
+            save_trained(name, model, out, data=data, metrics=metrics, timing=timing, cfg=cfg)
+        results[name] = metrics, timing
+    return results

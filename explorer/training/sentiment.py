@@ -18,14 +18,13 @@ import jax.numpy as jnp
 import numpy as np
 from flax import nnx
 
-from explorer import models
 from explorer.compute import sentiment
 from explorer.data import sentiment as data
 from explorer.training import losses
 from explorer.training.configs import SentimentTraining
 from explorer.training.loop import fit
 from explorer.training.optimizer import make_optimizer
-from explorer.training.records import is_shipped_folder, save_trained
+from explorer.training.records import is_shipped_folder, train_and_record
 
 VADER_VERSION = "3.3.2"
 
@@ -123,13 +122,13 @@ def train_sentiment(
         "min_rating": data.MIN_RATING,
         "split_seed": data.SPLIT_SEED,
     }
-    results = {}
-    for name in names:
-        model = models.build(name, seed=cfg.seed)
-        timing = fit_sentiment(model, vocab, fit_set, cfg, desc=name, quiet=quiet, valid=valid)
-        pred = sentiment.logits(model, vocab, held.texts) > 0
-        metrics = {"accuracy": sentiment.accuracy(pred, held.labels), "params": models.count_params(model)}
-        if not validate:
-            save_trained(name, model, out, data=info, metrics=metrics, timing=timing, cfg=cfg)
-        results[name] = {**metrics, "valid": timing["valid"]}
-    return results
+    found = train_and_record(
+        names,
+        out,
+        cfg,
+        info,
+        lambda name, model: fit_sentiment(model, vocab, fit_set, cfg, desc=name, quiet=quiet, valid=valid),
+        lambda model: {"accuracy": sentiment.accuracy(sentiment.logits(model, vocab, held.texts) > 0, held.labels)},
+        save=not validate,
+    )
+    return {name: {**metrics, "valid": timing["valid"]} for name, (metrics, timing) in found.items()}

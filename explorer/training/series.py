@@ -8,14 +8,13 @@ import jax.numpy as jnp
 import numpy as np
 from flax import nnx
 
-from explorer import models
 from explorer.compute import series_models
 from explorer.data import series as series_data
 from explorer.training import losses
 from explorer.training.configs import SeriesTraining
 from explorer.training.loop import fit
 from explorer.training.optimizer import make_optimizer
-from explorer.training.records import is_shipped_folder, save_trained
+from explorer.training.records import is_shipped_folder, train_and_record
 
 
 def fit_series(
@@ -51,17 +50,12 @@ def train_series(names: list[str], out: Path, cfg: SeriesTraining = SeriesTraini
         "window": series_data.WINDOW,
         "scaler": {"mean": scaler.mean, "std": scaler.std},
     }
-    results = {}
-    for name in names:
-        model = models.build(name, seed=cfg.seed)
-        timing = fit_series(model, x, y, cfg, desc=name, quiet=quiet)
+
+    def score(model: nnx.Module) -> dict:
         found = series_models.evaluate(model, scaler, full.values, start)
-        metrics = {
-            "mae": found.mae,
-            "rmse": found.rmse,
-            "rollout_mae": found.rollout_mae,
-            "params": models.count_params(model),
-        }
-        save_trained(name, model, out, data=data, metrics=metrics, timing=timing, cfg=cfg)
-        results[name] = metrics
-    return results
+        return {"mae": found.mae, "rmse": found.rmse, "rollout_mae": found.rollout_mae}
+
+    def fit_one(name: str, model: nnx.Module) -> dict:
+        return fit_series(model, x, y, cfg, desc=name, quiet=quiet)
+
+    return {name: metrics for name, (metrics, _) in train_and_record(names, out, cfg, data, fit_one, score).items()}

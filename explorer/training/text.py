@@ -8,16 +8,15 @@ from pathlib import Path
 import numpy as np
 from flax import nnx
 
-from explorer import models
 from explorer.compute import evaluation
 from explorer.data import corpus, vocab
 from explorer.models import checkpoints
 from explorer.training import losses
-from explorer.training.checkpoints import Checkpointer, save_folder
+from explorer.training.checkpoints import Checkpointer
 from explorer.training.configs import TextTraining
 from explorer.training.loop import fit
 from explorer.training.optimizer import make_optimizer
-from explorer.training.records import is_shipped_folder, save_trained
+from explorer.training.records import is_shipped_folder, train_and_record
 
 
 def text_windows(ids: np.ndarray, rng: np.random.Generator, batch: int, length: int) -> np.ndarray:
@@ -76,15 +75,16 @@ def train_text(
         if is_shipped_folder(out):
             corpus.HELDOUT_FILE.write_text(held_text, encoding="utf-8")
     data.update(train_chars=len(train_text), heldout_chars=len(held_text))
-    results = {}
-    for name in names:
-        model = models.build(name, seed=cfg.seed)
-        keep = name in checkpoints.MODELS
-        timing = fit_text(model, train_text, cfg, desc=name, quiet=quiet, held_text=held_text if keep else None)
-        recorder = timing.pop("checkpoints")
-        if keep:
-            recorder.save(name, save_folder(out))
-        metrics = {"bits_per_char": evaluation.bits_per_char(model, held_text), "params": models.count_params(model)}
-        save_trained(name, model, out, data=data, metrics=metrics, timing=timing, cfg=cfg)
-        results[name] = metrics
-    return results
+    return {
+        name: metrics
+        for name, (metrics, _) in train_and_record(
+            names,
+            out,
+            cfg,
+            data,
+            lambda name, model: fit_text(
+                model, train_text, cfg, name, quiet, held_text if name in checkpoints.MODELS else None
+            ),
+            lambda model: {"bits_per_char": evaluation.bits_per_char(model, held_text)},
+        ).items()
+    }
