@@ -27,7 +27,7 @@ from explorer.training.groups import GROUPS, train_group
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("group", choices=[*GROUPS, *models.ALL_MODELS, "all"])
+    parser.add_argument("group", choices=list(dict.fromkeys([*GROUPS, *models.ALL_MODELS, "all"])))
     parser.add_argument("--corpus", help="train the text models on this UTF-8 file instead of the docstrings")
     parser.add_argument("--out", type=Path, default=weights.DEFAULT_DIR, help="folder for the weights")
     parser.add_argument("--epochs", type=int, help="digit, clip and sentiment models: passes over the training set")
