@@ -6,7 +6,7 @@ from PIL import Image
 
 from explorer.data import digits
 from explorer.models import compiled
-from tests.support.apptest import errors, new_app, texts
+from tests.support.apptest import assert_clean, assert_no_exception, errors, new_app, texts
 
 NO_PREDICTION = "Prediction:"
 
@@ -23,7 +23,7 @@ def _canvas_of(digit: np.ndarray) -> np.ndarray:
 
 def test_app_opens_on_the_digit_page_with_a_hint(canvas_image):
     at = new_app().run()
-    assert not at.exception
+    assert_clean(at)
     assert not errors(at)
     assert NO_PREDICTION not in texts(at.get_by_key("cnn-prediction"))
     assert NO_PREDICTION not in texts(at.get_by_key("rnn-prediction"))
@@ -33,7 +33,7 @@ def test_app_opens_on_the_digit_page_with_a_hint(canvas_image):
 def test_random_digit_button_shows_the_models_prediction(cnn, heldout):
     at = new_app().run()
     at.button(key="random-digit").click().run()
-    assert not at.exception
+    assert_clean(at)
     index = at.session_state["sample_index"]
     expected = int(np.argmax(cnn.trace(digits.to_model_input(heldout.images[index])).probs[0]))
     assert f"Prediction: {expected}" in texts(at.get_by_key("cnn-prediction"))
@@ -56,7 +56,7 @@ def test_a_sketch_is_preprocessed_and_classified(canvas_image, cnn, heldout):
     index = int(np.flatnonzero(heldout.labels == 3)[0])
     canvas_image(_canvas_of(heldout.images[index]))
     at = new_app().run()
-    assert not at.exception
+    assert_clean(at)
     prep = digits.preprocess(_canvas_of(heldout.images[index]))
     expected = int(np.argmax(cnn.trace(digits.to_model_input(prep.centred)).probs[0]))
     assert expected == 3  # the CNN reads the re-preprocessed MNIST digit correctly
@@ -76,7 +76,7 @@ def test_a_sketch_is_preprocessed_and_classified(canvas_image, cnn, heldout):
 def test_bad_canvas_gets_a_message_and_no_prediction(canvas_image, grey, words):
     canvas_image(grey)
     at = new_app().run()
-    assert not at.exception
+    assert_clean(at)
     assert NO_PREDICTION not in texts(at.get_by_key("cnn-prediction"))
     assert NO_PREDICTION not in texts(at.get_by_key("rnn-prediction"))
     assert any(words in i.value for i in at.info)
@@ -99,7 +99,7 @@ def test_malformed_query_parameters_are_reported_and_ignored(query, problem):
     at = new_app()
     at.query_params.update(query)
     at.run()
-    assert not at.exception
+    assert_clean(at)
     assert any(problem in w.value and "Ignored" in w.value for w in at.warning)
     at.button(key="random-digit").click().run()
     assert NO_PREDICTION in texts(at.get_by_key("cnn-prediction"))
@@ -109,7 +109,8 @@ def test_query_parameters_open_a_prepared_digit(heldout):
     at = new_app()
     at.query_params.update({"sample": "17", "cell": "GRU"})
     at.run()
-    assert not at.exception and not at.warning
+    assert_clean(at)
+    assert not at.warning
     assert at.session_state["sample_index"] == 17 and at.session_state["rnn_cell"] == "gru"
     assert "#17" in texts(at)
 
@@ -119,7 +120,7 @@ def test_missing_weights_show_how_to_rebuild_them(monkeypatch, tmp_path):
     at = new_app()
     at.session_state["digit_source"], at.session_state["sample_index"] = "sample", 5
     at.run()
-    assert not at.exception
+    assert_no_exception(at)
     messages = " ".join(errors(at))
     assert "python -m explorer train digit-cnn" in messages
     assert "python -m explorer train row-rnn" in messages

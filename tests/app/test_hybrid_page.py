@@ -8,7 +8,7 @@ import pytest
 
 from explorer.data import clips
 from explorer.models import weights
-from tests.support.apptest import new_app
+from tests.support.apptest import assert_clean, new_app
 
 PAGE = "explorer/app/pages/hybrid.py"
 
@@ -23,7 +23,7 @@ def page():
 @pytest.mark.parametrize("direction", clips.DIRECTIONS)
 def test_the_guesses_are_the_hybrids_trace(page, direction):
     page.segmented_control(key="hy_direction").set_value(direction).run()
-    assert not page.exception and not page.error
+    assert_clean(page)
     i = page.number_input(key="hy_digit").value
     from explorer.app import ui  # noqa: F401  (the page's loaders)
     from explorer.data import digits
@@ -51,5 +51,5 @@ def test_an_empty_sketch_gets_a_message_not_a_clip():
     at.switch_page(PAGE)
     at.run()
     at.segmented_control(key="hy_source").set_value("the Digit page's digit").run()
-    assert not at.exception
+    assert_clean(at)
     assert any("empty" in i.value for i in at.info)

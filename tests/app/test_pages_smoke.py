@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.apptest import APP, errors, new_app
+from tests.support.apptest import APP, assert_clean, assert_no_exception, errors, new_app
 
 LISTED = re.findall(r'st\.Page\("(explorer/app/pages/\w+\.py)"', Path(APP).read_text())
 
@@ -19,14 +19,14 @@ def test_navigation_lists_the_digit_page_at_a_stable_address():
 def test_page_opens_cleanly(page):
     at = new_app().run()
     at.switch_page(page).run()
-    assert not at.exception, [e.value for e in at.exception]
+    assert_clean(at)
     assert not errors(at)
     assert at.title or at.header, f"{page} shows no heading"
 
 
 def test_the_root_address_opens_the_digit_page():
     at = new_app().run()
-    assert not at.exception
+    assert_clean(at)
     assert any("Digit" in t.value for t in at.title)
 
 
@@ -59,7 +59,7 @@ def test_page_explains_how_to_rebuild_missing_or_corrupted_weights(
     if page.endswith("training.py"):  # its first tab reads the training checkpoints, this one the shipped MLP
         at.query_params["training_section"] = "One step, unrolled"
     at.switch_page(page).run()
-    assert not at.exception, [e.value for e in at.exception]
+    assert_no_exception(at)
     messages = " ".join(errors(at))
     if messages:  # a page that needs no model (the guide's questions) may show none
         assert damage in messages and "python -m explorer train" in messages

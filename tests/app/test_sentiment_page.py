@@ -12,7 +12,7 @@ import pytest
 from explorer.app.pages import sentiment as page_module
 from explorer.compute import sentiment
 from explorer.data import sentiment as data
-from tests.support.apptest import errors, new_app
+from tests.support.apptest import assert_clean, new_app
 
 PAGE = "explorer/app/pages/sentiment.py"
 
@@ -50,7 +50,7 @@ def chart(at, key: str) -> dict:
 
 def test_the_answers_are_the_models_and_vaders_own(default_page, readers):
     at = default_page
-    assert not at.exception and not errors(at)
+    assert_clean(at)
     expected = sentiment.read(readers, page_module.DEFAULT_REVIEW)
     shown = metrics(at)
     assert shown["GRU (RNN)"] == (
@@ -78,7 +78,7 @@ def test_the_reading_line_is_the_grus_readout_after_each_word(default_page, read
 def test_stepping_moves_the_sentence_to_that_word(readers):
     at = open_review()
     at.slider(key="word").set_value(4).run()
-    assert not at.exception
+    assert_clean(at)
     expected = sentiment.read(readers, page_module.DEFAULT_REVIEW)
     text = at.get_by_key("sentiment-rnn-reading").markdown[0].value
     assert f"After word 4, “{expected.tokens[3].word}”" in text
@@ -119,7 +119,7 @@ def test_a_typed_review_changes_the_answers_and_the_address(readers):
     at = open_review()
     review = "A dull, lifeless film; I was bored from start to finish."
     at.text_area(key="review_input").input(review).run()
-    assert not at.exception
+    assert_clean(at)
     expected = sentiment.read(readers, review)
     assert metrics(at)["GRU (RNN)"][1] == f"P(positive) = {sentiment.percent_positive(expected.rnn_logit)}"
     assert at.query_params["review"] == review
@@ -139,7 +139,7 @@ def test_picking_a_heldout_snippet_reads_it():
     at = open_review()
     first = at.selectbox(key="review_example").options[0]
     at.selectbox(key="review_example").select_index(0).run()
-    assert not at.exception
+    assert_clean(at)
     assert at.text_area(key="review_input").value.startswith(first.split("  ", 1)[1].rstrip("…")[:40])
     at.text_area(key="review_input").input("My own words, not the snippet.").run()
     assert at.selectbox(key="review_example").value is None  # the picker no longer names a snippet
@@ -148,14 +148,14 @@ def test_picking_a_heldout_snippet_reads_it():
 @pytest.mark.parametrize("raw", ["", "   \n\t ", "— … ·"], ids=["empty", "whitespace", "no-words"])
 def test_a_review_without_words_gets_a_hint(raw):
     at = open_review(raw)
-    assert not at.exception and not errors(at)
+    assert_clean(at)
     assert any("at least one word" in i.value for i in at.info)
     assert not at.get("plotly_chart")
 
 
 def test_ten_thousand_characters_are_cut_with_a_notice():
     at = open_review("great fun " * 1000)
-    assert not at.exception and not errors(at)
+    assert_clean(at)
     warnings = [w.value for w in at.warning]
     assert any("10,000 characters" in w and f"{data.MAX_CHARS:,}" in w for w in warnings), warnings
     assert any(f"first {data.MAX_WORDS}" in w for w in warnings), warnings
@@ -164,7 +164,7 @@ def test_ten_thousand_characters_are_cut_with_a_notice():
 
 def test_only_unknown_words_are_explained(readers):
     at = open_review("zxqv blorf quux")
-    assert not at.exception and not errors(at)
+    assert_clean(at)
     assert any("unknown word" in i.value for i in at.info)
     other = sentiment.read(readers, "wibblewob snorfle gloop")
     assert metrics(at)["GRU (RNN)"][1] == f"P(positive) = {sentiment.percent_positive(other.rnn_logit)}"
@@ -177,7 +177,7 @@ def test_only_unknown_words_are_explained(readers):
 )
 def test_markup_is_read_as_words_and_never_rendered(raw):
     at = open_review(raw)
-    assert not at.exception and not errors(at)
+    assert_clean(at)
     for md in [*at.markdown, *at.caption]:
         assert "<script" not in md.value and "javascript:" not in md.value and "<b>" not in md.value
         assert not md.proto.allow_html
@@ -191,7 +191,8 @@ def test_markup_is_read_as_words_and_never_rendered(raw):
 def test_the_address_opens_a_review_at_a_word(readers):
     review = "Not a bad movie at all, honestly."
     at = open_review(params={"review": review, "word": "3"})
-    assert not at.exception and not errors(at) and not at.warning
+    assert_clean(at)
+    assert not at.warning
     assert at.text_area(key="review_input").value == review
     assert at.slider(key="word").value == 3
 
@@ -207,7 +208,7 @@ def test_the_address_opens_a_review_at_a_word(readers):
 )
 def test_bad_address_values_get_a_warning(params, says):
     at = open_review(params=params)
-    assert not at.exception and not errors(at)
+    assert_clean(at)
     assert any(says in w.value for w in at.warning), [w.value for w in at.warning]
 
 
@@ -225,7 +226,7 @@ def test_the_page_says_how_many_snippets_were_dropped_and_held_out(default_page)
 )
 def test_emoji_right_to_left_and_control_characters_are_read_without_a_traceback(raw, readers):
     at = open_review(raw)
-    assert not at.exception and not errors(at)
+    assert_clean(at)
     expected = sentiment.read(readers, raw)
     assert metrics(at)["GRU (RNN)"][1] == f"P(positive) = {sentiment.percent_positive(expected.rnn_logit)}"
     compound = sentiment.analyzer().polarity_scores(raw)["compound"]

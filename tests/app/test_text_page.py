@@ -11,7 +11,7 @@ import pytest
 from explorer.compute import recurrence
 from explorer.data import vocab
 from explorer.models import compiled
-from tests.support.apptest import errors, new_app
+from tests.support.apptest import assert_clean, new_app
 
 PAGE = "explorer/app/pages/text.py"
 SENTENCE = "Return the list of items in the dictionary."
@@ -50,7 +50,7 @@ def step_text(at) -> str:
 @pytest.mark.parametrize("cell", ["simple", "gru", "lstm"])
 def test_each_cell_shows_its_own_trace_and_predictions(cell):
     at = open_text(cell=cell)
-    assert not at.exception and not errors(at)
+    assert_clean(at)
     trace = compiled.load_reader(f"char-rnn-{cell}").trace(SENTENCE)
     t = len(SENTENCE) - 1
     assert f"Step {t + 1} of {len(SENTENCE)}" in step_text(at)
@@ -86,7 +86,7 @@ def test_step_buttons_and_slider_move_the_character_being_read():
     assert at.session_state["step"] == 4
     sal = _decode(chart(at, "saliency-bars")["data"][0]["y"])
     assert len(sal) == 4 and np.all(sal > 0)
-    assert not at.exception
+    assert_clean(at)
 
 
 def test_new_text_jumps_to_its_end_and_updates_the_predictions():
@@ -143,14 +143,14 @@ LITERAL = {
 @pytest.mark.parametrize("raw", ["", "   \n\t  "], ids=["empty", "whitespace"])
 def test_empty_or_blank_text_gets_a_friendly_hint(raw):
     at = open_text(raw)
-    assert not at.exception and not errors(at)
+    assert_clean(at)
     assert any("Type a sentence" in i.value for i in at.info)
     assert not at.get("plotly_chart")
 
 
 def test_a_huge_paste_is_cut_with_a_notice():
     at = open_text("abc " * 25_000)
-    assert not at.exception and not errors(at)
+    assert_clean(at)
     assert any("100,000" in w.value and str(recurrence.MAX_CHARS) in w.value for w in at.warning)
     assert f"Step {recurrence.MAX_CHARS} of {recurrence.MAX_CHARS}" in step_text(at)
 
@@ -166,7 +166,7 @@ def test_a_huge_paste_is_cut_with_a_notice():
 )
 def test_characters_outside_the_vocabulary_are_read_as_unknown(raw, unknown):
     at = open_text(raw)
-    assert not at.exception and not errors(at)
+    assert_clean(at)
     expected = recurrence.prepare_text(raw)
     assert expected.unknown == unknown
     assert any(f"{unknown} character(s)" in i.value for i in at.info)
@@ -177,7 +177,7 @@ def test_characters_outside_the_vocabulary_are_read_as_unknown(raw, unknown):
 def test_markup_in_text_is_shown_literally_never_rendered(name):
     raw = LITERAL[name]
     at = open_text(raw)
-    assert not at.exception and not errors(at)
+    assert_clean(at)
     assert at.code[0].value == raw  # the exact characters, in a code block
     for md in [*at.markdown, *at.caption]:
         assert raw not in md.value
@@ -191,6 +191,6 @@ def test_typed_text_and_cell_survive_a_visit_to_another_page():
     at.switch_page("explorer/app/pages/guide.py").run()
     assert "text_input" not in at.session_state  # Streamlit dropped the widget's own state
     at.switch_page(PAGE).run()
-    assert not at.exception
+    assert_clean(at)
     assert at.text_area(key="text_input").value == "Return a new list."
     assert at.segmented_control(key="cell").value == "gru"

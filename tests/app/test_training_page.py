@@ -9,7 +9,7 @@ import pytest
 from explorer.compute import backprop
 from explorer.data import digits
 from explorer.models import checkpoints, weights
-from tests.support.apptest import new_app
+from tests.support.apptest import assert_clean, assert_no_exception, new_app
 
 PAGE = "explorer/app/pages/training.py"
 
@@ -37,7 +37,7 @@ def _bars(at, key: str) -> np.ndarray:
 @pytest.mark.parametrize("k", [0, 6, 12])
 def test_scrubbing_shows_each_models_answer_with_the_weights_saved_then(k):
     at = _open()
-    assert not at.exception and not at.error
+    assert_clean(at)
     at.slider(key="checkpoint").set_value(k).run()
     held = digits.load_heldout()
     x = digits.to_model_input(held.images[:1])
@@ -53,7 +53,8 @@ def test_scrubbing_shows_each_models_answer_with_the_weights_saved_then(k):
 
 def test_live_training_learns_step_by_step_and_stops_when_paused():
     at = _open("Train one yourself")
-    assert not at.exception and "Step 0" in at.get_by_key("live-status").markdown[0].value
+    assert_clean(at)
+    assert "Step 0" in at.get_by_key("live-status").markdown[0].value
     for _ in range(3):
         at.button(key="live-step").click().run()
     status = at.get_by_key("live-status").markdown[0].value
@@ -73,7 +74,7 @@ def test_a_huge_learning_rate_is_shown_as_divergence_not_a_crash():
     at.select_slider(key="live_lr").set_value(10.0).run()
     for _ in range(3):
         at.button(key="live-step").click().run()
-    assert not at.exception
+    assert_no_exception(at)
     assert any("Diverged" in e.value for e in at.error)
     assert at.session_state["live_run"].diverged
 
@@ -88,7 +89,7 @@ def test_changing_a_setting_starts_again_from_random_weights():
 
 def test_the_unrolled_step_shows_the_numbers_jax_computed():
     at = _open("One step, unrolled")
-    assert not at.exception
+    assert_clean(at)
     i = at.number_input(key="unroll_digit").value
     held = digits.load_heldout()
     model, _ = weights.load("digit-mlp")
@@ -105,5 +106,5 @@ def test_live_training_can_be_turned_off_on_a_hosted_server(monkeypatch):
 
     monkeypatch.setattr(live_training, "ENABLED", False)
     at = _open("Train one yourself")
-    assert not at.exception
+    assert_clean(at)
     assert any("turned off" in i.value for i in at.info)
