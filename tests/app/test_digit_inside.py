@@ -10,7 +10,8 @@ from streamlit.testing.v1 import AppTest
 
 from explorer.data import digits
 from explorer.models import compiled
-from tests.support.apptest import assert_clean
+from tests.support.apptest import assert_clean, assert_download_draws
+from tests.support.plotly_arrays import decode
 
 SAMPLE = 7
 
@@ -130,19 +131,30 @@ def test_learned_kernel_is_conv1s_weights(at, traced):
     at.selectbox(key="pg-kernel").set_value("learned conv1 filter 3").run()
     assert_clean(at)
     spec = _chart(at, "pg-result-chart")
-    kernel = spec["data"][1]["z"]
-    if isinstance(kernel, dict):  # plotly's typed-array encoding
-        import base64
-
-        kernel = np.frombuffer(base64.b64decode(kernel["bdata"]), dtype=kernel["dtype"]).reshape(3, 3)
+    kernel = decode(spec["data"][1]["z"])
+    assert kernel.shape == (3, 3)
     np.testing.assert_allclose(kernel, np.asarray(cnn.model.conv1.kernel[...])[:, :, 0, 3], atol=1e-3)
 
 
 def test_the_chosen_layer_and_map_survive_a_visit_to_another_page(at):
     at.segmented_control(key="layer").set_value("conv2").run()
     at.button_group(key="map").set_value(11).run()
+    assert_clean(at)
     at.switch_page("explorer/app/pages/guide.py").run()
     at.switch_page("explorer/app/pages/digit.py").run()
     assert_clean(at)
     assert at.segmented_control(key="layer").value == "conv2"
     assert at.button_group(key="map").value == 11
+
+
+def test_download_as_html_is_the_convolution_animation_with_its_frames(at, traced, downloads):
+    _, tr = traced
+    at.segmented_control(key="layer").set_value("conv1").run()
+    at.button_group(key="map").set_value(2).run()
+    at.slider(key="row").set_value(9).run()
+    assert_clean(at)
+    frame = at.session_state["frame"]
+    figure = assert_download_draws(at, downloads, "inside-conv-animation-html", "inside-conv-animation", frame)
+    assert len(figure["frames"]) > 1 and figure["layout"]["updatemenus"], "no frames to play"
+    last = figure["frames"][-1]["layout"]["title"]["text"]
+    assert "out[9, 27]</b>" in last and f"{float(tr.conv1[0, 9, 27, 2]):+.3f}" in last  # the traced value, last

@@ -105,9 +105,10 @@ def standalone_figure(html: str) -> dict:
     return {"data": data, "layout": layout, "frames": frames}
 
 
-def assert_download_draws(at, downloads, button_key: str, chart_key: str) -> dict:
+def assert_download_draws(at, downloads, button_key: str, chart_key: str, shown_frame: int = 0) -> dict:
     """Press the "Download as HTML" button `button_key`: a standalone HTML file whose traces and frames are those
     of the chart `chart_key` shown on the page (its layout may differ: presenter mode scales the page's fonts).
+    The page may show the animation at `shown_frame` (that frame's traces in place); the file starts at frame 0.
     Returns the downloaded figure."""
     from tests.support.plotly_arrays import plain
 
@@ -115,6 +116,11 @@ def assert_download_draws(at, downloads, button_key: str, chart_key: str) -> dic
     assert stored.mimetype == "text/html" and stored.filename.endswith(".html"), (stored.mimetype, stored.filename)
     figure = standalone_figure(stored.content.decode("utf-8"))
     shown = chart_spec(at, chart_key)
-    assert plain(figure["data"]) == plain(shown["data"])
+    data = [dict(trace) for trace in figure["data"]]
+    if shown_frame:
+        chosen = figure["frames"][shown_frame]
+        for index, change in zip(chosen.get("traces", range(len(chosen["data"]))), chosen["data"]):
+            data[index].update(change)
+    assert plain(data) == plain(shown["data"])
     assert plain(figure["frames"]) == plain(shown.get("frames", []))
     return figure

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import math
 
 import numpy as np
 
@@ -28,12 +29,14 @@ def decode(value) -> np.ndarray:
 
 
 def plain(value):
-    """A figure's JSON (or any part of it) with every typed array decoded to nested lists, so two figures sent
-    in different encodings compare equal when their numbers are equal."""
+    """A figure's JSON (or any part of it) with every typed array decoded to nested lists and NaN as None (a gap,
+    as JSON lists send it), so two figures sent in different encodings compare equal when their numbers are."""
     if isinstance(value, dict):
         if "bdata" in value and "dtype" in value:
-            return decode(value).tolist()
+            return plain(decode(value).tolist())
         return {k: plain(v) for k, v in value.items()}
     if isinstance(value, list):
         return [plain(v) for v in value]
+    if isinstance(value, float) and math.isnan(value):
+        return None
     return value
