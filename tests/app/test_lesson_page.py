@@ -46,9 +46,11 @@ def test_next_and_previous_move_between_scenes_and_reset_the_view():
     at = _open(2)
     assert at.session_state["frame"] == 10
     at.button(key="scene-next").click().run()
+    assert_clean(at)
     assert "Scene 3 of 12" in at.get_by_key("lesson-scene").markdown[0].value
     assert at.session_state["frame"] == 0 and at.session_state["layer"] == "conv1"  # nothing of scene 2 lingers
     at.button(key="scene-prev").click().run()
+    assert_clean(at)
     assert at.session_state["scene"] == 2 and at.session_state["frame"] == 10
 
 

@@ -14,6 +14,28 @@ def new_app() -> AppTest:
     return AppTest.from_file(APP, default_timeout=180)
 
 
+def registered_pages() -> list[dict]:
+    """The pages the app's `st.navigation` registers, in its order, as a run of streamlit_app.py sees them:
+    dicts with "url_pathname" (the page's address, "" for the default entry), "page_name" (its title) and
+    "script_path" ("" for a page that is a function). The app itself is the source of truth, not its text."""
+    at = new_app().run()
+    assert_clean(at)
+    pages = [dict(info) for info in at._registered_pages.values()]  # what AppTest's own switch_page resolves with
+    assert pages, "the app registers no pages"
+    return pages
+
+
+def open_page(at: AppTest, url_path: str) -> AppTest:
+    """Switch `at` (already run once) to the page registered at address `url_path`; run it with `at.run()`."""
+    found = [info for info in at._registered_pages.values() if info.get("url_pathname") == url_path]
+    assert len(found) == 1, f"no page at /{url_path}: {[i.get('url_pathname') for i in at._registered_pages.values()]}"
+    script = found[0].get("script_path")
+    if script:
+        return at.switch_page(str(Path(script).resolve().relative_to(Path(APP).parent)))
+    at._page_hash = found[0]["page_script_hash"]  # a page that is a function has no file to switch to
+    return at
+
+
 def texts(container) -> str:
     """All markdown text inside a keyed container (or the whole app)."""
     return "\n".join(m.value for m in container.markdown)
