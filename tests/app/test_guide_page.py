@@ -69,8 +69,10 @@ def test_changing_an_early_answer_changes_the_path():
     at = _guide()
     at.radio(key="guide_data").set_value("grid").run()
     at.radio(key="guide_variable").set_value("no").run()
+    assert_clean(at)
     assert _recommendation_text(at) == ["### Recommendation: CNN"]
     at.radio(key="guide_data").set_value("sequence").run()
+    assert_clean(at)
     assert "guide_order" in [r.key for r in at.radio] and not _recommendation_text(at)
 
 
