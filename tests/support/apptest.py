@@ -63,19 +63,18 @@ def assert_no_exception(at) -> None:
 
 
 def chart_spec(at, key: str) -> dict:
-    """The Plotly spec (JSON as sent to the browser) of the chart whose element key contains `key`."""
-    for el in at.get("plotly_chart"):
-        if el.proto.id and key in el.proto.id:
-            return json.loads(el.proto.spec)
-    raise AssertionError(f"no chart with key {key}")
+    """The Plotly spec (JSON as sent to the browser) of the one chart whose element key ends in `key`."""
+    found = [el for el in at.get("plotly_chart") if el.proto.id.endswith(f"-{key}")]
+    assert len(found) == 1, f"{len(found)} charts with key {key}: {[el.proto.id for el in at.get('plotly_chart')]}"
+    return json.loads(found[0].proto.spec)
 
 
 class DownloadPresses:
     """Presses `st.download_button`s whose data is a callable, as the browser's click does.
 
     Streamlit keeps such a callable in the run's media file manager under the button's `deferred_file_id` and runs
-    it (`execute_deferred`) only when the button is clicked; AppTest's manager is gone after each run, so
-    `record` keeps a reference to it per file id.
+    it (`execute_deferred`) only when the button is clicked; AppTest's manager is gone after each run, so every
+    registration is recorded with its manager, by file id.
     """
 
     def __init__(self, monkeypatch) -> None:
@@ -113,13 +112,13 @@ def standalone_figure(html: str) -> dict:
     assert html.lstrip().lower().startswith(("<!doctype html>", "<html")), html[:80]
     assert "<title>" in html and "</html>" in html
     assert "<script src=" not in html.replace('<script src="data:', ""), "the page loads a script from elsewhere"
-    assert "plotly.js v" in html or "Plotly.newPlot" in html
+    assert "plotly.js v" in html, "plotly.js is not inside the page"
     decoder = json.JSONDecoder()
     call = html.index("Plotly.newPlot(")
     rest = html[call:]
     start = rest.index("[")
     data, end = decoder.raw_decode(rest, start)
-    layout, end2 = decoder.raw_decode(rest, rest.index("{", end))
+    layout, _ = decoder.raw_decode(rest, rest.index("{", end))
     frames: list = []
     if "Plotly.addFrames(" in rest:
         after = rest[rest.index("Plotly.addFrames(") :]
