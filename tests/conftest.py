@@ -4,6 +4,9 @@ import os
 
 import pytest
 
+# the shared helpers' asserts explain a failure the way a test's own do (values, not a bare AssertionError)
+pytest.register_assert_rewrite("tests.support")
+
 os.environ.setdefault("JAX_PLATFORMS", "cpu")
 os.environ.setdefault("EXPLORER_WARM_UP", "0")  # in-process app runs compile what they use, when they use it
 

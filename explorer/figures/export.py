@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import plotly.io as pio
 
 from explorer.figures.spec import SpecFigure
 
 
-def standalone_html(fig: SpecFigure, title: str) -> str:
+def standalone_html(fig: SpecFigure | Callable[[], SpecFigure], title: str) -> str:
     """One self-contained HTML page: plotly.js embedded (no network needed, it plays from file://), the figure's
-    frames and its ▶ play controls, at a fixed slide-friendly width."""
+    frames and its ▶ play controls, at a fixed slide-friendly width.
+
+    `fig` may be a builder called only now, so a figure only the download needs (the Text page's animated
+    heatmap) costs no rerun that does not press the button."""
+    if not isinstance(fig, SpecFigure) and callable(fig):
+        fig = fig()
     html = pio.to_html(
         fig.to_dict(),
         include_plotlyjs=True,

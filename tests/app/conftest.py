@@ -23,3 +23,11 @@ def canvas_image(monkeypatch):
         holder["image"] = np.stack([g, g, g, np.full_like(g, 255)], axis=-1)
 
     return set_image
+
+
+@pytest.fixture
+def downloads(monkeypatch):
+    """Press "Download as HTML" buttons as a click does: `downloads.press(at, key)` runs the button's callable."""
+    from tests.support.apptest import DownloadPresses
+
+    return DownloadPresses(monkeypatch)

@@ -16,6 +16,7 @@ from explorer.app.pages import compare_measured
 from explorer.app.pages.compare import SECTIONS
 from explorer.data import digits
 from explorer.models import weights
+from tests.support.apptest import assert_clean, assert_download_draws
 
 APP = str(Path(__file__).resolve().parents[2] / "streamlit_app.py")
 
@@ -28,7 +29,7 @@ def _compare(section: str | None = None, **state) -> AppTest:
     if section:
         at.session_state["section"] = section
     at.run()
-    assert not at.exception, at.exception[0].value if at.exception else ""
+    assert_clean(at)
     return at
 
 
@@ -61,6 +62,7 @@ def test_reads_the_digit_page_digit_and_can_switch_to_another():
     at.button(key="compare-random-digit").click().run()
     assert any("Held-out MNIST digit" in c.value for c in at.caption)
     at.button(key="compare-use-sketch").click().run()
+    assert_clean(at)
     assert any("from the Digit page" in c.value for c in at.caption)
 
 
@@ -72,7 +74,8 @@ def test_row_rnn_cell_choice_is_shared_with_the_digit_page():
 @pytest.mark.parametrize("section", SECTIONS[1:])
 def test_every_tab_runs(section):
     at = _compare(section)
-    assert not at.error
+    assert_clean(at)  # an uncaught exception lands in at.exception, an error box in at.error: both are checked
+    assert at.session_state["section"] == section
 
 
 def test_table_parameters_and_recorded_scores_are_the_models():
@@ -90,13 +93,15 @@ def test_table_parameters_and_recorded_scores_are_the_models():
 def test_text_tab_survives_hostile_and_tiny_text():
     at = _compare("One text, two readers", text_read="<script>alert('x')</script> \u202eevil 🙂 </b>")
     assert any("<script>" in c.value for c in at.code)  # shown as code, never as HTML
+    assert_clean(at)
     at = _compare("One text, two readers", text_read="a")
+    assert_clean(at)
     assert any("too short" in i.value for i in at.info)
 
 
 def test_invariance_tab_at_zero_matches_the_unshifted_prediction():
     at = _compare("Invariance probes", compare_sample_index=11, compare_digit_source="sample")
-    assert not at.error
+    assert_clean(at)
     image = digits.load_heldout().images[11].astype(np.float32) / 255
     cnn, _ = weights.load("digit-cnn")
     p = jax.nn.softmax(cnn(jnp.asarray(digits.to_model_input(image))))[0]
@@ -111,6 +116,7 @@ def test_text_tab_reads_the_text_page_text_or_a_heldout_sample():
     at.button(key="compare-random-text").click().run()
     assert any("held-out docstrings" in c.value for c in at.caption)
     at.button(key="compare-use-text").click().run()
+    assert_clean(at)
     assert any("from the Text page" in c.value for c in at.caption)
 
 
@@ -118,11 +124,12 @@ def test_measure_button_fills_every_column_with_live_numbers():
     at = _compare("Measured table")  # measurements are kept per process: the button shows until they exist
     assert any("not measured yet" in m.value for m in at.markdown)
     at.button(key="compare-measure-table").click().run()
-    assert not at.exception
+    assert_clean(at)
     assert any("Measuring (started by you" in p.proto.text for p in at.get("progress"))  # it runs in the background
     job = compare_measured.shared().get("table")
     assert job.done.wait(300) and job.error is None
     at.run()
+    assert_clean(at)
     table = at.dataframe[0].value
     assert table["latency batch 1 (ms)"].notna().all() and table["latency batch 64 (ms)"].notna().all()
     for _, row in table.iterrows():  # the evaluation re-run now reproduces the one recorded at training
@@ -137,5 +144,11 @@ def test_a_malformed_section_address_opens_the_first_tab():
     at.switch_page("explorer/app/pages/compare.py")
     at.query_params["section"] = "<script>nope</script>"
     at.run()
-    assert not at.exception
+    assert_clean(at)
     assert len(at.get("plotly_chart")) == 2 and _cnn_says(at) in range(10)
+
+
+def test_download_as_html_is_the_row_reading_with_its_frames(downloads):
+    at = _compare(compare_sample_index=4, compare_digit_source="sample")
+    figure = assert_download_draws(at, downloads, "compare-row-reading-html", "compare-row-reading")
+    assert len(figure["frames"]) == 28  # one frame per row the RNN reads

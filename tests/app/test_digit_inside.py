@@ -10,6 +10,8 @@ from streamlit.testing.v1 import AppTest
 
 from explorer.data import digits
 from explorer.models import compiled
+from tests.support.apptest import assert_clean, assert_download_draws
+from tests.support.plotly_arrays import decode
 
 SAMPLE = 7
 
@@ -28,7 +30,7 @@ def at():
     app.session_state["digit_source"] = "sample"
     app.session_state["sample_index"] = SAMPLE
     app.run()
-    assert not app.exception
+    assert_clean(app)
     return app
 
 
@@ -50,7 +52,7 @@ def test_no_inside_views_without_a_digit():
     app = AppTest.from_file("../../streamlit_app.py", default_timeout=120)
     app.switch_page("explorer/app/pages/digit.py")
     app.run()
-    assert not app.exception
+    assert_clean(app)
     assert "inside-overview-chart" not in _charts(app)
 
 
@@ -70,7 +72,7 @@ def test_no_inside_views_without_a_digit():
 )
 def test_each_layer_opens_its_detail(at, layer, expected_chart, expected_text):
     at.segmented_control(key="layer").set_value(layer).run()
-    assert not at.exception
+    assert_clean(at)
     assert "inside-overview-chart" in _charts(at)
     details = {"inside-conv-animation", "inside-relu", "inside-pool-animation", "inside-dense"}
     assert _charts(at) & details == ({expected_chart} if expected_chart else set())
@@ -82,7 +84,7 @@ def test_selected_conv2_map_animates_the_traced_row(at, traced):
     at.segmented_control(key="layer").set_value("conv2").run()
     at.button_group(key="map").set_value(11).run()
     at.slider(key="row").set_value(4).run()
-    assert not at.exception
+    assert_clean(at)
     assert "conv2, map 11" in _detail_text(at)
     spec = _chart(at, "inside-conv-animation")
     last = spec["frames"][-1]
@@ -96,7 +98,7 @@ def test_playground_shows_the_formula_and_the_output(at):
     at.slider(key="pg-size").set_value(5).run()
     at.slider(key="pg-stride").set_value(2).run()
     at.slider(key="pg-dilation").set_value(2).run()
-    assert not at.exception
+    assert_clean(at)
     n = (28 + 2 * 1 - 2 * 4 - 1) // 2 + 1
     assert any(f"= {n}" in latex.value for latex in at.latex)
     spec = _chart(at, "pg-result-chart")
@@ -108,39 +110,51 @@ def test_playground_without_output_shows_a_message(at):
     at.slider(key="pg-size").set_value(7).run()
     at.slider(key="pg-padding").set_value(0).run()
     at.slider(key="pg-dilation").set_value(3).run()
-    assert not at.exception
+    assert_clean(at)
     assert any("No output" in w.value for w in at.warning)
     assert "pg-animation" not in _charts(at)
     # back to a setting that fits: the output returns
     at.slider(key="pg-dilation").set_value(1).run()
-    assert not at.exception and "pg-animation" in _charts(at)
+    assert_clean(at)
+    assert "pg-animation" in _charts(at)
 
 
 def test_edge_kernel_of_size_one_is_explained(at):
     at.selectbox(key="pg-kernel").set_value("Sobel: bright right of dark").run()
     at.slider(key="pg-size").set_value(1).run()
-    assert not at.exception
+    assert_clean(at)
     assert any("at least 2 × 2" in i.value for i in at.info)
 
 
 def test_learned_kernel_is_conv1s_weights(at, traced):
     cnn, _ = traced
     at.selectbox(key="pg-kernel").set_value("learned conv1 filter 3").run()
-    assert not at.exception
+    assert_clean(at)
     spec = _chart(at, "pg-result-chart")
-    kernel = spec["data"][1]["z"]
-    if isinstance(kernel, dict):  # plotly's typed-array encoding
-        import base64
-
-        kernel = np.frombuffer(base64.b64decode(kernel["bdata"]), dtype=kernel["dtype"]).reshape(3, 3)
+    kernel = decode(spec["data"][1]["z"])
+    assert kernel.shape == (3, 3)
     np.testing.assert_allclose(kernel, np.asarray(cnn.model.conv1.kernel[...])[:, :, 0, 3], atol=1e-3)
 
 
 def test_the_chosen_layer_and_map_survive_a_visit_to_another_page(at):
     at.segmented_control(key="layer").set_value("conv2").run()
     at.button_group(key="map").set_value(11).run()
+    assert_clean(at)
     at.switch_page("explorer/app/pages/guide.py").run()
     at.switch_page("explorer/app/pages/digit.py").run()
-    assert not at.exception
+    assert_clean(at)
     assert at.segmented_control(key="layer").value == "conv2"
     assert at.button_group(key="map").value == 11
+
+
+def test_download_as_html_is_the_convolution_animation_with_its_frames(at, traced, downloads):
+    _, tr = traced
+    at.segmented_control(key="layer").set_value("conv1").run()
+    at.button_group(key="map").set_value(2).run()
+    at.slider(key="row").set_value(9).run()
+    assert_clean(at)
+    frame = at.session_state["frame"]
+    figure = assert_download_draws(at, downloads, "inside-conv-animation-html", "inside-conv-animation", frame)
+    assert len(figure["frames"]) > 1 and figure["layout"]["updatemenus"], "no frames to play"
+    last = figure["frames"][-1]["layout"]["title"]["text"]
+    assert "out[9, 27]</b>" in last and f"{float(tr.conv1[0, 9, 27, 2]):+.3f}" in last  # the traced value, last

@@ -1,12 +1,15 @@
 """The Digit page in AppTest: predictions match the models, and bad input gets a message, not a traceback."""
 
+import jax
+import jax.numpy as jnp
 import numpy as np
 import pytest
 from PIL import Image
 
 from explorer.data import digits
-from explorer.models import compiled
-from tests.support.apptest import errors, new_app, texts
+from explorer.models import weights
+from tests.support.apptest import assert_clean, assert_no_exception, chart_spec, errors, new_app, texts
+from tests.support.plotly_arrays import decode
 
 NO_PREDICTION = "Prediction:"
 
@@ -23,19 +26,25 @@ def _canvas_of(digit: np.ndarray) -> np.ndarray:
 
 def test_app_opens_on_the_digit_page_with_a_hint(canvas_image):
     at = new_app().run()
-    assert not at.exception
+    assert_clean(at)
     assert not errors(at)
     assert NO_PREDICTION not in texts(at.get_by_key("cnn-prediction"))
     assert NO_PREDICTION not in texts(at.get_by_key("rnn-prediction"))
     assert any("empty" in i.value for i in at.info)
 
 
-def test_random_digit_button_shows_the_models_prediction(cnn, heldout):
+def _nnx_says(name: str, image: np.ndarray) -> int:
+    """The digit the model (the nnx module run directly, not the page's compiled reader) gives a 28 × 28 image."""
+    model, _ = weights.load(name)
+    return int(np.argmax(np.asarray(model(jnp.asarray(digits.to_model_input(image))))[0]))
+
+
+def test_random_digit_button_shows_the_models_prediction(heldout):
     at = new_app().run()
     at.button(key="random-digit").click().run()
-    assert not at.exception
+    assert_clean(at)
     index = at.session_state["sample_index"]
-    expected = int(np.argmax(cnn.trace(digits.to_model_input(heldout.images[index])).probs[0]))
+    expected = _nnx_says("digit-cnn", heldout.images[index])
     assert f"Prediction: {expected}" in texts(at.get_by_key("cnn-prediction"))
     assert "Prediction:" in texts(at.get_by_key("rnn-prediction"))
     assert f"#{index}" in texts(at)
@@ -43,24 +52,35 @@ def test_random_digit_button_shows_the_models_prediction(cnn, heldout):
 
 @pytest.mark.parametrize("cell", ["simple", "gru", "lstm"])
 def test_each_rnn_cell_predicts_its_own_output(cell, heldout):
-    rnn = compiled.load_reader(f"row-rnn-{cell}")
     at = new_app()
     at.session_state["digit_source"], at.session_state["sample_index"] = "sample", 42
     at.session_state["rnn_cell"] = cell
     at.run()
-    expected = int(np.argmax(rnn.trace(digits.to_model_input(heldout.images[42])).probs[0, -1]))
+    assert_clean(at)
+    expected = _nnx_says(f"row-rnn-{cell}", heldout.images[42])
     assert f"Prediction: {expected}" in texts(at.get_by_key("rnn-prediction"))
 
 
-def test_a_sketch_is_preprocessed_and_classified(canvas_image, cnn, heldout):
+def test_a_sketch_is_preprocessed_and_classified(canvas_image, heldout):
     index = int(np.flatnonzero(heldout.labels == 3)[0])
     canvas_image(_canvas_of(heldout.images[index]))
     at = new_app().run()
-    assert not at.exception
-    prep = digits.preprocess(_canvas_of(heldout.images[index]))
-    expected = int(np.argmax(cnn.trace(digits.to_model_input(prep.centred)).probs[0]))
-    assert expected == 3  # the CNN reads the re-preprocessed MNIST digit correctly
-    assert "Prediction: 3" in texts(at.get_by_key("cnn-prediction"))
+    assert_clean(at)
+    assert "Prediction: 3" in texts(at.get_by_key("cnn-prediction"))  # the held-out label: a 3, drawn large
+    # the last stage shown is what the models read: MNIST's own layout, checked by hand in float64
+    strip = chart_spec(at, "preprocessing-strip")["data"]
+    centred = decode(strip[-1]["z"])[..., 0].astype(np.float64) / 255.0  # (28, 28)
+    rows, cols = np.nonzero(centred > 0)
+    assert max(rows.max() - rows.min(), cols.max() - cols.min()) + 1 <= 20  # the digit fits a 20 × 20 box
+    mass = centred.sum()
+    com = (np.arange(28) @ centred.sum(1) / mass, np.arange(28) @ centred.sum(0) / mass)
+    assert np.allclose(com, 13.5, atol=0.5), com  # its centre of mass at the frame's centre, to half a pixel
+    original = heldout.images[index].astype(np.float64) / 255.0
+    assert np.corrcoef(centred.ravel(), original.ravel())[0, 1] > 0.8  # and it is the digit that was drawn
+    # the probabilities shown are the CNN's (the nnx module run directly) on exactly that image
+    model, _ = weights.load("digit-cnn")
+    expected = np.asarray(jax.nn.softmax(model(jnp.asarray(centred.astype(np.float32)[None, :, :, None]))))[0]
+    np.testing.assert_allclose(decode(chart_spec(at, "cnn-probs")["data"][0]["y"]), expected, atol=1e-5)
 
 
 @pytest.mark.parametrize(
@@ -76,12 +96,13 @@ def test_a_sketch_is_preprocessed_and_classified(canvas_image, cnn, heldout):
 def test_bad_canvas_gets_a_message_and_no_prediction(canvas_image, grey, words):
     canvas_image(grey)
     at = new_app().run()
-    assert not at.exception
+    assert_clean(at)
     assert NO_PREDICTION not in texts(at.get_by_key("cnn-prediction"))
     assert NO_PREDICTION not in texts(at.get_by_key("rnn-prediction"))
     assert any(words in i.value for i in at.info)
     # the app keeps answering: the next input is classified
     at.button(key="random-digit").click().run()
+    assert_clean(at)
     assert NO_PREDICTION in texts(at.get_by_key("cnn-prediction"))
 
 
@@ -99,9 +120,10 @@ def test_malformed_query_parameters_are_reported_and_ignored(query, problem):
     at = new_app()
     at.query_params.update(query)
     at.run()
-    assert not at.exception
+    assert_clean(at)
     assert any(problem in w.value and "Ignored" in w.value for w in at.warning)
     at.button(key="random-digit").click().run()
+    assert_clean(at)
     assert NO_PREDICTION in texts(at.get_by_key("cnn-prediction"))
 
 
@@ -109,7 +131,8 @@ def test_query_parameters_open_a_prepared_digit(heldout):
     at = new_app()
     at.query_params.update({"sample": "17", "cell": "GRU"})
     at.run()
-    assert not at.exception and not at.warning
+    assert_clean(at)
+    assert not at.warning
     assert at.session_state["sample_index"] == 17 and at.session_state["rnn_cell"] == "gru"
     assert "#17" in texts(at)
 
@@ -119,7 +142,7 @@ def test_missing_weights_show_how_to_rebuild_them(monkeypatch, tmp_path):
     at = new_app()
     at.session_state["digit_source"], at.session_state["sample_index"] = "sample", 5
     at.run()
-    assert not at.exception
+    assert_no_exception(at)
     messages = " ".join(errors(at))
     assert "python -m explorer train digit-cnn" in messages
     assert "python -m explorer train row-rnn" in messages
@@ -135,5 +158,6 @@ def test_the_chosen_cell_survives_a_visit_to_another_page():
     assert "GRU (row by row)" in at.get_by_key("rnn-probs").proto.spec
     at.switch_page("explorer/app/pages/guide.py").run()
     at.switch_page("explorer/app/pages/digit.py").run()
+    assert_clean(at)
     assert at.session_state["rnn_cell"] == "gru"
     assert at.segmented_control(key="cell").value == "gru"

@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from explorer import models
 from explorer.compute import decision_guide
+from tests.support.apptest import assert_clean
 
 APP = str(Path(__file__).resolve().parents[2] / "streamlit_app.py")
 
@@ -17,7 +18,7 @@ def _guide() -> AppTest:
     at = AppTest.from_file(APP, default_timeout=120)
     at.switch_page("explorer/app/pages/guide.py")
     at.run()
-    assert not at.exception
+    assert_clean(at)
     return at
 
 
@@ -51,7 +52,7 @@ def test_a_walk_through_the_questions_reaches_its_recommendation(path):
             break
         q = pending[0]
         at.radio(key=f"guide_{q.key}").set_value(path[q.key]).run()
-        assert not at.exception
+        assert_clean(at)
         answered[q.key] = path[q.key]
     rec = decision_guide.recommend(path)
     assert _recommendation_text(at) == [f"### Recommendation: {rec.choice}"]
@@ -68,8 +69,10 @@ def test_changing_an_early_answer_changes_the_path():
     at = _guide()
     at.radio(key="guide_data").set_value("grid").run()
     at.radio(key="guide_variable").set_value("no").run()
+    assert_clean(at)
     assert _recommendation_text(at) == ["### Recommendation: CNN"]
     at.radio(key="guide_data").set_value("sequence").run()
+    assert_clean(at)
     assert "guide_order" in [r.key for r in at.radio] and not _recommendation_text(at)
 
 
@@ -77,7 +80,7 @@ def test_model_summary_totals_equal_the_models_parameters():
     at = _guide()  # one page, every model chosen in turn
     for name in models.DIGIT_AND_TEXT_MODELS:
         at.selectbox(key="guide_model").set_value(name).run()
-        assert not at.exception
+        assert_clean(at)
         table = at.dataframe[0].value
         model = models.build(name)  # the same architecture as the shipped weights: counts do not depend on values
         assert int(table["parameters"].iloc[-1]) == models.count_params(model), name

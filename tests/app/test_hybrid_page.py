@@ -8,7 +8,8 @@ import pytest
 
 from explorer.data import clips
 from explorer.models import weights
-from tests.support.apptest import new_app
+from tests.support.apptest import assert_clean, assert_download_draws, new_app
+from tests.support.plotly_arrays import decode
 
 PAGE = "explorer/app/pages/hybrid.py"
 
@@ -23,7 +24,7 @@ def page():
 @pytest.mark.parametrize("direction", clips.DIRECTIONS)
 def test_the_guesses_are_the_hybrids_trace(page, direction):
     page.segmented_control(key="hy_direction").set_value(direction).run()
-    assert not page.exception and not page.error
+    assert_clean(page)
     i = page.number_input(key="hy_digit").value
     from explorer.app import ui  # noqa: F401  (the page's loaders)
     from explorer.data import digits
@@ -39,6 +40,7 @@ def test_the_guesses_are_the_hybrids_trace(page, direction):
 
 
 def test_the_table_shows_each_models_recorded_heldout_figures(page):
+    assert_clean(page)
     table = page.dataframe[0].value.set_index("model")
     one = weights.load_meta("hybrid-oneframe")["metrics"]
     assert table.loc["CNN on one frame", "held-out motion"] == pytest.approx(one["direction_accuracy"])
@@ -51,5 +53,16 @@ def test_an_empty_sketch_gets_a_message_not_a_clip():
     at.switch_page(PAGE)
     at.run()
     at.segmented_control(key="hy_source").set_value("the Digit page's digit").run()
-    assert not at.exception
+    assert_clean(at)
     assert any("empty" in i.value for i in at.info)
+
+
+def test_download_as_html_is_the_clip_with_every_frame(page, downloads):
+    page.segmented_control(key="hy_direction").set_value("right").run()
+    assert_clean(page)
+    figure = assert_download_draws(page, downloads, "hybrid-clip-html", "hybrid-clip-figure")
+    frames = np.stack([decode(f["data"][0]["z"]) for f in figure["frames"]])  # (T, S, S)
+    assert frames.shape == (clips.FRAMES, clips.SIZE, clips.SIZE)
+    # a digit moving right one pixel per frame: each frame is the one before, shifted one column right
+    np.testing.assert_array_equal(frames[1:, :, 1:], frames[:-1, :, :-1])
+    assert np.all(frames[1:, :, 0] == 0) and frames[0].sum() > 10  # nothing comes in from the left; ink is there

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from explorer.app import lessons
-from tests.support.apptest import new_app
+from tests.support.apptest import assert_clean, assert_no_exception, new_app
 
 PAGE = "explorer/app/pages/lesson.py"
 LESSON = lessons.load(lessons.available()["cnn-vs-rnn"])
@@ -23,7 +23,8 @@ def _open(scene: int):
 def test_every_scene_opens_its_view(number):
     at = _open(number)
     scene = LESSON.scenes[number - 1]
-    assert not at.exception and not at.error and not at.warning
+    assert_clean(at)
+    assert not at.warning
     assert f"Scene {number} of 12: {scene.title}" in at.get_by_key("lesson-scene").markdown[0].value
     state, params = at.session_state, scene.params
     if scene.page == "digit":
@@ -45,9 +46,11 @@ def test_next_and_previous_move_between_scenes_and_reset_the_view():
     at = _open(2)
     assert at.session_state["frame"] == 10
     at.button(key="scene-next").click().run()
+    assert_clean(at)
     assert "Scene 3 of 12" in at.get_by_key("lesson-scene").markdown[0].value
     assert at.session_state["frame"] == 0 and at.session_state["layer"] == "conv1"  # nothing of scene 2 lingers
     at.button(key="scene-prev").click().run()
+    assert_clean(at)
     assert at.session_state["scene"] == 2 and at.session_state["frame"] == 10
 
 
@@ -57,7 +60,7 @@ def test_a_broken_lesson_file_is_a_message_naming_its_line(tmp_path, monkeypatch
     at = new_app()
     at.switch_page(PAGE)
     at.run()
-    assert not at.exception
+    assert_no_exception(at)
     assert any("line 4" in e.value and "'video'" in e.value for e in at.error)
 
 
@@ -79,7 +82,7 @@ def test_every_page_warns_about_a_bad_address_value_and_still_opens(page, query,
     at.query_params.update(query)
     at.switch_page(f"explorer/app/pages/{page}.py")
     at.run()
-    assert not at.exception
+    assert_clean(at)
     assert any(says in w.value for w in at.warning), [w.value for w in at.warning]
 
 
@@ -89,7 +92,7 @@ def test_any_text_in_the_address_opens_the_text_page(text):
     at.query_params["text"] = text
     at.switch_page("explorer/app/pages/text.py")
     at.run()
-    assert not at.exception
+    assert_clean(at)
     assert at.get_by_key("text-step").text  # it reads it (unknown characters as the unknown symbol)
 
 
@@ -105,7 +108,8 @@ def test_every_scene_of_the_sentiment_lesson_opens_its_review_at_its_word(number
     at.switch_page(PAGE)
     at.run()
     scene = SENTIMENT_LESSON.scenes[number - 1]
-    assert not at.exception and not at.error and not at.warning
+    assert_clean(at)
+    assert not at.warning
     n = len(SENTIMENT_LESSON.scenes)
     assert f"Scene {number} of {n}: {scene.title}" in at.get_by_key("lesson-scene").markdown[0].value
     assert at.text_area(key="review_input").value == scene.params["review"]
@@ -122,4 +126,5 @@ def test_moving_to_the_next_sentiment_scene_moves_the_word():
     at.run()
     assert at.slider(key="word").value == 4
     at.button(key="scene-next").click().run()
-    assert not at.exception and at.slider(key="word").value == 5
+    assert_clean(at)
+    assert at.slider(key="word").value == 5

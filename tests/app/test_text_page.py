@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import base64
-import json
-
 import numpy as np
 import pytest
 
 from explorer.compute import recurrence
 from explorer.data import vocab
 from explorer.models import compiled
-from tests.support.apptest import errors, new_app
+from tests.support.apptest import assert_clean, assert_download_draws, chart_spec, new_app
+from tests.support.plotly_arrays import decode
 
 PAGE = "explorer/app/pages/text.py"
 SENTENCE = "Return the list of items in the dictionary."
@@ -26,21 +24,9 @@ def open_text(text: str | None = SENTENCE, cell: str = "lstm"):
     return at.run()
 
 
-def _decode(value) -> np.ndarray:
-    """A Plotly array as sent to the browser: a list, or {"dtype", "bdata", "shape"} base64."""
-    if isinstance(value, dict):
-        arr = np.frombuffer(base64.b64decode(value["bdata"]), np.dtype(value["dtype"]))
-        shape = value.get("shape")
-        return arr.reshape([int(s) for s in str(shape).split(",")]) if shape else arr
-    return np.asarray(value)
-
-
 def chart(at, key: str) -> dict:
     """The Plotly spec of the chart with this element key."""
-    for el in at.get("plotly_chart"):
-        if el.proto.id and key in el.proto.id:
-            return json.loads(el.proto.spec)
-    raise AssertionError(f"no chart with key {key}")
+    return chart_spec(at, key)
 
 
 def step_text(at) -> str:
@@ -50,16 +36,16 @@ def step_text(at) -> str:
 @pytest.mark.parametrize("cell", ["simple", "gru", "lstm"])
 def test_each_cell_shows_its_own_trace_and_predictions(cell):
     at = open_text(cell=cell)
-    assert not at.exception and not errors(at)
+    assert_clean(at)
     trace = compiled.load_reader(f"char-rnn-{cell}").trace(SENTENCE)
     t = len(SENTENCE) - 1
     assert f"Step {t + 1} of {len(SENTENCE)}" in step_text(at)
     heat = chart(at, "hidden-heatmap")["data"][0]
-    np.testing.assert_array_equal(_decode(heat["z"]), np.asarray(trace.hidden[0]).T)  # the columns are h_t
+    np.testing.assert_array_equal(decode(heat["z"]), np.asarray(trace.hidden[0]).T)  # the columns are h_t
     top = recurrence.top_k(np.asarray(trace.probs[0, t]))
     bars = chart(at, "rnn-top5")["data"][0]
     assert bars["y"] == [f"'{vocab.display(c)}'" for c, _ in top]
-    np.testing.assert_allclose(_decode(bars["x"]), [p for _, p in top], rtol=1e-6)
+    np.testing.assert_allclose(decode(bars["x"]), [p for _, p in top], rtol=1e-6)
     equation = [e.value for e in at.get_by_key("equation").get("latex")]
     unit = at.session_state["unit"]
     assert f"= {float(trace.hidden[0, t, unit]):.3f} \\end{{aligned}}" in equation[-1]
@@ -69,7 +55,7 @@ def test_each_cell_shows_its_own_trace_and_predictions(cell):
         gates = chart(at, "gate-bars")["data"][0]
         names = recurrence.BLOCKS[cell]
         expected = [float(trace.gates[n][0, t, unit]) for n in names]
-        np.testing.assert_allclose(_decode(gates["y"]), expected, rtol=1e-5)
+        np.testing.assert_allclose(decode(gates["y"]), expected, rtol=1e-5)
 
 
 def test_step_buttons_and_slider_move_the_character_being_read():
@@ -84,14 +70,15 @@ def test_step_buttons_and_slider_move_the_character_being_read():
     assert shapes[0]["x0"] == 2.5  # the current column is marked at character 3 (positions count from 1)
     at.button(key="step-next").click().run()
     assert at.session_state["step"] == 4
-    sal = _decode(chart(at, "saliency-bars")["data"][0]["y"])
+    sal = decode(chart(at, "saliency-bars")["data"][0]["y"])
     assert len(sal) == 4 and np.all(sal > 0)
-    assert not at.exception
+    assert_clean(at)
 
 
 def test_new_text_jumps_to_its_end_and_updates_the_predictions():
     at = open_text()
     at.text_area(key="text_input").input("Hello there").run()
+    assert_clean(at)
     assert "Step 11 of 11" in step_text(at)
     trace = compiled.load_reader("char-rnn-lstm").trace("Hello there")
     bars = chart(at, "rnn-top5")["data"][0]
@@ -101,10 +88,12 @@ def test_new_text_jumps_to_its_end_and_updates_the_predictions():
 def test_picking_a_unit_colours_the_text_by_it():
     at = open_text()
     at.number_input(key="unit").set_value(17).run()
+    assert_clean(at)
     trace = compiled.load_reader("char-rnn-lstm").trace(SENTENCE)
-    z = _decode(chart(at, "unit-grid")["data"][0]["z"]).reshape(-1)[: len(SENTENCE)]
+    z = decode(chart(at, "unit-grid")["data"][0]["z"]).reshape(-1)[: len(SENTENCE)]
     np.testing.assert_array_equal(z, np.asarray(trace.hidden[0, :, 17]))
     at.button(key="text-most-active").click().run()
+    assert_clean(at)
     assert at.session_state["unit"] == int(np.argmax(np.abs(np.asarray(trace.hidden[0, -1]))))
 
 
@@ -115,12 +104,15 @@ def test_generation_is_seeded_and_shown_literally():
     assert at.get_by_key("generation").get("code")[0].value == first
     gen = recurrence.generate(compiled.load_reader("char-rnn-lstm").model, vocab.encode(SENTENCE), 80, 0.7, 0)
     assert first == SENTENCE + gen.text
+    assert_clean(at)
     at.number_input(key="seed").set_value(5).run()
+    assert_clean(at)
     assert at.get_by_key("generation").get("code")[0].value != first
 
 
 def test_the_char_cnn_panel_shows_its_window_and_predictions():
     at = open_text()
+    assert_clean(at)
     cnn = compiled.load_reader("char-cnn")
     t = len(SENTENCE) - 1
     bars = chart(at, "cnn-top5")["data"][0]
@@ -143,14 +135,14 @@ LITERAL = {
 @pytest.mark.parametrize("raw", ["", "   \n\t  "], ids=["empty", "whitespace"])
 def test_empty_or_blank_text_gets_a_friendly_hint(raw):
     at = open_text(raw)
-    assert not at.exception and not errors(at)
+    assert_clean(at)
     assert any("Type a sentence" in i.value for i in at.info)
     assert not at.get("plotly_chart")
 
 
 def test_a_huge_paste_is_cut_with_a_notice():
     at = open_text("abc " * 25_000)
-    assert not at.exception and not errors(at)
+    assert_clean(at)
     assert any("100,000" in w.value and str(recurrence.MAX_CHARS) in w.value for w in at.warning)
     assert f"Step {recurrence.MAX_CHARS} of {recurrence.MAX_CHARS}" in step_text(at)
 
@@ -166,7 +158,7 @@ def test_a_huge_paste_is_cut_with_a_notice():
 )
 def test_characters_outside_the_vocabulary_are_read_as_unknown(raw, unknown):
     at = open_text(raw)
-    assert not at.exception and not errors(at)
+    assert_clean(at)
     expected = recurrence.prepare_text(raw)
     assert expected.unknown == unknown
     assert any(f"{unknown} character(s)" in i.value for i in at.info)
@@ -177,7 +169,7 @@ def test_characters_outside_the_vocabulary_are_read_as_unknown(raw, unknown):
 def test_markup_in_text_is_shown_literally_never_rendered(name):
     raw = LITERAL[name]
     at = open_text(raw)
-    assert not at.exception and not errors(at)
+    assert_clean(at)
     assert at.code[0].value == raw  # the exact characters, in a code block
     for md in [*at.markdown, *at.caption]:
         assert raw not in md.value
@@ -191,6 +183,17 @@ def test_typed_text_and_cell_survive_a_visit_to_another_page():
     at.switch_page("explorer/app/pages/guide.py").run()
     assert "text_input" not in at.session_state  # Streamlit dropped the widget's own state
     at.switch_page(PAGE).run()
-    assert not at.exception
+    assert_clean(at)
     assert at.text_area(key="text_input").value == "Return a new list."
     assert at.segmented_control(key="cell").value == "gru"
+
+
+def test_download_as_html_is_the_animated_hidden_state(downloads):
+    at = open_text(cell="gru")
+    at.toggle(key="text_animate").set_value(True).run()  # the page then shows the figure the download holds
+    assert_clean(at)
+    figure = assert_download_draws(at, downloads, "hidden-heatmap-html", "hidden-heatmap")
+    trace = compiled.load_reader("char-rnn-gru").trace(SENTENCE)
+    np.testing.assert_array_equal(decode(figure["data"][0]["z"]), np.asarray(trace.hidden[0]).T)  # every column
+    assert len(figure["frames"]) == len(SENTENCE)  # one frame per character read
+    assert figure["layout"]["updatemenus"], "no ▶ play controls"

@@ -10,7 +10,8 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
-from tests.support.browser import draw, open_app, wait_idle
+from explorer.app import present
+from tests.support.browser import assert_stays_still, draw, open_app, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -183,7 +184,8 @@ def test_space_plays_and_pauses_the_text_in_presenter_mode(page, app_url):
     expect(page.locator(".st-key-step-play button")).to_contain_text("Play")
     wait_idle(page)
     paused_at = _step_number(page)
-    page.wait_for_timeout(2500)  # more than three play intervals
+    # paused: no step runs in more than three play intervals (it stepped every PLAY_EVERY_S while playing)
+    assert_stays_still(page, ".st-key-text-step", 3.5 * present.PLAY_EVERY_S * 1000)
     assert _step_number(page) == paused_at
 
 

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.support.browser import open_app, wait_idle
+from tests.support.browser import assert_stays_still, open_app, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -26,10 +26,11 @@ def test_play_trains_by_itself_and_pause_stops_it(page, app_url):
     )  # several ticks of 20 steps, with no click
     expect(page.locator(".st-key-live-status")).to_contain_text("held-out accuracy")
     page.locator(".st-key-live-play button").click()  # pause
-    expect(page.locator(".st-key-live-play button")).to_contain_text("Play")
+    expect(page.locator(".st-key-live-play button")).to_contain_text("Play", timeout=30_000)  # after a tick in flight
     wait_idle(page)
     paused_at = _step(page)
-    page.wait_for_timeout(3000)  # three ticks' time
+    # paused: no tick runs in three ticks' time (while playing, the live fragment runs once a second)
+    assert_stays_still(page, ".st-key-live-status", 3_000)
     assert _step(page) == paused_at
 
 

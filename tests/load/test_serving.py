@@ -10,7 +10,6 @@ import json
 import re
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from explorer.cli import appserver
 from explorer.cli import loadtest as lt
 from explorer.cli.loadtest import protocol as p
 from explorer.cli.loadtest import servers
+from tests.support.processes import wait_for_output
 
 pytestmark = pytest.mark.load
 ROOT = Path(__file__).resolve().parents[2]
@@ -115,20 +115,13 @@ def test_the_containers_start_command_serves_health():
     port = str(appserver.free_port())
     argv[argv.index("--server.port") + 1] = port
     proc = subprocess.Popen(
-        [sys.executable, "-m", *argv], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT
+        [sys.executable, "-m", *argv], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, bufsize=0
     )
     try:
-        for _ in range(240):
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as r:
-                    assert r.read() == b"ok"
-                    break
-            except OSError:
-                proc.poll()
-                assert proc.returncode is None, "the container's command exited"
-                time.sleep(0.5)  # the server is starting: nothing to wait on but the next poll
-        else:
-            raise AssertionError("no health answer in 2 minutes")
+        # Streamlit says so once its server listens: wait for those words, then it must answer at once
+        wait_for_output(proc, b"You can now view your Streamlit app", timeout=120)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=10) as r:
+            assert r.read() == b"ok"
     finally:
         proc.terminate()
         proc.wait(timeout=15)

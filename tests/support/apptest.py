@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -13,6 +14,28 @@ def new_app() -> AppTest:
     return AppTest.from_file(APP, default_timeout=180)
 
 
+def registered_pages() -> list[dict]:
+    """The pages the app's `st.navigation` registers, in its order, as a run of streamlit_app.py sees them:
+    dicts with "url_pathname" (the page's address, "" for the default entry), "page_name" (its title) and
+    "script_path" ("" for a page that is a function). The app itself is the source of truth, not its text."""
+    at = new_app().run()
+    assert_clean(at)
+    pages = [dict(info) for info in at._registered_pages.values()]  # what AppTest's own switch_page resolves with
+    assert pages, "the app registers no pages"
+    return pages
+
+
+def open_page(at: AppTest, url_path: str) -> AppTest:
+    """Switch `at` (already run once) to the page registered at address `url_path`; run it with `at.run()`."""
+    found = [info for info in at._registered_pages.values() if info.get("url_pathname") == url_path]
+    assert len(found) == 1, f"no page at /{url_path}: {[i.get('url_pathname') for i in at._registered_pages.values()]}"
+    script = found[0].get("script_path")
+    if script:
+        return at.switch_page(str(Path(script).resolve().relative_to(Path(APP).parent)))
+    at._page_hash = found[0]["page_script_hash"]  # a page that is a function has no file to switch to
+    return at
+
+
 def texts(container) -> str:
     """All markdown text inside a keyed container (or the whole app)."""
     return "\n".join(m.value for m in container.markdown)
@@ -20,3 +43,105 @@ def texts(container) -> str:
 
 def errors(at) -> list[str]:
     return [e.value for e in at.error]
+
+
+def assert_clean(at) -> None:
+    """The run raised no uncaught exception (AppTest's `at.exception`) and showed no `st.error` box.
+
+    Both are checked: an uncaught exception never lands in `at.error`, and an error box never in `at.exception`.
+    """
+    raised = [f"{e.proto.type}: {e.proto.message}" for e in at.exception]
+    shown = errors(at)
+    assert not raised and not shown, f"exceptions: {raised}; error boxes: {shown}"
+
+
+def assert_no_exception(at) -> None:
+    """For a run whose expected outcome is an error box (the test then checks that box's words): no uncaught
+    exception."""
+    raised = [f"{e.proto.type}: {e.proto.message}" for e in at.exception]
+    assert not raised, f"exceptions: {raised}"
+
+
+def chart_spec(at, key: str) -> dict:
+    """The Plotly spec (JSON as sent to the browser) of the one chart whose element key ends in `key`."""
+    found = [el for el in at.get("plotly_chart") if el.proto.id.endswith(f"-{key}")]
+    assert len(found) == 1, f"{len(found)} charts with key {key}: {[el.proto.id for el in at.get('plotly_chart')]}"
+    return json.loads(found[0].proto.spec)
+
+
+class DownloadPresses:
+    """Presses `st.download_button`s whose data is a callable, as the browser's click does.
+
+    Streamlit keeps such a callable in the run's media file manager under the button's `deferred_file_id` and runs
+    it (`execute_deferred`) only when the button is clicked; AppTest's manager is gone after each run, so every
+    registration is recorded with its manager, by file id.
+    """
+
+    def __init__(self, monkeypatch) -> None:
+        from streamlit.runtime.media_file_manager import MediaFileManager
+
+        self._managers: dict[str, MediaFileManager] = {}
+        original = MediaFileManager.add_deferred
+        managers = self._managers
+
+        def recording(manager, *args, **kwargs):
+            file_id = original(manager, *args, **kwargs)
+            managers[file_id] = manager
+            return file_id
+
+        monkeypatch.setattr(MediaFileManager, "add_deferred", recording)
+
+    def press(self, at, key: str):
+        """Run the button's data callable the way a click does; the stored file (.content bytes, .mimetype,
+        .filename)."""
+        button = at.download_button(key=key)
+        file_id = button.proto.deferred_file_id
+        assert file_id, f"the download button {key} holds no deferred data"
+        manager = self._managers[file_id]
+        url = manager.execute_deferred(file_id)  # raises if the callable fails, as the click's request would
+        stored = manager.read_file(url.rsplit("/", 1)[1])
+        assert stored is not None, url
+        return stored
+
+
+def standalone_figure(html: str) -> dict:
+    """The figure a standalone Plotly HTML page draws: {"data", "layout", "frames"} parsed from its script.
+
+    Checks that it is a whole page that needs no network: plotly.js inline, no script loaded from elsewhere.
+    """
+    assert html.lstrip().lower().startswith(("<!doctype html>", "<html")), html[:80]
+    assert "<title>" in html and "</html>" in html
+    assert "<script src=" not in html.replace('<script src="data:', ""), "the page loads a script from elsewhere"
+    assert "plotly.js v" in html, "plotly.js is not inside the page"
+    decoder = json.JSONDecoder()
+    call = html.index("Plotly.newPlot(")
+    rest = html[call:]
+    start = rest.index("[")
+    data, end = decoder.raw_decode(rest, start)
+    layout, _ = decoder.raw_decode(rest, rest.index("{", end))
+    frames: list = []
+    if "Plotly.addFrames(" in rest:
+        after = rest[rest.index("Plotly.addFrames(") :]
+        frames, _ = decoder.raw_decode(after, after.index("["))
+    return {"data": data, "layout": layout, "frames": frames}
+
+
+def assert_download_draws(at, downloads, button_key: str, chart_key: str, shown_frame: int = 0) -> dict:
+    """Press the "Download as HTML" button `button_key`: a standalone HTML file whose traces and frames are those
+    of the chart `chart_key` shown on the page (its layout may differ: presenter mode scales the page's fonts).
+    The page may show the animation at `shown_frame` (that frame's traces in place); the file starts at frame 0.
+    Returns the downloaded figure."""
+    from tests.support.plotly_arrays import plain
+
+    stored = downloads.press(at, button_key)
+    assert stored.mimetype == "text/html" and stored.filename.endswith(".html"), (stored.mimetype, stored.filename)
+    figure = standalone_figure(stored.content.decode("utf-8"))
+    shown = chart_spec(at, chart_key)
+    data = [dict(trace) for trace in figure["data"]]
+    if shown_frame:
+        chosen = figure["frames"][shown_frame]
+        for index, change in zip(chosen.get("traces", range(len(chosen["data"]))), chosen["data"]):
+            data[index].update(change)
+    assert plain(data) == plain(shown["data"])
+    assert plain(figure["frames"]) == plain(shown.get("frames", []))
+    return figure

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from explorer.cli.browser import draw, wait_idle
 
-__all__ = ["draw", "open_app", "wait_idle"]
+__all__ = ["assert_stays_still", "draw", "open_app", "wait_idle"]
 
 
 def open_app(page, app_url: str, path: str = "digit", query: str = "") -> None:
@@ -14,3 +14,32 @@ def open_app(page, app_url: str, path: str = "digit", query: str = "") -> None:
     page.goto(f"{app_url}/{path}{query}")
     expect(page.locator("[data-testid=stApp]")).to_be_visible(timeout=60_000)
     wait_idle(page)
+
+
+# Watches the app until `ms` have passed since the first poll, and answers early if a script run starts or the text
+# under `sel` changes: a wait on the thing itself, with the app's own interval as the deadline.
+_STAYS_JS = """({sel, ms}) => {
+  const app = document.querySelector('[data-testid=stApp]');
+  const read = () => document.querySelector(sel)?.innerText ?? null;
+  if (!window.__stays) {
+    const w = {start: performance.now(), text: read(), ran: false};
+    w.observer = new MutationObserver(() => {
+      if (app.getAttribute('data-test-script-state') === 'running') w.ran = true;
+    });
+    w.observer.observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+    window.__stays = w;
+  }
+  const w = window.__stays, text = read();
+  if (!w.ran && text === w.text && performance.now() - w.start < ms) return false;
+  w.observer.disconnect();
+  delete window.__stays;
+  return {ran: w.ran, before: w.text, after: text};
+}"""
+
+
+def assert_stays_still(page, selector: str, ms: float) -> None:
+    """Nothing runs and the text under `selector` does not change for `ms` milliseconds (pick a few of the app's
+    play intervals): fails as soon as a script run starts or the text changes, without waiting out the rest."""
+    seen = page.wait_for_function(_STAYS_JS, arg={"sel": selector, "ms": ms}, polling=50, timeout=ms + 30_000)
+    seen = seen.json_value()
+    assert not seen["ran"] and seen["after"] == seen["before"], seen

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import struct
+
 import numpy as np
 import plotly.graph_objects as go
 import pytest
@@ -23,8 +26,20 @@ def _spec():
 def test_to_dict_equals_the_validated_figures_own():
     data, layout, frames = _spec()
     fig = SpecFigure(data=data, layout=layout, frames=frames)
-    assert fig.to_dict() == go.Figure(data=data, layout=layout, frames=frames).to_dict()
-    assert fig.to_dict() == fig.to_dict()  # sending twice changes nothing (the spec is not consumed)
+    reference = go.Figure(data=data, layout=layout, frames=frames).to_dict()  # plotly's own, built independently
+    assert fig.to_dict() == reference
+    # sending twice changes nothing: the spec keeps its arrays (not replaced by their encoding) and a second
+    # send is again plotly's own
+    assert isinstance(fig.spec["data"][0]["z"], np.ndarray)
+    assert fig.to_dict() == reference
+
+
+def test_arrays_are_sent_as_typed_arrays_of_their_values():
+    fig = SpecFigure(data=[dict(type="heatmap", z=np.array([[1.5, -2.0], [0.0, 4.25]], np.float32))], layout={})
+    z = fig.to_dict()["data"][0]["z"]
+    # by hand: four little-endian float32s, row by row, in a 2 × 2 shape
+    expected = base64.b64encode(struct.pack("<4f", 1.5, -2.0, 0.0, 4.25)).decode()
+    assert z == {"dtype": "f4", "bdata": expected, "shape": "2, 2"}
 
 
 def test_reading_the_tree_validates_and_invalid_specs_raise():

@@ -155,6 +155,18 @@ def test_the_exported_html_carries_plotly_and_every_frame():
     assert "Plotly.newPlot" in html and "addFrames" in html and len(html) > 3_000_000
 
 
+def test_the_exported_html_of_a_figure_builder_is_that_figures():
+    """A page may hand over a builder, so the figure only the download needs is built on the press."""
+    from tests.support.apptest import standalone_figure
+    from tests.support.plotly_arrays import plain
+
+    fig = _conv_figure()
+    built = standalone_figure(export.standalone_html(lambda: fig, "conv"))
+    direct = fig.to_dict()
+    assert plain(built["data"]) == plain(direct["data"]) and plain(built["frames"]) == plain(direct["frames"])
+    assert len(built["frames"]) == len(fig.spec["frames"]) > 1
+
+
 def test_the_shipped_sentiment_lesson_is_valid():
     lesson = lessons.load(lessons.available()["sentiment"])
     assert lesson.title == "Three ways to read a review" and {s.page for s in lesson.scenes} == {"sentiment"}

@@ -24,8 +24,7 @@ def test_asset_holds_309_consecutive_years_1700_to_2008(sunspots):
 
 
 def test_asset_matches_statsmodels(sunspots):
-    pytest.importorskip("statsmodels")
-    from statsmodels.datasets import sunspots as sm_sunspots
+    from statsmodels.datasets import sunspots as sm_sunspots  # in the test extra: absent, this test fails
 
     data = sm_sunspots.load_pandas().data
     np.testing.assert_array_equal(sunspots.years, data["YEAR"].to_numpy().astype(int))
