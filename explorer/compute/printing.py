@@ -11,6 +11,7 @@ Three rules, one function each, used by every page:
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -71,6 +72,24 @@ def probability_from_logs(ln_p: float, ln_q: float, decimals: int = 4) -> str:
     if Decimal(printed) == 0 and ln_p != -math.inf:
         return scientific(ln_p / math.log(10))
     return printed
+
+
+def positive_from_log(ln_value: float, decimals: int = 6) -> str:
+    """A positive number given by its natural log: `decimals` decimals where that shows it ("0.023651"), else
+    two significant digits from the logarithm ("3.7e-9", "1.2e-6484"), never "0"; "undefined" for NaN."""
+    if math.isnan(ln_value):
+        return "undefined"
+    if ln_value == -math.inf:
+        return "0"
+    if ln_value > math.log(10.0 ** -(decimals - 2)):  # at least three significant digits in fixed notation
+        return f"{math.exp(ln_value):.{decimals}f}"
+    return scientific(ln_value / math.log(10))
+
+
+def latex(printed: str) -> str:
+    """A printed number for LaTeX: "1 − 3.7e-9" → "1 - 3.7 \\times 10^{-9}", "≈" → "\\approx"."""
+    text = printed.replace(APPROX, r"\approx").replace("−", "-")
+    return re.sub(r"(\d(?:\.\d+)?)e([+-]?\d+)", r"\1 \\times 10^{\2}", text)
 
 
 def fixed(value: float, decimals: int, sign: bool = False) -> str:
