@@ -186,3 +186,75 @@ def test_every_printed_equality_of_the_update_equation_holds_exactly(name):
                     assert printing.rounds_to(value, numeric.partition(r"\quad")[0].rsplit(" ", 1)[1])
     assert rows > 2000
     assert approx <= rows * 3 // 100  # float32's own rounding of a sum: ≈ 1.5 % of the rows
+
+
+# ---------------------------------------------------------------- the convolution and pooling animations
+
+
+@pytest.fixture(scope="module")
+def digit_cnn_maps():
+    from explorer.data import digits
+    from explorer.figures import cnn as cnn_figures
+    from explorer.models import compiled
+
+    cnn = compiled.load_reader("digit-cnn")
+    x = digits.to_model_input(digits.load_heldout().images[:4])
+    return cnn, [cnn_figures.trace_maps(cnn.trace(x[i : i + 1])) for i in range(4)]
+
+
+CONV_TITLE = re.compile(r"(?:products|channels) ([+-][0-9.]+) \+ bias ([+-][0-9.]+) (=|≈) <b>([+-][0-9.]+)</b>(.*)")
+
+
+def test_every_conv_frame_title_adds_up_exactly(digit_cnn_maps):
+    """Σ + bias = out in every frame title of many rows, channels and digits: the printed numbers add up in
+    decimal arithmetic, each is its float correctly rounded, and a "≈" prints its exact miss."""
+    from explorer.compute import convolution
+    from explorer.figures import cnn_animation
+
+    cnn, all_maps = digit_cnn_maps
+    titles = approx = 0
+    for maps in all_maps:
+        for layer, conv, source in (("conv1", cnn.model.conv1, "input"), ("conv2", cnn.model.conv2, "pool1")):
+            x = maps[source].transpose(1, 2, 0)
+            for channel in range(0, conv.kernel.shape[-1], 3):
+                kernel = np.asarray(conv.kernel[...])[..., channel]
+                bias = float(conv.bias[...][channel])
+                for row in range(0, maps[layer].shape[1], 3):
+                    replay = convolution.conv_row(x, kernel, bias, row, padding=1)
+                    for j in range(len(replay.out)):
+                        total, printed_bias, relation, out, note = CONV_TITLE.search(
+                            cnn_animation._equation(replay, j)
+                        ).groups()
+                        assert printing.rounds_to(float(replay.channel_sums[j].sum()), total)
+                        assert printing.rounds_to(bias, printed_bias)
+                        assert printing.rounds_to(float(replay.out[j]), out)
+                        traced = Decimal(float(maps[layer][channel, row, j]))  # XLA's own sum order: float32 apart
+                        assert abs(Decimal(out) - traced) <= Decimal("0.0005") + Decimal("1e-5")
+                        if relation == "=":
+                            assert printing.adds_up([total, printed_bias], out)
+                        else:
+                            approx += 1
+                            missed = Decimal(out) - Decimal(total) - Decimal(printed_bias)
+                            assert f"{missed:+f}" in note
+                        titles += 1
+    assert titles > 3000 and approx <= titles // 100
+
+
+def test_a_pooling_tie_gets_one_star_and_says_it_is_a_tie():
+    """A window of four zeros (a tie): one ★, on the cell max-pooling keeps (the first), and the title says so."""
+    from explorer.compute import convolution
+    from explorer.figures import cnn_animation
+
+    x = np.zeros((4, 4), np.float32)
+    x[0, 2], x[1, 3] = 0.5, 0.5  # window 1: a two-way tie at 0.5; window 0: four zeros
+    row = convolution.pool_row(x, 0)
+    fig = cnn_animation.pool_animation(x, row, np.zeros((2, 2), np.float32))
+    for j, ties in ((0, 4), (1, 2)):
+        text = np.asarray(fig.frames[j].data[2].text)
+        assert sum("★" in cell for line in text for cell in line) == 1
+        kept = np.argwhere(np.char.find(text.astype(str), "★") >= 0)[0]
+        flat = row.windows[j].ravel().argmax()  # numpy's argmax: the first of the tied cells, as pooling keeps
+        assert tuple(kept) == divmod(int(flat), 2)
+        assert f"a tie: {ties} cells hold it" in fig.frames[j].layout.title.text
+    untied = convolution.pool_row(np.arange(16, dtype=np.float32).reshape(4, 4), 0)
+    assert "tie" not in cnn_animation._pool_title(untied, 0)
