@@ -258,3 +258,78 @@ def test_a_pooling_tie_gets_one_star_and_says_it_is_a_tie():
         assert f"a tie: {ties} cells hold it" in fig.frames[j].layout.title.text
     untied = convolution.pool_row(np.arange(16, dtype=np.float32).reshape(4, 4), 0)
     assert "tie" not in cnn_animation._pool_title(untied, 0)
+
+
+# ---------------------------------------------------------------- the Sentiment page
+
+
+@pytest.fixture(scope="module")
+def sentiment_readings():
+    """Every 4th held-out movie snippet (504 of 2,014), read by both models and VADER as the page reads it."""
+    from explorer.compute import sentiment
+    from explorer.data import sentiment as data
+
+    readers = sentiment.load_readers()
+    _, held = data.load_split()
+    texts = held.texts[::4] + ["Great movie!!! Loved it?", "Awful, just awful!!", "It is a film."]
+    return readers, [r for r in (sentiment.read(readers, t) for t in texts) if r is not None]
+
+
+def test_cnn_places_count_live_filters_only(sentiment_readings):
+    """A filter whose ReLU is 0 at every window has no place: its argmax (window 0) is a tie of zeros. The live
+    filters, recomputed from the CNN's own conv layers (float64 NumPy), are exactly those counted."""
+    _, readings = sentiment_readings
+    for r in readings:
+        phrases = r.phrases()
+        assert sum(p.filters for p in phrases) == int((r.pooled > 0).sum())
+        assert all(r.pooled[p.strongest] > 0 for p in phrases)
+        np.testing.assert_allclose(sum(p.push for p in phrases), r.votes.sum(), atol=1e-9)  # dead filters vote 0
+
+
+def test_cnn_sum_sentence_adds_up_exactly_on_held_out_snippets(sentiment_readings):
+    """pushes + bias = log-odds as printed: exact in decimal, each printed number its float correctly rounded."""
+    from explorer.app.pages import sentiment as page
+
+    _, readings = sentiment_readings
+    pattern = re.compile(r": ([+-][0-9.]+) \+ bias ([+-][0-9.]+) (=|≈) log-odds \*\*([+-][0-9.]+)\*\*")
+    approx = 0
+    for r in readings:
+        phrases = r.phrases()
+        text = page.cnn_sum_sentence(r, phrases, phrases[: page.SHOWN_PHRASES])
+        pushes, bias, relation, logit = pattern.search(text).groups()
+        assert printing.rounds_to(float(r.votes.sum()), pushes) and printing.rounds_to(r.cnn_bias, bias)
+        assert printing.rounds_to(r.cnn_logit, logit)
+        if relation == "=":
+            assert printing.adds_up([pushes, bias], logit)
+        else:
+            approx += 1
+        highlighted = float(sum(p.push for p in phrases[: page.SHOWN_PHRASES]))
+        assert f"alone push {highlighted:+.2f}" in text  # the highlighted few, not claimed to be the answer
+        assert f"{int(r.live.sum())} of the {len(r.votes)} filters respond" in text
+    assert approx == 0
+
+
+def test_vader_sum_sentence_adds_up_to_vaders_own_compound(sentiment_readings):
+    """Word scores + the “!”/“?” emphasis = the sum, exactly; squashing the printed sum (decimal arithmetic)
+    rounds to the printed compound, which is VADER's own polarity_scores compound."""
+    from explorer.app.pages import sentiment as page
+    from explorer.compute import sentiment
+
+    _, readings = sentiment_readings
+    pattern = re.compile(
+        r"Word scores ([+-][0-9.]+)(?:, plus ([+-][0-9.]+) for .*? (=|≈) ([+-][0-9.]+))?.*"
+        r"= ([+-][0-9.]+) / √\(\(([+-][0-9.]+)\)² \+ 15\) (=|≈) \*\*([+-][0-9.]+)\*\*"
+    )
+    emphasised = 0
+    for r in readings:
+        text = page.vader_sum_sentence(r)
+        words, emphasis, rel1, total1, total, total2, rel2, compound = pattern.search(text).groups()
+        assert total == total2
+        assert Decimal(compound) == Decimal(str(sentiment.analyzer().polarity_scores(r.text)["compound"]))
+        if emphasis is not None:
+            emphasised += 1
+            assert rel1 == "=" and printing.adds_up([words, emphasis], total1) and total1 == total
+        assert rel2 == "=" and printing.rounds_to(page._squash(Decimal(total)), compound)
+        neutral = abs(r.vader_compound) < 0.05
+        assert ("counts as negative" in text) == neutral
+    assert emphasised >= 3
