@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from explorer.compute import backprop
+from explorer.compute import backprop, printing
 from explorer.data import digits
 from explorer.models import checkpoints, weights
 from tests.support.apptest import new_app
@@ -96,7 +96,9 @@ def test_the_unrolled_step_shows_the_numbers_jax_computed():
     assert step.p[held.labels[i]] < 0.6  # it opens on a digit the MLP is unsure of
     np.testing.assert_allclose(_bars(at, "unroll-dz2"), step.d_z2, rtol=1e-6, atol=1e-9)
     text = " ".join(m.value for m in at.get_by_key("unroll-update").markdown)
-    assert f"{abs(step.loss):.5g}" in text and f"{abs(step.loss_after):.5g}" in text
+    before, after = (printing.positive_from_log(logs.ln_loss) for logs in (step.log_before, step.log_after))
+    assert f"from **{before}** to **{after}**" in text  # printed from the logarithms (test_truth checks those)
+    assert printing.rounds_to(step.loss, before) and printing.rounds_to(step.loss_after, after)
     assert step.loss_after < step.loss  # a small step helps on that digit
 
 
