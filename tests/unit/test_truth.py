@@ -333,3 +333,160 @@ def test_vader_sum_sentence_adds_up_to_vaders_own_compound(sentiment_readings):
         neutral = abs(r.vader_compound) < 0.05
         assert ("counts as negative" in text) == neutral
     assert emphasised >= 3
+
+
+# ---------------------------------------------------------------- Compare › measured table: the kind column
+
+
+def test_each_models_kind_comes_from_its_class_never_a_guess():
+    """digit-mlp was called an "RNN over characters" by a fallback rule; now every shipped model's kind is read
+    from its class, and a model class nobody described raises instead of being guessed."""
+    from flax import nnx
+
+    from explorer import models
+    from explorer.compute import measured_table
+
+    expected = {
+        "digit-cnn": "2-D CNN",
+        "digit-mlp": "MLP (dense layers only)",
+        "char-cnn": "1-D causal CNN",
+        **{f"row-rnn-{c}": "RNN over rows" for c in ("simple", "gru", "lstm")},
+        **{f"char-rnn-{c}": "RNN over characters" for c in ("simple", "gru", "lstm")},
+    }
+    assert set(expected) == set(models.MODEL_NAMES)
+    for name, kind in expected.items():
+        assert measured_table.model_kind(models.build(name)) == kind
+    row = measured_table.quick_row("digit-mlp", models.build("digit-mlp"), {})
+    assert measured_table.table_records([row])[0]["kind"] == "MLP (dense layers only)"
+
+    class Unknown(nnx.Module):
+        pass
+
+    with pytest.raises(ValueError, match="no kind is known"):
+        measured_table.model_kind(Unknown())
+
+
+# ---------------------------------------------------------------- Guide: what training did to the digits
+
+
+def test_the_guides_training_shift_is_what_the_augmentation_draws():
+    """TRAINING_SHIFT_PX against the augmentation itself: a one-pixel image, augmented with many keys, lands at
+    most that far away (plus what a ±0.2 rad turn and ×1.12 scale can add at the centre, under 1 px), and some
+    draws move it more than 2 px."""
+    import importlib
+
+    import jax
+
+    from explorer.compute import decision_guide, probes
+
+    module = None
+    for name in ("explorer.training.augment", "explorer.training", "explorer.cli.train"):  # wherever it lives now
+        try:
+            candidate = importlib.import_module(name)
+        except ModuleNotFoundError:
+            continue
+        if hasattr(candidate, "augment"):
+            module = candidate
+            break
+    assert module is not None, "no augment function found in the training code"
+    x = np.zeros((512, 28, 28, 1), np.float32)
+    x[:, 14, 14] = 1.0
+    moved = np.asarray(module.augment(jax.random.PRNGKey(0), x))[..., 0]
+    where = np.stack(np.unravel_index(moved.reshape(512, -1).argmax(-1), (28, 28)), -1) - 14
+    reach = np.abs(where).max()
+    assert 2 <= reach <= decision_guide.TRAINING_SHIFT_PX + 1
+    sentence = decision_guide.shift_sentence(
+        probes.ShiftAccuracy(300, 4, {"digit-cnn": 0.98, "row-rnn-lstm": 0.97}, {"digit-cnn": 0.5, "row-rnn-lstm": 0.9})
+    )
+    assert "centred" not in sentence and f"at most {decision_guide.TRAINING_SHIFT_PX} px" in sentence
+
+
+# ---------------------------------------------------------------- Hybrid: after frame 1
+
+
+def test_first_frame_motion_counts_equal_the_full_clips_trace():
+    """The one-frame shortcut gives the counts that the full 8-frame clips' traces give (the GRU is causal)."""
+    from explorer.compute import clip_reading
+    from explorer.data import clips, digits
+    from explorer.models import weights
+
+    model, _ = weights.load("hybrid-clip")
+    images = digits.load_heldout().images[:64]
+    m = clip_reading.first_frame_motion(model, images)
+    truth = np.arange(64) % 4
+    full = np.stack([clips.make_clip(img / 255.0, int(d)) for img, d in zip(images, truth)])
+    probs = np.asarray(model.trace(full).direction_probs)[:, 0]  # after frame 1, from the whole clip
+    opposite = np.asarray([1, 0, 3, 2])[truth]
+    assert m.clips == 64
+    assert m.first_right == int(np.sum(probs.argmax(-1) == truth))
+    assert m.first_opposite == int(np.sum(probs.argmax(-1) == opposite))
+    assert m.first_confidence == pytest.approx(float(probs.max(-1).mean()), abs=1e-5)
+    assert all(clip_reading.start_to_opposite_end_px(d) == 1 for d in clips.DIRECTIONS)
+
+
+# ---------------------------------------------------------------- Sentiment lesson, scene 4
+
+
+def test_the_lesson_does_not_say_the_highlighted_pushes_add_up_to_the_answer(sentiment_readings):
+    """On scene 4's review the 8 highlighted places push far from what all places push; the note says which adds up."""
+    import tomllib
+    from importlib import resources
+
+    from explorer.app.pages import sentiment as page
+    from explorer.compute import sentiment
+
+    readers, _ = sentiment_readings
+    lesson = tomllib.loads(resources.files("explorer.lessons").joinpath("sentiment.toml").read_text("utf-8"))
+    scene = next(s for s in lesson["scene"] if s["title"].startswith("Phrases"))
+    reading = sentiment.read(readers, scene["params"]["review"])
+    phrases = reading.phrases()
+    highlighted = sum(p.push for p in phrases[: page.SHOWN_PHRASES])
+    assert abs(highlighted - reading.votes.sum()) > 1.0  # +2.74 against +0.28 when measured
+    assert "their pushes add up to the answer" not in scene["note"]
+    assert "all those places plus the bias add up to the answer" in scene["note"]
+
+
+# ---------------------------------------------------------------- Compare › probes: small shifts
+
+
+def test_the_small_shift_verdict_follows_the_numbers():
+    from explorer.compute import probes
+
+    titles = {"digit-cnn": "CNN", "row-rnn-lstm": "LSTM row RNN", "digit-mlp": "MLP"}
+    measured = probes.SmallShifts(
+        1000,
+        (1, 2),
+        {"digit-cnn": (0.984, 0.977, 0.967), "row-rnn-lstm": (0.977, 0.980, 0.978), "digit-mlp": (0.958, 0.960, 0.954)},
+    )
+    text = probes.small_shift_sentence(measured, titles)
+    assert "does not make the CNN the most tolerant" in text and "MLP has no pooling" in text
+    assert "CNN 98.4 % → 97.7 % → 96.7 %" in text
+    better = probes.SmallShifts(
+        1000, (1, 2), {"digit-cnn": (0.98, 0.98, 0.97), "row-rnn-lstm": (0.98, 0.9, 0.8), "digit-mlp": (0.96, 0.9, 0.8)}
+    )
+    assert "the CNN, the one with max-pooling, loses least" in probes.small_shift_sentence(better, titles)
+
+
+# ---------------------------------------------------------------- Training › one step unrolled: no underflow
+
+
+@pytest.mark.parametrize("gap", [0.5, 20.0, 40.0, 745.0, 14930.0])
+def test_log_terms_agree_with_decimal_where_float64_underflows(gap):
+    """Logits where the label leads by `gap`: ln loss, ln p and ln(1 − p) against 60-digit decimal arithmetic."""
+    from decimal import getcontext
+
+    from explorer.compute import backprop
+
+    getcontext().prec = 60
+    z = np.asarray([0.0, -gap, -gap - 1.5, -gap + 0.25, -2 * gap, -gap, -gap - 3, -gap, -gap, -gap]) + gap
+    z = z.copy()
+    z[0], z[3] = z[3], z[0]  # the label (3) is not the first logit
+    logs = backprop.log_terms(z, 3)
+    zd = [Decimal(float(v)) for v in z]
+    rest = sum(((v - zd[3]).exp() for j, v in enumerate(zd) if j != 3), Decimal(0))
+    loss = rest - rest * rest / 2 + rest**3 / 3 if rest < Decimal("1e-15") else (1 + rest).ln()
+    assert logs.ln_loss == pytest.approx(float(loss.ln()), rel=1e-12)
+    assert logs.ln_p == pytest.approx(-float(loss), rel=1e-12, abs=1e-300)
+    assert logs.ln_q == pytest.approx(float((rest / (1 + rest)).ln()), rel=1e-12)
+    printed = printing.positive_from_log(logs.ln_loss)
+    assert printed != "0" and ("e" in printed) == (float(loss) < 1e-4 or float(loss) == 0.0)
