@@ -465,9 +465,9 @@ def _verdict(results: dict) -> str:
         if tweets["sentiment-vader"] > max(tweets["sentiment-rnn"], tweets["sentiment-cnn"])
         else "",
         _order_sentence(results),
-        f"Putting “not” before the strongest sentiment word flips VADER's answer {vader['probes']['negation_flipped']:.0%} "
-        f"of the time (a rule does it), the GRU's {rnn['probes']['negation_flipped']:.0%} and the CNN's "
-        f"{cnn['probes']['negation_flipped']:.0%}.",
+        f"Putting “not” before the strongest sentiment word flips VADER's answer {printing.share(vader['probes']['negation_flipped'])} "
+        f"of the time (a rule does it), the GRU's {printing.share(rnn['probes']['negation_flipped'])} and the CNN's "
+        f"{printing.share(cnn['probes']['negation_flipped'])}.",
     ]
     return " ".join(p for p in parts if p)
 
