@@ -56,6 +56,7 @@ def test_hybrid_says_what_it_does_after_frame_1_measured_on_held_out_clips():
     assert "by luck" not in text and "(100%)" not in text and "(100 %)" not in text
     table = texts(at.get_by_key("hybrid-table"))
     assert "Cnn" not in table and "gru" not in table
+    assert "CNN, frames stacked as channels and the GRU over raw pixels recover it" in table  # both ≥ 90 % motion
 
 
 def test_sentiment_page_says_vaders_neutral_band_and_counts_it():
