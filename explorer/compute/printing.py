@@ -3,7 +3,7 @@
 Three rules, one function each, used by every page:
 - a share (a probability, an accuracy) never prints as 0 % or 100 % unless it is exactly that (`share`);
 - a value too small for float64, or a probability too close to 1, is printed from its logarithm
-  (`from_log10`, `probability_from_logs`), so underflow never prints as "0" or "1";
+  (`positive_from_log`, `probability_from_logs`), so underflow never prints as "0" or "1";
 - a printed sum adds up: the printed terms, added exactly (decimal arithmetic), give the printed total, or the
   line says "≈" (`sum_line`). The check is `adds_up`, on the printed strings themselves.
 """
@@ -22,7 +22,7 @@ MAX_EXTRA_DECIMALS = 3  # a sum that does not add up at its decimals gets up to 
 
 def share(fraction: float, decimals: int = 0, max_decimals: int = 6) -> str:
     """A fraction as a percentage ("42 %") with at least `decimals` decimals and more where rounding would print
-    0 % or 100 % for a value that is neither: 0.9993 → "99.93 %" (not "100 %"), 0.0004 → "0.04 %"."""
+    0 % or 100 % for a value that is neither: 0.9993 → "99.9 %" (not "100 %"), 0.0004 → "0.04 %"."""
     value = 100.0 * float(fraction)
     if math.isnan(value):
         return "undefined"
@@ -50,16 +50,6 @@ def scientific(mantissa_log10: float) -> str:
     if f"{mantissa:.1f}" == "10.0":  # 9.96… rounds up into the next power
         mantissa, exponent = 1.0, exponent + 1
     return f"{mantissa:.1f}e{exponent}"
-
-
-def from_log10(log10_value: float, significant: int = 4) -> str:
-    """A positive number given by its log10, printed plainly when float64 holds it well ("0.0123"), else as
-    "≈ 1.2e-6484" from the logarithm itself (no underflow to "0")."""
-    if log10_value == -math.inf:
-        return "0"
-    if log10_value > -4:
-        return f"{10**log10_value:.{significant}g}"
-    return f"{APPROX} {scientific(log10_value)}"
 
 
 def probability_from_logs(ln_p: float, ln_q: float, decimals: int = 4) -> str:
