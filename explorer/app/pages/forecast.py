@@ -195,8 +195,8 @@ def _receptive_field_sentence(rf: int, window: int, mean: float) -> str:
     beyond = rf - window
     return (
         f"all {window} years of the window (the band, which stops at the window's edge) and {beyond} more "
-        f"step{'s' if beyond > 1 else ''} before it, where the causal padding puts a zero: in standardised units, the "
-        f"training years' mean ({mean:.1f}), not a real year."
+        f"step{'s' if beyond > 1 else ''} before it, where the causal padding puts a zero in standardised units: the "
+        f"training years' mean ({mean:.1f} sunspots), not a real year."
     )
 
 
