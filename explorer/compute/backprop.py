@@ -50,6 +50,33 @@ class MLPStep:
     b2_new: np.ndarray  # (10,)
     loss_after: float  # the same digit through the updated weights (inf if the step overflowed them)
     p_after: np.ndarray  # (10,)
+    # The same figures in log space, for printing: a loss of 1e-6484 is 0.0 in float64 and p = 1 − 3.7e-9 is
+    # 1.0 to six decimals, but their logarithms are ordinary numbers (see `log_terms`).
+    log_before: LogTerms
+    log_after: LogTerms
+
+
+@dataclass(frozen=True)
+class LogTerms:
+    """ln loss, ln p[label] and ln(1 − p[label]) of one forward pass, none of them rounded away in float64."""
+
+    ln_loss: float
+    ln_p: float
+    ln_q: float
+
+
+def log_terms(z2: np.ndarray, label: int) -> LogTerms:
+    """From the logits (10,): with s = logsumexp_{j≠label}(z_j − z_label), loss = softplus(s), ln p = −softplus(s),
+    ln(1 − p) = s − softplus(s); ln softplus(s) is s itself when e^s is far below float64's resolution of 1 + e^s.
+    NaN everywhere when the logits are not finite (a step that overflowed the weights)."""
+    z = np.asarray(z2, np.float64)
+    if not np.all(np.isfinite(z)):
+        return LogTerms(math.nan, math.nan, math.nan)
+    others = np.delete(z, label) - z[label]
+    s = float(np.logaddexp.reduce(others))
+    softplus = float(np.logaddexp(0.0, s))
+    ln_loss = s if s < -30 else math.log(softplus)  # softplus(s) = e^s (1 − e^s/2 + …): relative error < 1e-13
+    return LogTerms(ln_loss, -softplus, s - softplus)
 
 
 # The loss seen from each point of the network onwards: differentiating one of these with respect to its first
@@ -140,4 +167,6 @@ def mlp_step(model, image, label: int, lr: float) -> MLPStep:
         b2_new=f64(new["b2"]),
         loss_after=loss_after,
         p_after=p_after,
+        log_before=log_terms(f64(z2), label),
+        log_after=log_terms(f64(z2_after), label),
     )

@@ -22,6 +22,10 @@ from explorer import models
 from explorer.compute import evaluation
 from explorer.data import corpus, digits
 from explorer.models import compiled
+from explorer.models.charcnn import CharCNN
+from explorer.models.cnn import DigitCNN
+from explorer.models.mlp import DigitMLP
+from explorer.models.rnn import CharRNN, RowRNN
 
 TEXT_LENGTH = evaluation.CHUNK  # characters a text model reads per latency / memory measurement
 BATCHES = (1, 64)
@@ -53,6 +57,7 @@ class Row:
     train_s_per_epoch: float | None
     train_basis: str  # how train_s_per_epoch was measured
     forward_kib: float  # memory of one compiled forward pass: temporary buffers + output
+    kind: str  # what the model is, from its class (model_kind)
 
 
 def example_input(name: str, batch: int = 1) -> jax.Array:
@@ -121,6 +126,7 @@ def quick_row(name: str, model: nnx.Module, meta: dict) -> Row:
         train_s,
         basis,
         forward_memory_bytes(model, example_input(name)) / 1024,
+        model_kind(model),
     )
 
 
@@ -132,16 +138,26 @@ def measured_row(name: str, model: nnx.Module, meta: dict, repeat: int = LATENCY
     quick = quick_row(name, model, meta)
     return Row(
         name, quick.parameters, score_name, score, lat[0], lat[1], quick.train_s_per_epoch, quick.train_basis,
-        quick.forward_kib,
+        quick.forward_kib, quick.kind,
     )  # fmt: skip
 
 
-KINDS = {"digit-cnn": "2-D CNN", "char-cnn": "1-D causal CNN"}
+# What each model class is; a class not listed is an error, never a guess from the model's name.
+KINDS = {
+    DigitCNN: "2-D CNN",
+    DigitMLP: "MLP (dense layers only)",
+    RowRNN: "RNN over rows",
+    CharRNN: "RNN over characters",
+    CharCNN: "1-D causal CNN",
+}
 
 
-def model_kind(name: str) -> str:
-    """'2-D CNN', 'RNN over rows', 'RNN over characters' or '1-D causal CNN'."""
-    return KINDS.get(name) or ("RNN over rows" if name.startswith("row-rnn") else "RNN over characters")
+def model_kind(model: nnx.Module) -> str:
+    """What the model is, from its class: '2-D CNN', 'MLP (dense layers only)', 'RNN over rows', … ."""
+    kind = KINDS.get(type(model))
+    if kind is None:
+        raise ValueError(f"no kind is known for a {type(model).__name__}; add it to measured_table.KINDS")
+    return kind
 
 
 def table_records(rows: list[Row]) -> list[dict]:
@@ -155,7 +171,7 @@ def table_records(rows: list[Row]) -> list[dict]:
         out.append(
             {
                 "model": r.model,
-                "kind": model_kind(r.model),
+                "kind": r.kind,
                 "parameters": r.parameters,
                 "held-out score": score,
                 "score unit": "% accuracy" if r.score_name == "accuracy" else "bits/char",

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image
 
+from explorer.compute import printing
+
 
 @dataclass(frozen=True)
 class DigitProbe:
@@ -125,3 +127,45 @@ def shift_accuracy(predict: dict, images: np.ndarray, labels: np.ndarray, pixels
         original[name] = float(np.mean(np.asarray(fn(base[..., None])) == labels))
         shifted[name] = float(np.mean(np.asarray(fn(moved[..., None])) == np.tile(labels, len(moves))))
     return ShiftAccuracy(len(labels), pixels, original, shifted)
+
+
+SMALL_SHIFTS = (1, 2)  # pixels: the shifts a 2×2 max-pool window is said to absorb
+
+
+@dataclass(frozen=True)
+class SmallShifts:
+    """Held-out accuracy of each digit model with the digits as they are and moved by each small shift."""
+
+    n: int  # digits
+    pixels: tuple[int, ...]  # each shift, applied in four directions
+    accuracy: dict  # model name → (accuracy unshifted, accuracy at pixels[0], at pixels[1], …)
+
+
+def small_shifts(predict: dict, images: np.ndarray, labels: np.ndarray, pixels=SMALL_SHIFTS) -> SmallShifts:
+    """predict: model name → function (N, 28, 28, 1) float32 → predicted digits (N,); images (N, 28, 28) uint8."""
+    runs = [shift_accuracy(predict, images, labels, p) for p in pixels]
+    accuracy = {name: (runs[0].original[name], *(r.shifted[name] for r in runs)) for name in predict}
+    return SmallShifts(len(labels), tuple(pixels), accuracy)
+
+
+def small_shift_sentence(m: SmallShifts, titles: dict, cnn: str = "digit-cnn", no_pooling: str = "digit-mlp") -> str:
+    """What the probe measures about small shifts, from its numbers: each model's accuracy at 0, 1, 2 px, and
+    whether the CNN (the one model with max-pooling) holds up better than the others: never asserted."""
+    moves = " → ".join(f"{p} px" for p in m.pixels)
+    rows = "; ".join(
+        f"{titles[name]} " + " → ".join(printing.share(a, 1) for a in accs) for name, accs in m.accuracy.items()
+    )
+    drop = {name: accs[0] - accs[-1] for name, accs in m.accuracy.items()}
+    others = [name for name in drop if name != cnn]
+    if all(drop[cnn] + 0.005 < drop[o] for o in others):
+        verdict = f"here the CNN, the one with max-pooling, loses least at {m.pixels[-1]} px."
+    else:
+        held = [o for o in others if drop[o] <= drop[cnn] + 0.005]
+        verdict = (
+            "so max-pooling does not make the CNN the most tolerant here: the "
+            + " and the ".join(titles[o] for o in held)
+            + (" hold" if len(held) > 1 else " holds")
+            + " up at least as well"
+            + (f" (the {titles[no_pooling]} has no pooling at all)." if no_pooling in held else ".")
+        )
+    return f"Measured on {m.n:,} held-out digits moved (left, right, up, down), accuracy unmoved → {moves}: {rows}; {verdict}"

@@ -121,12 +121,15 @@ class VaderWord:
     after_rules: float  # what VADER counts for it after its rules: negation, boosters, capitals, "but"
 
 
-def vader_words(text: str) -> tuple[list[VaderWord], float]:
-    """VADER's per-word scores and its compound, by VADER's own steps (the loop of `polarity_scores`)."""
-    from vaderSentiment.vaderSentiment import BOOSTER_DICT, SentiText
+def vader_neutral(compound: float) -> bool:
+    """VADER's own rule has three sides: −0.05 < compound < 0.05 is neutral (here counted as negative)."""
+    return abs(compound) < VADER_THRESHOLD
 
+
+def _vader_text(text: str) -> str:
+    """The text as VADER scores it: emoji → their descriptions, exactly as polarity_scores does it."""
     a = analyzer()
-    clean, prev_space = "", True  # emoji → their descriptions, exactly as polarity_scores does it
+    clean, prev_space = "", True
     for c in text:
         if c in a.emojis:
             clean += ("" if prev_space else " ") + a.emojis[c]
@@ -134,7 +137,22 @@ def vader_words(text: str) -> tuple[list[VaderWord], float]:
         else:
             clean += c
             prev_space = c == " "
-    clean = clean.strip()
+    return clean.strip()
+
+
+def vader_emphasis(text: str, word_sum: float) -> float:
+    """What VADER's “!” and “?” add to the sum of its word scores before squashing it: toward the sum's own
+    side, nothing when the sum is 0 (VADER's score_valence)."""
+    amount = analyzer()._punctuation_emphasis(_vader_text(text))
+    return amount if word_sum > 0 else -amount if word_sum < 0 else 0.0
+
+
+def vader_words(text: str) -> tuple[list[VaderWord], float]:
+    """VADER's per-word scores and its compound, by VADER's own steps (the loop of `polarity_scores`)."""
+    from vaderSentiment.vaderSentiment import BOOSTER_DICT, SentiText
+
+    a = analyzer()
+    clean = _vader_text(text)
     sentitext = SentiText(clean)
     tokens = sentitext.words_and_emoticons
     sentiments: list[float] = []
@@ -241,6 +259,8 @@ def evaluate(folder=None) -> dict:
             row["rule"] = f"compound ≥ {VADER_THRESHOLD} is positive"
             row["accuracy_compound_ge_0"] = accuracy(compound >= 0, held.labels)
             row["compound_exactly_0"] = int(np.sum(compound == 0))  # no lexicon word, or words that cancel
+            # VADER's own neutral band, −0.05 < compound < 0.05: the two-class comparison counts it negative
+            row["neutral_band"] = int(np.sum(np.abs(compound) < VADER_THRESHOLD))
         row["out_of_domain"] = {n: accuracy(predict(s.texts), s.labels) for n, s in others.items()}
         flipped_to = predict([negations[i] for i in has])
         row["probes"] = probe_scores(base, predict(mixed), flipped_to, has, held.labels)
@@ -321,12 +341,18 @@ class Reading:
     def span_text(self, first: int, last: int) -> str:
         return self.text[self.tokens[first].start : self.tokens[last].end]
 
+    @property
+    def live(self) -> np.ndarray:
+        """(F,) bool: the filter's ReLU is above 0 somewhere in the review. A filter that is 0 everywhere has no
+        place where it peaks (its argmax would be the first window only because all values tie) and pushes 0."""
+        return self.pooled > 0
+
     def phrases(self) -> list[Phrase]:
-        """Every stretch of words that gave some filter its maximum, with those filters' pushes summed; largest
-        |push| first. The pushes of all phrases add up to the sum of all votes."""
+        """Every stretch of words that gave some live filter its maximum, with those filters' pushes summed;
+        largest |push| first. The pushes of all phrases add up to the sum of all votes (dead filters vote 0)."""
         groups: dict[tuple[int, int], list[int]] = {}
-        for f in range(len(self.votes)):
-            groups.setdefault(self.ngram(f), []).append(f)
+        for f in np.flatnonzero(self.live):
+            groups.setdefault(self.ngram(int(f)), []).append(int(f))
         found = []
         for (first, last), fs in groups.items():
             top = max(fs, key=lambda f: abs(self.votes[f]))

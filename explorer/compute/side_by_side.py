@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import jax
 import numpy as np
 
-from explorer.compute import probes, recurrence
+from explorer.compute import printing, probes, recurrence
 from explorer.data import vocab
 
 TraceFn = Callable[[np.ndarray], object]
@@ -60,7 +60,7 @@ def insertion_curve(
 
 def top_chars(probs: np.ndarray, k: int = 3) -> str:
     """'e 41% · a 12% · o 9%': the k most likely characters (recurrence.top_k), written for a table cell."""
-    return " · ".join(f"{vocab.display(c)} {p:.0%}" for c, p in recurrence.top_k(probs, k))
+    return " · ".join(f"{vocab.display(c)} {printing.share(p)}" for c, p in recurrence.top_k(probs, k))
 
 
 def variable_length(forward: Callable[[np.ndarray], object], ids: np.ndarray, lengths: list[int]) -> list[dict]:

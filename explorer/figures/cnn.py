@@ -12,6 +12,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from explorer.compute import printing
 from explorer.figures import palette
 from explorer.figures.spec import SpecFigure, subplot_row
 
@@ -122,7 +123,10 @@ def layer_overview(maps: dict[str, np.ndarray], selected: tuple[str, int] | None
         values = maps[layer.name]
         x_start = starts[layer.name]
         if layer.name in ("logits", "probs"):
-            text = [[f"{d}: {v:.0%}" if layer.name == "probs" else f"{d}: {v:.1f}"] for d, v in enumerate(values)]
+            text = [
+                [f"{d}: {printing.share(v)}" if layer.name == "probs" else f"{d}: {v:.1f}"]
+                for d, v in enumerate(values)
+            ]
             span = ROWS * (1 + GAP) - GAP
             data.append(
                 dict(
@@ -334,7 +338,7 @@ def dense_softmax_figure(
         go.Bar(
             x=digits,
             y=np.round(probs, 4),
-            text=[f"{p:.0%}" if p >= 0.005 else "" for p in probs],
+            text=[printing.share(p) if p >= 0.005 else "" for p in probs],
             textposition="outside",
             cliponaxis=False,
             marker_color=[palette.CNN if d == digit else palette.MUTED for d in range(10)],

@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
+from explorer.compute import printing
 from explorer.compute.convolution import ConvRow, PoolRow
 from explorer.figures import animation, palette
 from explorer.figures.spec import SpecFigure, axis_names, fit_image, subplot_row
@@ -57,9 +58,32 @@ def _window_outline(row: ConvRow, j: int, offsets: np.ndarray) -> tuple[list, li
 
 
 def _equation(row: ConvRow, j: int) -> str:
+    """The frame title: Σ + bias = out, printed so that the printed numbers add up exactly (more decimals where
+    three do not; "≈" and the miss where float32's own rounding of the sum leaves none that does)."""
     s = float(row.channel_sums[j].sum())
     what = "Σ products" if row.channel_sums.shape[1] == 1 else f"Σ over {row.channel_sums.shape[1]} channels"
-    return f"<b>out[{row.row}, {j}]</b> = {what} {s:+.3f} + bias {row.bias:+.3f} = <b>{row.out[j]:+.3f}</b>"
+    line = printing.sum_line([s, float(row.bias)], float(row.out[j]), decimals=3)
+    total, bias = line.total, line.terms[1]
+    return f"<b>out[{row.row}, {j}]</b> = {what} {line.terms[0]} + bias {bias} {line.relation} <b>{total}</b>" + (
+        line.rounding_note
+    )
+
+
+def _pool_title(row: PoolRow, j: int) -> str:
+    """The frame title: the kept maximum, and whether it is a tie (several cells of the window hold it)."""
+    ties = int(np.sum(row.windows[j] == row.out[j]))
+    tie = f" (a tie: {ties} cells hold it; ★ marks the one kept, the first)" if ties > 1 else ""
+    return f"<b>out[{row.row}, {j}]</b> = max of the window = <b>{row.out[j]:.3f}</b>{tie}"
+
+
+def _pool_text(row: PoolRow, j: int) -> list[list[str]]:
+    """The window's numbers, a ★ on the one cell pooling keeps (its argmax), not on every cell equal to it."""
+    size = row.windows.shape[1]
+    r0, c0 = int(row.argmax[j, 0]) - row.row * size, int(row.argmax[j, 1]) - j * size
+    return [
+        [f"{v:.2f}" + (" ★" if (a, b) == (r0, c0) else "") for b, v in enumerate(line)]
+        for a, line in enumerate(row.windows[j])
+    ]
 
 
 def conv_animation(
@@ -261,7 +285,7 @@ def pool_animation(x: np.ndarray, row: PoolRow, output: np.ndarray, title: str =
         np.array([0, size, size, 0, 0]) - 0.5 + row.row * size,
         np.array([0, 0, size, size, 0]) - 0.5 + j * size,
     )
-    text = lambda j: [[f"{v:.2f}" + (" ★" if v == row.out[j] else "") for v in r] for r in row.windows[j]]
+    text = lambda j: _pool_text(row, j)
     done = np.where(np.arange(output.shape[0])[:, None] < row.row, output, np.nan).astype(np.float32)
     current = lambda j: np.where(np.arange(w_out) <= j, row.out, np.nan).astype(np.float32).reshape(1, -1)
     ys, xs = box(0)
@@ -330,15 +354,11 @@ def pool_animation(x: np.ndarray, row: PoolRow, output: np.ndarray, title: str =
                     dict(type="heatmap", z=np.round(row.windows[j], 3), text=text(j)),
                     dict(type="heatmap", z=np.round(current(j), 3)),
                 ],
-                layout=dict(
-                    title=dict(text=f"<b>out[{row.row}, {j}]</b> = max of the window = <b>{row.out[j]:.3f}</b>")
-                ),
+                layout=dict(title=dict(text=_pool_title(row, j))),
             )
         )
     layout.update(
-        title=dict(
-            text=f"<b>out[{row.row}, 0]</b> = max of the window = <b>{row.out[0]:.3f}</b>", x=0.01, font=dict(size=17)
-        ),
+        title=dict(text=_pool_title(row, 0), x=0.01, font=dict(size=17)),
         height=400,
         margin=dict(l=10, r=10, t=80, b=90),
         font=palette.FONT,

@@ -8,6 +8,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from explorer.compute import printing
 from explorer.figures import animation, palette
 from explorer.figures.spec import SpecFigure, subplot_row
 
@@ -44,7 +45,7 @@ def _row_shapes(k: int, hidden_units: int) -> list[dict]:
 
 def _row_title(k: int, probs: np.ndarray) -> str:
     top = int(np.argmax(probs[k]))
-    return f"After row {k + 1} of 28 the RNN says <b>{top}</b> ({probs[k, top]:.0%})"
+    return f"After row {k + 1} of 28 the RNN says <b>{top}</b> ({printing.share(probs[k, top])})"
 
 
 def row_reading_figure(image: np.ndarray, hidden: np.ndarray, probs: np.ndarray) -> go.Figure:

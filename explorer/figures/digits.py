@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
+from explorer.compute import printing
 from explorer.figures import palette
 from explorer.figures.spec import SpecFigure, axis_names, subplot_row
 
@@ -48,7 +49,7 @@ def probability_bars(probs: np.ndarray, title: str, colour: str) -> go.Figure:
                 x=[str(d) for d in range(10)],
                 y=probs,
                 marker=dict(color=colours),
-                text=[f"{p:.0%}" if p >= 0.005 else "" for p in probs],
+                text=[printing.share(p) if p >= 0.005 else "" for p in probs],
                 textposition="outside",
                 textfont=dict(size=14),
                 constraintext="none",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from explorer.compute import printing
 from explorer.figures import animation, palette
 from explorer.figures.spec import SpecFigure, fit_image
 
@@ -49,7 +50,7 @@ def over_frames(values: np.ndarray, title: str, labels: list[str], *, probabilit
     )
     if probabilities:
         trace.update(
-            text=[[f"{v:.0%}" for v in row] for row in values.T], texttemplate="%{text}", textfont=dict(size=11)
+            text=[[printing.share(v) for v in row] for row in values.T], texttemplate="%{text}", textfont=dict(size=11)
         )
     return SpecFigure(
         data=[trace],

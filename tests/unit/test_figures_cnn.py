@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+from decimal import Decimal
+
 import numpy as np
 import pytest
 
-from explorer.compute import convolution
+from explorer.compute import convolution, printing
 from explorer.data import digits
 from explorer.figures import cnn as cnn_figures
 from explorer.figures import cnn_animation, playground
@@ -34,6 +37,12 @@ def _conv_figure(cnn, maps, layer, channel, row):
     return cnn_animation.conv_animation(padded, kernel, replay, maps[layer][channel]), x, kernel, bias
 
 
+def _title_numbers(title: str) -> tuple[str, str, str]:
+    """'… Σ products +0.123 + bias -0.045 = <b>+0.078</b>' → ('+0.123', '-0.045', '+0.078') as printed."""
+    found = re.search(r"(?:products|channels) ([+-][0-9.]+) \+ bias ([+-][0-9.]+) (?:=|≈) <b>([+-][0-9.]+)</b>", title)
+    return found.groups()
+
+
 @pytest.mark.parametrize(
     "layer,channel,row",
     [("conv1", 0, 0), ("conv1", 3, 14), ("conv1", 7, 27), ("conv2", 0, 0), ("conv2", 9, 7), ("conv2", 15, 13)],
@@ -51,7 +60,7 @@ def test_conv_frames_replay_the_traced_feature_map(cnn, maps, layer, channel, ro
     for j, frame in enumerate(fig.frames):
         expected = np.where(np.arange(traced.shape[1]) <= j, traced[row], np.nan)[None]
         _nan_equal(frame.data[slot].z, expected)
-        assert f"{traced[row, j]:+.3f}" in frame.layout.title.text
+        assert printing.rounds_to(float(traced[row, j]), _title_numbers(frame.layout.title.text)[2])
     assert list(fig.layout.sliders[0].steps[-1].args[0]) == [str(traced.shape[1] - 1)]
 
 
@@ -64,8 +73,10 @@ def test_conv1_numbers_shown_equal_the_dot_product(cnn, maps):
         frame = fig.frames[j]
         np.testing.assert_allclose(frame.data[2].z, products, atol=1e-4)
         assert [list(r) for r in frame.data[2].text] == [[f"{v:.2f}" for v in r] for r in products]
-        assert f"Σ products {products.sum():+.3f}" in frame.layout.title.text
-        assert f"= <b>{products.sum() + bias:+.3f}</b>" in frame.layout.title.text
+        total, printed_bias, out = _title_numbers(frame.layout.title.text)  # 3 decimals, more where needed
+        assert "Σ products" in frame.layout.title.text and printing.adds_up([total, printed_bias], out)
+        assert printing.rounds_to(float(products.sum()), total) and printing.rounds_to(float(bias), printed_bias)
+        assert abs(Decimal(out) - Decimal(float(products.sum() + bias))) < Decimal("0.0005")
         # the window markers sit on exactly the nine padded pixels that were multiplied
         marks = set(zip(np.asarray(frame.data[0].y).astype(int), np.asarray(frame.data[0].x).astype(int)))
         assert marks == {(12 + a, j + b) for a in range(3) for b in range(3)}

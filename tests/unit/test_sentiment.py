@@ -296,7 +296,8 @@ def test_phrases_push_the_votes_and_the_votes_give_the_logit(readers, replayed_t
         reading = sentiment.read(readers, text)
         pushes = [p.push for p in reading.phrases()]
         assert sum(pushes) == pytest.approx(reading.votes.sum(), abs=1e-9), text
-        assert sum(p.filters for p in reading.phrases()) == len(reading.votes) == 3 * 64
+        live = int((reading.pooled > 0).sum())  # a filter 0 everywhere has no place (test_truth)
+        assert sum(p.filters for p in reading.phrases()) == live <= len(reading.votes) == 3 * 64
         assert pushes == sorted(pushes, key=lambda p: -abs(p))
         assert reading.cnn_logit == pytest.approx(reading.votes.sum() + reading.cnn_bias, abs=1e-4), text
         for p in reading.phrases():

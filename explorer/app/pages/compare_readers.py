@@ -6,7 +6,7 @@ import numpy as np
 import streamlit as st
 
 from explorer.app import query, ui
-from explorer.compute import recurrence, saliency, side_by_side
+from explorer.compute import printing, recurrence, saliency, side_by_side
 from explorer.data import corpus, digits, vocab
 from explorer.figures import compare as figures
 from explorer.models.rnn import CELL_TITLES, CELLS
@@ -110,7 +110,7 @@ def digit_section() -> None:
         if cnn is not None:
             trace = cnn.trace(x)
             p = np.asarray(trace.probs[0])
-            st.markdown(f"The CNN says **{int(p.argmax())}** ({p.max():.0%}).")
+            st.markdown(f"The CNN says **{int(p.argmax())}** ({printing.share(p.max())}).")
             ui.plot(
                 figures.feature_maps_figure(np.asarray(trace.relu1[0]), np.asarray(trace.relu2[0])),
                 key="compare-cnn-maps",

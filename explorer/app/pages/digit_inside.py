@@ -181,8 +181,9 @@ def _pool_detail(maps: dict[str, np.ndarray], layer: str, index: int) -> None:
     x = maps[source][index]
     st.markdown(
         f"**{layer}, map {index}**: a 2 × 2 window moves in steps of 2 over the ReLU map and keeps only "
-        "the largest of its four numbers. The map halves in each direction; a strong response anywhere in "
-        "the window survives, so a small shift of the digit changes little."
+        "the largest of its four numbers. The map halves in each direction; a strong response that moves within "
+        "its window gives the same output. Whether the whole network then tolerates a shifted digit is measured, "
+        "not assumed: Compare → Invariance probes."
     )
     row = _row_slider(maps[layer].shape[1])
     frame = _frame(maps[layer].shape[2])

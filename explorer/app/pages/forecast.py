@@ -180,12 +180,24 @@ def _inside(full, start: int, found: dict) -> None:
         )
         st.markdown(
             f"The causal CNN computes every position of every layer at once; each position sees only the years up to "
-            f"it. Its forecast is read from the last position, whose receptive field is {rf} years "
-            f"(1 + {cnn.config.kernel - 1} × ({' + '.join(map(str, cnn.config.dilations))})), the whole window: "
-            f"**{prediction:.1f}** for "
-            f"{target_year}."
+            f"it. Its forecast is read from the last position, whose receptive field is {rf} steps "
+            f"(1 + {cnn.config.kernel - 1} × ({' + '.join(map(str, cnn.config.dilations))})): "
+            + _receptive_field_sentence(rf, w, cnn_scaler.mean)
+            + f" Forecast: **{prediction:.1f}** for {target_year}."
         )
     present.advance_if_playing("fc_read", "fc_playing", 1, w, scope="fragment")
+
+
+def _receptive_field_sentence(rf: int, window: int, mean: float) -> str:
+    """What the last position's receptive field covers in a window of `window` years (`mean`: the scaler's mean)."""
+    if rf <= window:
+        return f"the last {rf} of the {window} years (the band)."
+    beyond = rf - window
+    return (
+        f"all {window} years of the window (the band, which stops at the window's edge) and {beyond} more "
+        f"step{'s' if beyond > 1 else ''} before it, where the causal padding puts a zero in standardised units: the "
+        f"training years' mean ({mean:.1f} sunspots), not a real year."
+    )
 
 
 def _your_series(found: dict) -> None:

@@ -3,11 +3,13 @@ anywhere in it, and VADER adds up a word list's ratings under its rules; all thr
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import numpy as np
 import streamlit as st
 
 from explorer.app import present, query, ui
-from explorer.compute import sentiment
+from explorer.compute import printing, sentiment
 from explorer.data import sentiment as data
 from explorer.figures import sentiment as figures
 from explorer.models import weights
@@ -175,11 +177,16 @@ def _answers(reading: sentiment.Reading) -> None:
         compound = reading.vader_compound
         cols[2].metric(
             TITLES["sentiment-vader"],
-            "positive" if compound >= sentiment.VADER_THRESHOLD else "negative",
+            "positive"
+            if compound >= sentiment.VADER_THRESHOLD
+            else "neutral → negative"
+            if sentiment.vader_neutral(compound)
+            else "negative",
             f"compound = {compound:+.4f}",
             delta_color="off",
             delta_arrow="off",
-            help=f"VADER's rule: compound ≥ {sentiment.VADER_THRESHOLD} is positive (−1 … +1).",
+            help=f"VADER's rule: compound ≥ {sentiment.VADER_THRESHOLD} is positive, ≤ −{sentiment.VADER_THRESHOLD} "
+            "negative, between them neutral (−1 … +1); beside the two-class networks, neutral counts as negative.",
         )
 
 
@@ -245,6 +252,9 @@ def _cnn_section(reading: sentiment.Reading) -> None:
     st.subheader("The CNN looks for phrases, anywhere")
     phrases = reading.phrases()
     shown = phrases[:SHOWN_PHRASES]
+    if not shown:
+        st.markdown(cnn_sum_sentence(reading, phrases, shown))
+        return
     with st.container(key="sentiment-cnn-ngrams"):
         text_col, bar_col = st.columns([0.42, 0.58], gap="large")
         spans = []
@@ -262,9 +272,7 @@ def _cnn_section(reading: sentiment.Reading) -> None:
             st.markdown(
                 f"Each of its {len(reading.votes)} filters ({widths} words wide) slides over the review and keeps only "
                 f"its largest value (max-pooling over time), so *where* a phrase stands does not matter. Each kept "
-                f"value times the filter's output weight is its push; the pushes of the {len(phrases)} places where "
-                f"filters peak add up: {float(reading.votes.sum()):+.2f} + bias {reading.cnn_bias:+.2f} = log-odds "
-                f"**{reading.cnn_logit:+.2f}**, P(positive) = {sentiment.percent_positive(reading.cnn_logit)}."
+                f"value times the filter's output weight is its push. " + cnn_sum_sentence(reading, phrases, shown)
             )
         with bar_col:
             ui.plot(
@@ -282,6 +290,28 @@ def _cnn_section(reading: sentiment.Reading) -> None:
             f"-gram filter {reading.filter_index[strongest]}: its largest value over the review is "
             f"{reading.pooled[strongest]:.2f}, at “{_words(reading, *reading.ngram(strongest))}”."
         )
+
+
+def cnn_sum_sentence(reading: sentiment.Reading, phrases: list, shown: list) -> str:
+    """How the CNN's pushes make its answer: live filters only, the printed sum adding up exactly."""
+    live = int(reading.live.sum())
+    line = printing.sum_line([float(reading.votes.sum()), reading.cnn_bias], reading.cnn_logit, decimals=2)
+    pushes, bias = line.terms
+    answer = f"P(positive) = {sentiment.percent_positive(reading.cnn_logit)}."
+    if not live:
+        return (
+            f"No filter responds anywhere in this review (all {len(reading.votes)} are 0 after ReLU), so the answer "
+            f"is the bias alone: log-odds **{line.total}**, {answer}"
+        )
+    highlighted = float(sum(p.push for p in shown))
+    dead = len(reading.votes) - live
+    return (
+        f"{live} of the {len(reading.votes)} filters respond somewhere in this review"
+        + (f" (the other {dead} are 0 after ReLU everywhere: no place, no push)" if dead else "")
+        + f"; they peak at {len(phrases)} places, and those places' pushes, plus the bias, give the answer: {pushes} + bias {bias} "
+        f"{line.relation} log-odds **{line.total}**{line.rounding_note}, {answer} The {len(shown)} highlighted places alone push "
+        f"{highlighted:+.2f}."
+    )
 
 
 def _vader_section(reading: sentiment.Reading) -> None:
@@ -306,16 +336,48 @@ def _vader_section(reading: sentiment.Reading) -> None:
         )
         if len(drawn) < len(words):
             st.caption(f"Drawn: {len(drawn)} of its {len(words)} words, those with a score.")
-        total = float(after.sum())
         rules = sentiment.rule_constants()
         st.markdown(
             f"{int(np.count_nonzero(lexicon))} of its {len(words)} words are in VADER's list of "
             f"{len(sentiment.analyzer().lexicon):,} rated words. Its rules then change them: a negation such as “not” "
             f"in the three words before multiplies a rating by {rules['negation']}, “very” and other boosters add "
-            f"{rules['booster']}, words before “but” count half and words after it 1.5 times. Sum {total:+.3f}, "
-            f"squashed to −1 … +1: compound = sum / √(sum² + 15) = **{reading.vader_compound:+.4f}** (“!” and “?” "
-            "add a little to the sum first)."
+            f"{rules['booster']}, words before “but” count half and words after it 1.5 times. "
+            + vader_sum_sentence(reading)
         )
+
+
+def _squash(total: Decimal) -> Decimal:
+    """VADER's normalize (alpha 15), in decimal arithmetic: total / √(total² + 15), kept within −1 … +1."""
+    return max(Decimal(-1), min(Decimal(1), total / (total * total + 15).sqrt()))
+
+
+def vader_sum_sentence(reading: sentiment.Reading) -> str:
+    """VADER's sum and compound as printed: word scores + the “!”/“?” emphasis = the sum it squashes, each printed
+    equality exact (the compound, VADER's own 4-decimal value, is the squashed printed sum correctly rounded)."""
+    word_sum = float(sum(w.after_rules for w in reading.vader))  # VADER sums a Python list the same way
+    emphasis = sentiment.vader_emphasis(reading.text, word_sum)
+    compound = printing.fixed(reading.vader_compound, 4, sign=True)
+    terms = [word_sum, emphasis] if emphasis else [word_sum]
+    squashes = lambda d: printing.rounds_to(_squash(Decimal(printing.fixed(word_sum + emphasis, d, True))), compound)
+    line = printing.sum_line(terms, word_sum + emphasis, decimals=3, accept=squashes)
+    total = line.total
+    relation = "=" if squashes(line.decimals) else printing.APPROX
+    summed = (
+        f"Word scores {line.terms[0]}, plus {line.terms[1]} for its “!” and “?” (VADER adds them on the sum's own "
+        f"side) {line.relation} {total}{line.rounding_note}"
+        if emphasis
+        else f"Word scores {total} (no “!” or “?” to add)"
+    )
+    side = (
+        f" Within ±{sentiment.VADER_THRESHOLD} VADER itself says neutral; here, beside two-class readers, that counts "
+        "as negative."
+        if sentiment.vader_neutral(reading.vader_compound)
+        else ""
+    )
+    return (
+        f"{summed}, squashed to −1 … +1: compound = sum / √(sum² + 15) = {total} / √(({total})² + 15) "
+        f"{relation} **{compound}**.{side}"
+    )
 
 
 def _probe_section(readers: sentiment.Readers, review: str) -> None:
@@ -372,8 +434,10 @@ def _measured_section() -> None:
         f"{movie['in_archive'] - movie['dropped'] - results['sentiment-rnn']['heldout']:,} of the rest; the other "
         f"{results['sentiment-rnn']['heldout']:,} are held out. The out-of-domain sets, kept the same way ({other}), "
         "are other kinds of writing. VADER counts a compound ≥ "
-        f"{sentiment.VADER_THRESHOLD} as positive, its own rule; with compound ≥ 0 instead it scores "
-        f"{results['sentiment-vader']['accuracy_compound_ge_0']:.1%} on the held-out snippets."
+        f"{sentiment.VADER_THRESHOLD} as positive, its own rule; its neutral band (|compound| < "
+        f"{sentiment.VADER_THRESHOLD}) holds {printing.count_share(results['sentiment-vader']['neutral_band'], results['sentiment-vader']['heldout'])} "
+        "held-out snippets, which the table counts as negative. With compound ≥ 0 as positive instead it scores "
+        f"{printing.share(results['sentiment-vader']['accuracy_compound_ge_0'], 1)} on the held-out snippets."
     )
     with st.container(key="sentiment-measured"):
         st.dataframe(
@@ -401,9 +465,9 @@ def _verdict(results: dict) -> str:
         if tweets["sentiment-vader"] > max(tweets["sentiment-rnn"], tweets["sentiment-cnn"])
         else "",
         _order_sentence(results),
-        f"Putting “not” before the strongest sentiment word flips VADER's answer {vader['probes']['negation_flipped']:.0%} "
-        f"of the time (a rule does it), the GRU's {rnn['probes']['negation_flipped']:.0%} and the CNN's "
-        f"{cnn['probes']['negation_flipped']:.0%}.",
+        f"Putting “not” before the strongest sentiment word flips VADER's answer {printing.share(vader['probes']['negation_flipped'])} "
+        f"of the time (a rule does it), the GRU's {printing.share(rnn['probes']['negation_flipped'])} and the CNN's "
+        f"{printing.share(cnn['probes']['negation_flipped'])}.",
     ]
     return " ".join(p for p in parts if p)
 

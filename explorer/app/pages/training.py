@@ -8,7 +8,7 @@ import streamlit as st
 
 from explorer.app import ui
 from explorer.app.pages import training_live
-from explorer.compute import backprop, recurrence
+from explorer.compute import backprop, printing, recurrence
 from explorer.data import digits, vocab
 from explorer.figures import digits as digit_figures
 from explorer.figures import palette
@@ -166,7 +166,11 @@ def unrolled_section() -> None:
     st.markdown(
         "One step of training, for the MLP (784 → 64 → 10) on one digit, with the numbers JAX computed: the forward "
         "pass, the loss, the backward pass (`jax.grad`: the gradient of the loss with respect to every layer), and "
-        "the update W ← W − η ∂L/∂W. The CNN and the RNN train with exactly these steps, only their layers differ."
+        "the update W ← W − η ∂L/∂W (plain SGD). The CNN and the RNN compute their gradients the same way, through "
+        "their own layers; what is done with the gradient differs. The shipped weights were trained with AdamW and "
+        "a learning rate that warms up, then decays along a cosine; the digit models also with weight decay and on "
+        "batches randomly shifted, turned and scaled, the text models with gradient-norm clipping. “Train one "
+        "yourself” uses SGD with momentum."
     )
     left, right = st.columns(2)
     with left:
@@ -193,7 +197,7 @@ def unrolled_section() -> None:
         active = int((step.z1 > 0).sum())
         st.markdown(
             f"The input x is {where}: 784 numbers. {active} of the 64 hidden units are active (z₁ > 0). "
-            f"p({label}) = {step.p[label]:.4f}."
+            f"p({label}) = {_p_label(step.log_before)}."
         )
         c1, c2 = st.columns(2)
         c1.plotly_chart(
@@ -208,7 +212,7 @@ def unrolled_section() -> None:
             width="stretch",
             theme=None,
         )
-        st.latex(rf"L = -\log p_{{{label}}} = -\log {step.p[label]:.6f} = {abs(step.loss):.6f}")
+        st.latex(loss_latex(step.log_before, label))
     with st.container(key="unroll-backward"):
         st.subheader("2. Backward")
         st.latex(r"\frac{\partial L}{\partial z_2} = p - \text{onehot}(y)")
@@ -248,9 +252,28 @@ def unrolled_section() -> None:
             )
         st.markdown(
             f"With η = {lr:g}, the largest change of any weight in W₁ is {change:.3g}. On the same digit the loss goes "
-            f"from **{abs(step.loss):.5g}** to **{abs(step.loss_after):.5g}**, and p({label}) from "
-            f"{step.p[label]:.5g} to {step.p_after[label]:.5g}."
+            f"from **{_loss(step.log_before, step.loss)}** to **{_loss(step.log_after, step.loss_after)}**, and "
+            f"p({label}) from {_p_label(step.log_before)} to {_p_label(step.log_after)}."
         )
+
+
+def _p_label(logs: backprop.LogTerms) -> str:
+    """p[label] from its logarithms: "0.9731", or "1 − 3.7e-9" where four decimals would print 1."""
+    if np.isnan(logs.ln_p):
+        return "undefined (the weights overflowed)"
+    return printing.probability_from_logs(logs.ln_p, logs.ln_q, 4)
+
+
+def _loss(logs: backprop.LogTerms, loss: float) -> str:
+    """The loss from its logarithm ("0.023651", "1.2e-6484": never "0" for a loss that is not 0)."""
+    return "∞ (the weights overflowed)" if np.isinf(loss) else printing.positive_from_log(logs.ln_loss)
+
+
+def loss_latex(logs: backprop.LogTerms, label: int) -> str:
+    """L = −log p_label = −log(p) = L, every number printed from the logarithms (no underflow to 0 or 1)."""
+    p = printing.latex(printing.probability_from_logs(logs.ln_p, logs.ln_q, 6))
+    p = f"({p})" if "-" in p or "times" in p else p
+    return rf"L = -\log p_{{{label}}} = -\log {p} = {printing.latex(printing.positive_from_log(logs.ln_loss))}"
 
 
 def _w1(model) -> np.ndarray:
