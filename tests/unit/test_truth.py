@@ -353,7 +353,7 @@ def test_each_models_kind_comes_from_its_class_never_a_guess():
         **{f"row-rnn-{c}": "RNN over rows" for c in ("simple", "gru", "lstm")},
         **{f"char-rnn-{c}": "RNN over characters" for c in ("simple", "gru", "lstm")},
     }
-    assert set(expected) == set(models.MODEL_NAMES)
+    assert set(expected) == set(models.DIGIT_AND_TEXT_MODELS)
     for name, kind in expected.items():
         assert measured_table.model_kind(models.build(name)) == kind
     row = measured_table.quick_row("digit-mlp", models.build("digit-mlp"), {})
