@@ -121,13 +121,18 @@ def heldout_digits() -> digits.Digits:
     return digits.load_heldout()
 
 
-def open_typed_text_once(page: str, name: str, max_chars: int, address_problems, open_view) -> list[str]:
+def open_typed_text_once(
+    page: str, name: str, max_chars: int, address_problems, open_view, bound_options: dict | None = None
+) -> list[str]:
     """Once per session, open a page whose input is typed text kept in the address under `name` (the other
-    parameters are bound widgets): check the address (bad values are reported, not fatal) and show its text.
+    parameters are bound widgets): check the address (bad values are reported, not fatal, and dropped from it
+    before a widget reads them; options in another case are respelt, see `query.settle`) and show its text.
     Returns the warnings, every run."""
     if not st.session_state.get(f"{page}_query_applied"):
         st.session_state[f"{page}_query_applied"] = True
-        st.session_state[f"{page}_query_problems"] = address_problems(st.query_params)
+        problems = address_problems(st.query_params)
+        query.settle(st.query_params, problems, bound_options)
+        st.session_state[f"{page}_query_problems"] = problems
         open_view(query.text(st.query_params, name, max_chars)[0])
     return st.session_state.get(f"{page}_query_problems", [])
 

@@ -42,6 +42,14 @@ def address_problems(params) -> list[str]:
     return [bad for bad in (bad_probe, bad_amount, bad_seed) if bad]
 
 
+def bound_options(params) -> dict:
+    """`probe` and `amount` (whose options depend on the probe), for `query.settle`."""
+    titles = {spec.title: spec for spec in probes.DIGIT_PROBES.values()}
+    title, _ = query.choice(params, "probe", list(titles))
+    spec = titles.get(title, next(iter(probes.DIGIT_PROBES.values())))
+    return {"probe": list(titles), "amount": [str(v) for v in spec.settings]}
+
+
 def _digit_probes() -> None:
     st.markdown("#### A digit, moved")
     digit_controls()
