@@ -80,7 +80,7 @@ def _problems(page: str, params: dict[str, str]) -> list[tuple[str, str]]:
     found = []
     for message in messages:
         name = re.search(r"parameter (\w+)", message)
-        found.append((name.group(1) if name else "", message))
+        found.append((name.group(1) if name else "", getattr(message, "plain", message)))  # not markdown here
     return found
 
 

@@ -57,19 +57,25 @@ def _quoted(raw: str) -> str:
 
 
 class Problem(str):
-    """A warning about one address parameter (the text shown), which also knows the parameter's name, so that
-    the bad value can be dropped from the address before the widget bound to it reads it."""
+    """A warning about one address parameter, as markdown that shows every quoted value literally (what
+    st.warning is given). It also knows the parameter's name, so that the bad value can be dropped from the
+    address before the widget bound to it reads it, and its `plain` text, for messages that are not markdown."""
 
     name: str
+    plain: str
 
-    def __new__(cls, message: str, name: str) -> Problem:
+    def __new__(cls, message: str, name: str, plain: str | None = None) -> Problem:
         made = super().__new__(cls, message)
-        made.name = name
+        made.name, made.plain = name, message if plain is None else plain
         return made
 
 
 def problem(name: str, raw: str, expected: str) -> Problem:
-    return Problem(f"Ignored the address parameter {name}={_quoted(raw)}: expected {literal(expected, None)}.", name)
+    shown = raw[:MAX_SHOWN] + ("…" if len(raw) > MAX_SHOWN else "")
+    plain = f"Ignored the address parameter {name}={shown!r}: expected {expected}."
+    return Problem(
+        f"Ignored the address parameter {name}={_quoted(raw)}: expected {literal(expected, None)}.", name, plain
+    )
 
 
 def settle(
