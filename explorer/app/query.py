@@ -106,7 +106,27 @@ def _write(params: MutableMapping[str, str], name: str, value: str | None) -> No
         else:
             params[name] = value
     except Exception:  # StreamlitAPIException: bound in an earlier run, its widget already holds a good value
-        pass
+        return
+    _reseed(params, name, value)
+
+
+def _reseed(params: MutableMapping[str, str], name: str, value: str | None) -> None:
+    """Streamlit seeds a bound widget from the address as it stood when the page loaded, not as it stands now
+    (and `number_input` raises OverflowError on `inf` while doing so): the settled value replaces that snapshot
+    too. Streamlit has no public call for this; without the attribute, the address alone is settled."""
+    import streamlit as st
+
+    if params is not st.query_params:
+        return
+    from streamlit.runtime.state.session_state_proxy import get_session_state
+
+    with get_session_state().query_params() as live:
+        initial = getattr(live, "_initial_query_params", None)
+        if isinstance(initial, dict):
+            if value is None:
+                initial.pop(name, None)
+            else:
+                initial[name] = [value]
 
 
 def _matching(raw: str, options) -> str | None:
