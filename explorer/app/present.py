@@ -174,16 +174,19 @@ def stepper(key: str, lo: int, hi: int, label: str, *, play_key: str) -> int:
 
 # Written by hand, not bound with `bind="query-params"`: Streamlit leaves a bound widget's default (here lo) out of
 # the address, so a link to the first character would open the last. The address is read when it says something
-# this session did not write (a page opened from a link); a value that is not a step in lo…hi is replaced.
+# this session did not write (a page opened from a link); a value that is not a step in lo…hi is replaced, with a
+# warning.
 def _read_address(key: str, lo: int, hi: int) -> None:
     from explorer.app import query
 
     raw = query.first(st.query_params, key)
     if raw is None or raw == st.session_state.get(f"{key}_written"):
         return
-    value, _ = query.whole(st.query_params, key, lo, hi)  # the page's own check reports a bad one
+    value, bad = query.whole(st.query_params, key, lo, hi)
     if value is not None:
         st.session_state[key] = value
+    else:  # a page that checks its address has dropped a bad value already; on the others, it is said here
+        st.warning(bad, icon=":material/link_off:")
 
 
 def _write_address(key: str, pos: int) -> None:

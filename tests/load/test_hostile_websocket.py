@@ -109,7 +109,10 @@ def test_a_training_slider_index_out_of_range_gets_no_traceback(app, index):
     p.run_async(scenario())
 
 
-@pytest.mark.parametrize("sent", [{"string_value": "999"}, {"string_value": "[x](http://e.com)"}])
+@pytest.mark.parametrize(
+    "sent",  # a batch index out of range (the value types the frontend does not send for a selectbox), a label
+    [{"int_value": 10**6}, {"int_value": -1}, {"string_value": "999"}, {"string_value": "[x](http://e.com)"}],
+)
 def test_a_training_batch_out_of_range_gets_no_traceback(app, sent):
     url, _ = app
 

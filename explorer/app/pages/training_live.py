@@ -80,6 +80,8 @@ def _refuse_tampered_settings() -> None:
         except (TypeError, ValueError, IndexError):  # a value of another type than the widget's: Streamlit fails
             value = None
         if isinstance(value, bool) or not any(type(value) is type(v) and value == v for v in values):
+            if key in st.session_state:
+                del st.session_state[key]  # the value as it arrived, not only as read: Streamlit re-reads it
             st.session_state[key] = default
             st.warning(
                 f"A setting that reached the server is not one this page offers, so it was reset to "
