@@ -97,3 +97,25 @@ def test_the_first_step_stays_in_the_address():
     assert_view_opens(at, "text")
     assert at.session_state["step"] == 1
     assert address(at, "step") == "1"  # a link to the first character opens the first character
+
+
+def test_a_one_scene_lesson_plays(tmp_path, monkeypatch):
+    from explorer.app import lessons
+
+    (tmp_path / "one.toml").write_text(
+        'title = "One"\n[[scene]]\ntitle = "Only"\npage = "digit"\nnote = "n"\nparams = { sample = 3 }\n'
+    )
+    monkeypatch.setattr(lessons, "LESSONS", tmp_path)
+    at = opened("lesson", {"lesson": "one"})
+    assert_view_opens(at, "lesson")
+    assert any("Scene 1 of 1: Only" in m.value for m in at.markdown)
+    assert at.session_state["sample_index"] == 3  # the scene's digit page opened at its sample
+
+
+def test_a_pasted_series_with_a_huge_value_gets_a_message_not_an_empty_forecast():
+    at = opened("forecast", {})
+    at.text_area(key="fc_user").input(", ".join(["5", "11", "16", "23"] * 7 + ["1e308"])).run()
+    assert not at.exception and not at.error
+    said = [w.value.replace("\\", "") for w in at.warning]
+    assert any("Value 29 is 1e+308; values must lie within ±1e+100" in w for w in said), said
+    assert not any("forecast-user-figure" in (c.proto.id or "") for c in at.get("plotly_chart"))
