@@ -111,7 +111,7 @@ def _text_probes() -> None:
     st.caption(source)
     p_rnn, p_cnn = side_by_side.final_probs(rnn.trace, text), side_by_side.final_probs(cnn.trace, text)
     target = int(p_rnn.argmax())
-    label = repr(vocab.display(vocab.CHARS[target]))
+    label = query.literal(repr(vocab.display(vocab.CHARS[target])))  # a character such as * or _ shown as itself
     left, right = st.columns(2)
     with left, st.container(key="compare-insertion"):
         st.markdown(f"**Insert characters at the start.** How likely is {label} (the RNN's guess) to come next?")
