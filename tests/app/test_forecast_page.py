@@ -61,9 +61,8 @@ def test_stepping_shows_the_grus_own_readout(page):
 def test_a_series_that_cannot_be_forecast_gets_a_message(page, text, says):
     page.text_area(key="fc_user").input(text).run()
     assert not page.exception
-    assert any(
-        says in w.value.replace("\\", "") for w in page.warning
-    )  # shown literally (escaped), [w.value for w in page.warning]
+    shown = [w.value.replace("\\", "") for w in page.warning]  # quoted values are escaped: shown literally
+    assert any(says in w for w in shown), shown
 
 
 def test_a_pasted_series_gets_both_models_forecasts(page):
