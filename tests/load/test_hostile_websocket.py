@@ -8,6 +8,7 @@ import json
 import threading
 
 import pytest
+from websockets.exceptions import ConnectionClosedError
 
 from explorer.cli import appserver
 from explorer.cli.loadtest import protocol as p
@@ -124,5 +125,26 @@ def test_a_training_batch_out_of_range_gets_no_traceback(app, sent):
             assert run.ok, run.exceptions
             assert not run.errors, run.errors
             assert any("reset to 64" in n for n in run.notices), run.notices
+
+    p.run_async(scenario())
+
+
+def test_a_message_over_the_size_limit_is_cut_off_before_it_is_read(app):
+    """`server.maxMessageSize` (5 MB) bounds what Streamlit parses before the app sees it: without it a 20 MB
+    canvas value raised the server's memory by 129 MB (protobuf, then JSON, then the string, each held)."""
+    url, pid = app
+
+    async def scenario():
+        async with p.Session(url, "digit") as s:
+            await s.open()
+            canvas = s.widget_id("digit-canvas")
+            with PeakRss(pid) as memory:  # just under the limit: read, refused by its length
+                run = await s.rerun([p.canvas(canvas, "data:image/png;base64," + "A" * 4_000_000, 1)])
+            assert run.ok and any("4,000,022 characters" in n for n in run.notices), run.notices
+            assert memory.rise < MAX_RISE_MB
+            s.drop_value(canvas)
+            with PeakRss(pid) as memory, pytest.raises(ConnectionClosedError, match="1009"):
+                await s.rerun([p.canvas(canvas, "data:image/png;base64," + "A" * 10_000_000, 1)])
+            assert memory.rise < MAX_RISE_MB
 
     p.run_async(scenario())
