@@ -119,3 +119,22 @@ def test_a_pasted_series_with_a_huge_value_gets_a_message_not_an_empty_forecast(
     said = [w.value.replace("\\", "") for w in at.warning]
     assert any("Value 29 is 1e+308; values must lie within ±1e+100" in w for w in said), said
     assert not any("forecast-user-figure" in (c.proto.id or "") for c in at.get("plotly_chart"))
+
+
+@pytest.mark.parametrize("kind", ["empty", "inf", "-inf", "nan", "huge", "link"])
+def test_hostile_values_on_the_compare_probes_tab(kind):
+    """The probes' widgets are drawn only on their own tab: open it, with every other parameter hostile."""
+    value = HOSTILE[kind]
+    address = {"section": "Invariance probes", "probe": value, "amount": value, "shuffle_seed": value}
+    at = opened("compare", address | {"digit": value, "cell": value, "text_cell": value})
+    assert_view_opens(at, "compare")
+    assert at.get_by_key("compare-probe-curve") or at.get("plotly_chart"), "the probes tab did not open"
+    if value:
+        assert any("shuffle_seed=" in w.value for w in at.warning), [w.value for w in at.warning]
+
+
+@pytest.mark.parametrize("page", ["digit", "text"])
+def test_a_cell_in_another_case_is_the_cell_shown(page):
+    at = opened(page, {"cell": "gru", "text": "abc"} if page == "text" else {"cell": "gRu", "sample": "3"})
+    assert_view_opens(at, page)
+    assert at.session_state["cell"] == "gru"  # the GRU's answers are the ones on screen
