@@ -19,6 +19,9 @@ from pathlib import Path
 LESSONS = Path(__file__).resolve().parents[1] / "lessons"  # package data, like explorer/assets/
 MAX_NOTE = 600  # characters: a note is what the presenter says, not an essay
 MAX_SCENES = 60
+MAX_BYTES = 64 * 1024  # a lesson of MAX_SCENES full scenes is ~45 kB; tomllib is not fed anything larger
+MAX_NESTING = 8  # brackets and braces open at once: a scene needs 3; tomllib recurses on each (RecursionError)
+PROJECT = Path(__file__).resolve().parents[2]  # messages name files relative to it, never the server's full path
 PAGES = ("digit", "text", "compare", "guide", "sentiment")
 PARAMS = {  # the address parameters each page reads
     "digit": ("sample", "sketch", "cell", "layer", "map", "row", "frame"),
@@ -77,12 +80,65 @@ def _problems(page: str, params: dict[str, str]) -> list[tuple[str, str]]:
     found = []
     for message in messages:
         name = re.search(r"parameter (\w+)", message)
-        found.append((name.group(1) if name else "", message))
+        found.append((name.group(1) if name else "", getattr(message, "plain", message)))  # not markdown here
     return found
 
 
+def shown_path(path: Path) -> str:
+    """A path as a message shows it: relative to the project when inside it, else only its name."""
+    try:
+        return str(Path(path).resolve().relative_to(PROJECT))
+    except ValueError:
+        return Path(path).name
+
+
+def _deepest(source: str) -> tuple[int, int]:
+    """(the most arrays and inline tables open at once, the line where that depth is first reached), outside
+    strings and comments: bounded before tomllib, which recurses once per level."""
+    depth = best = 0
+    line = best_line = 1
+    i, n, quote = 0, len(source), ""
+    while i < n:
+        c = source[i]
+        if c == "\n":
+            line += 1
+        if quote:
+            if quote[0] == '"' and c == "\\":
+                line += source[i + 1 : i + 2] == "\n"
+                i += 2
+                continue
+            if source.startswith(quote, i):
+                i, quote = i + len(quote), ""
+                continue
+        elif c == "#":
+            end = source.find("\n", i)
+            i = n if end < 0 else end
+            continue
+        elif c in "\"'":
+            quote = c * 3 if source.startswith(c * 3, i) else c
+            i += len(quote)
+            continue
+        elif c in "[{":
+            depth += 1
+            if depth > best:
+                best, best_line = depth, line
+        elif c in "]}":
+            depth = max(depth - 1, 0)
+        i += 1
+    return best, best_line
+
+
 def parse(source: str, slug: str, where: str = "lesson") -> Lesson:
-    """A lesson from TOML text; raises LessonError naming `where` and the line for anything wrong."""
+    """A lesson from TOML text; raises LessonError naming `where` and the line for anything wrong. The text is
+    bounded (MAX_BYTES, MAX_NESTING) before it is parsed."""
+    size = len(source.encode("utf-8", "surrogatepass"))
+    if size > MAX_BYTES:
+        raise LessonError(f"{where}: {size:,} bytes, a lesson file is at most {MAX_BYTES:,}")
+    depth, line = _deepest(source)
+    if depth > MAX_NESTING:
+        raise LessonError(
+            f"{where}, line {line}: arrays or tables nested {depth} deep, a lesson nests at most {MAX_NESTING}"
+        )
     try:
         data = tomllib.loads(source)
     except tomllib.TOMLDecodeError as e:
@@ -135,11 +191,16 @@ def parse(source: str, slug: str, where: str = "lesson") -> Lesson:
 
 
 def load(path: Path) -> Lesson:
+    """The lesson in `path`; raises LessonError naming the file relative to the project (size-checked first)."""
+    where = shown_path(path)
     try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise LessonError(f"{where}: {size:,} bytes, a lesson file is at most {MAX_BYTES:,}")
         source = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as e:
-        raise LessonError(f"{path.name}: cannot be read ({e.__class__.__name__})") from None
-    return parse(source, path.stem, path.name)
+        raise LessonError(f"{where}: cannot be read ({e.__class__.__name__})") from None
+    return parse(source, path.stem, where)
 
 
 def available(folder: Path | None = None) -> dict[str, Path]:

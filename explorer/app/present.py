@@ -123,12 +123,13 @@ def _shortcuts() -> tuple[str | None, str | None, str | None]:
 
 
 def stepper(key: str, lo: int, hi: int, label: str, *, play_key: str) -> int:
-    """Previous / slider / next and play / pause over lo…hi, kept under `key` (bound to the address by the
-    slider; lo is left out of the address). A page that starts elsewhere sets st.session_state[key] first; a
-    value in the address wins when the page opens. Returns the current value. While playing, the caller calls
-    `advance_if_playing` last."""
+    """Previous / slider / next and play / pause over lo…hi, kept under `key` and in the address as `key=N`,
+    every value included (a link to the first step opens the first step). A page that starts elsewhere sets
+    st.session_state[key] first; a value in the address wins when the page opens. Returns the current value.
+    While playing, the caller calls `advance_if_playing` last."""
     if hi <= lo:
         return lo
+    _read_address(key, lo, hi)
     if st.session_state.pop(f"{key}_advance", False):  # the step a playing run asked for (see advance_if_playing)
         _move(key, 1, lo, hi)
     current = st.session_state.get(key)
@@ -140,7 +141,7 @@ def stepper(key: str, lo: int, hi: int, label: str, *, play_key: str) -> int:
         widths = [0.18, 0.45, 0.17, 0.2] if presenting() else [0.12, 0.62, 0.12, 0.14]  # room for the key hints
         prev_col, slider_col, next_col, play_col = st.columns(widths, vertical_alignment="bottom")
         with slider_col:  # first, so that a value from the address is known before the buttons are drawn
-            pos = st.slider(label, lo, hi, key=key, bind="query-params")
+            pos = st.slider(label, lo, hi, key=key)
         prev_col.button(
             "◀ Back" if presenting() else "◀ Previous",
             key=f"{key}-prev",
@@ -167,7 +168,31 @@ def stepper(key: str, lo: int, hi: int, label: str, *, play_key: str) -> int:
             width="stretch",
             shortcut=play_shortcut,
         )
+    _write_address(key, int(pos))
     return int(pos)
+
+
+# Written by hand, not bound with `bind="query-params"`: Streamlit leaves a bound widget's default (here lo) out of
+# the address, so a link to the first character would open the last. The address is read when it says something
+# this session did not write (a page opened from a link); a value that is not a step in lo…hi is replaced, with a
+# warning.
+def _read_address(key: str, lo: int, hi: int) -> None:
+    from explorer.app import query
+
+    raw = query.first(st.query_params, key)
+    if raw is None or raw == st.session_state.get(f"{key}_written"):
+        return
+    value, bad = query.whole(st.query_params, key, lo, hi)
+    if value is not None:
+        st.session_state[key] = value
+    else:  # a page that checks its address has dropped a bad value already; on the others, it is said here
+        st.warning(bad, icon=":material/link_off:")
+
+
+def _write_address(key: str, pos: int) -> None:
+    st.session_state[f"{key}_written"] = str(pos)
+    if st.query_params.get(key) != str(pos):
+        st.query_params[key] = str(pos)
 
 
 def _move(key: str, delta: int, lo: int, hi: int) -> None:

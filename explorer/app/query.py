@@ -12,8 +12,9 @@ from __future__ import annotations
 import base64
 import binascii
 import math
+import re
 import zlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, MutableMapping
 
 import numpy as np
 
@@ -35,12 +36,107 @@ def first(params: Mapping[str, object], name: str) -> str | None:
     return str(value)
 
 
+_MARKUP = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation character: CommonMark escapes each with "\\"
+
+
+def literal(value: object, max_chars: int | None = MAX_SHOWN) -> str:
+    """Any user- or address-supplied text as markdown that shows exactly that text, never markup: cut to
+    `max_chars`, invisible and control characters (newlines, right-to-left overrides) written as escapes, and
+    every ASCII punctuation character backslash-escaped, so that no link, image, HTML tag, entity, heading,
+    list, LaTeX ($), colour or icon directive (:red[…], :material/…:) can form. The one helper every page uses
+    to quote a value back on screen."""
+    text = str(value)
+    if max_chars is not None and len(text) > max_chars:
+        text = text[:max_chars] + "…"
+    text = "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
+    return _MARKUP.sub(r"\\\1", text)
+
+
 def _quoted(raw: str) -> str:
-    return repr(raw[:MAX_SHOWN] + ("…" if len(raw) > MAX_SHOWN else ""))
+    return f"“{literal(raw)}”"
 
 
-def problem(name: str, raw: str, expected: str) -> str:
-    return f"Ignored the address parameter {name}={_quoted(raw)}: expected {expected}."
+class Problem(str):
+    """A warning about one address parameter, as markdown that shows every quoted value literally (what
+    st.warning is given). It also knows the parameter's name, so that the bad value can be dropped from the
+    address before the widget bound to it reads it, and its `plain` text, for messages that are not markdown."""
+
+    name: str
+    plain: str
+
+    def __new__(cls, message: str, name: str, plain: str | None = None) -> Problem:
+        made = super().__new__(cls, message)
+        made.name, made.plain = name, message if plain is None else plain
+        return made
+
+
+def problem(name: str, raw: str, expected: str) -> Problem:
+    shown = raw[:MAX_SHOWN] + ("…" if len(raw) > MAX_SHOWN else "")
+    plain = f"Ignored the address parameter {name}={shown!r}: expected {expected}."
+    return Problem(
+        f"Ignored the address parameter {name}={_quoted(raw)}: expected {literal(expected, None)}.", name, plain
+    )
+
+
+def settle(
+    params: MutableMapping[str, str], problems: Iterable[str], options: Mapping[str, Iterable] | None = None
+) -> None:
+    """Make the live address safe for the widgets bound to it, before they are drawn: drop every parameter a
+    problem names (Streamlit would fail on `inf` or an empty value, or keep a stale one), and write each option
+    given in another case (`cell=gru`) in the option's own spelling (`cell=GRU`), which is all a bound widget
+    matches. `options`: parameter → its options, for the parameters bound to option widgets."""
+    for bad in problems:
+        name = getattr(bad, "name", None)
+        if name is not None and name in params:
+            _write(params, name, None)
+    for name, choices in (options or {}).items():
+        raw = first(params, name)
+        if raw is None:
+            continue
+        exact = _matching(raw, choices)
+        if exact is not None and exact != raw:
+            _write(params, name, exact)
+
+
+def _write(params: MutableMapping[str, str], name: str, value: str | None) -> None:
+    """Set (or with None, delete) one address parameter; one already bound to a widget is that widget's."""
+    try:
+        if value is None:
+            del params[name]
+        else:
+            params[name] = value
+    except Exception:  # StreamlitAPIException: bound in an earlier run, its widget already holds a good value
+        return
+    _reseed(params, name, value)
+
+
+def _reseed(params: MutableMapping[str, str], name: str, value: str | None) -> None:
+    """Streamlit seeds a bound widget from the address as it stood when the page loaded, not as it stands now
+    (and `number_input` raises OverflowError on `inf` while doing so): the settled value replaces that snapshot
+    too. Streamlit has no public call for this; without the attribute, the address alone is settled."""
+    import streamlit as st
+
+    if params is not st.query_params:
+        return
+    from streamlit.runtime.state.session_state_proxy import get_session_state
+
+    with get_session_state().query_params() as live:
+        initial = getattr(live, "_initial_query_params", None)
+        if isinstance(initial, dict):
+            if value is None:
+                initial.pop(name, None)
+            else:
+                initial[name] = [value]
+
+
+def _matching(raw: str, options) -> str | None:
+    """The option `raw` names, in the option's own spelling: exactly, else ignoring case and outer spaces."""
+    shown = [str(o) for o in options]
+    wanted = raw.strip()
+    if wanted in shown:
+        return wanted
+    folded = [o for o in shown if o.casefold() == wanted.casefold()]
+    return folded[0] if len(folded) == 1 else None
 
 
 def whole(params: Mapping[str, object], name: str, lo: int, hi: int) -> tuple[int | None, str | None]:
@@ -72,8 +168,9 @@ def choice(params: Mapping[str, object], name: str, options) -> tuple[str | None
     raw = first(params, name)
     if raw is None:
         return None, None
-    if raw.strip() in [str(o) for o in options]:
-        return raw.strip(), None
+    exact = _matching(raw, options)
+    if exact is not None:
+        return exact, None
     return None, problem(name, raw, "one of " + ", ".join(map(str, options)))
 
 
@@ -85,7 +182,10 @@ def text(params: Mapping[str, object], name: str, max_chars: int) -> tuple[str |
         return raw, None
     return (
         None,
-        f"Ignored the address parameter {name}: it has {len(raw):,} characters, at most {max_chars:,} are read.",
+        Problem(
+            f"Ignored the address parameter {name}: it has {len(raw):,} characters, at most {max_chars:,} are read.",
+            name,
+        ),
     )
 
 
@@ -103,7 +203,7 @@ def parse_digit_params(params: Mapping[str, object], n_samples: int) -> tuple[di
         try:
             values["sketch"] = decode_sketch(raw)
         except ValueError as e:
-            problems.append(f"Ignored the address parameter sketch: {e}.")
+            problems.append(Problem(f"Ignored the address parameter sketch: {e}.", "sketch"))
     cell, bad = choice(params, "cell", list(CELL_BY_TITLE))
     if cell is not None:
         values["cell"] = CELL_BY_TITLE[cell]

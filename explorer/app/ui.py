@@ -16,7 +16,7 @@ import streamlit as st
 
 from explorer import models
 from explorer.app import query
-from explorer.data import digits
+from explorer.data import canvas, digits
 from explorer.models import compiled, weights
 
 
@@ -121,13 +121,18 @@ def heldout_digits() -> digits.Digits:
     return digits.load_heldout()
 
 
-def open_typed_text_once(page: str, name: str, max_chars: int, address_problems, open_view) -> list[str]:
+def open_typed_text_once(
+    page: str, name: str, max_chars: int, address_problems, open_view, bound_options: dict | None = None
+) -> list[str]:
     """Once per session, open a page whose input is typed text kept in the address under `name` (the other
-    parameters are bound widgets): check the address (bad values are reported, not fatal) and show its text.
+    parameters are bound widgets): check the address (bad values are reported, not fatal, and dropped from it
+    before a widget reads them; options in another case are respelt, see `query.settle`) and show its text.
     Returns the warnings, every run."""
     if not st.session_state.get(f"{page}_query_applied"):
         st.session_state[f"{page}_query_applied"] = True
-        st.session_state[f"{page}_query_problems"] = address_problems(st.query_params)
+        problems = address_problems(st.query_params)
+        query.settle(st.query_params, problems, bound_options)
+        st.session_state[f"{page}_query_problems"] = problems
         open_view(query.text(st.query_params, name, max_chars)[0])
     return st.session_state.get(f"{page}_query_problems", [])
 
@@ -198,12 +203,25 @@ def download_html(fig, file_stem: str, title: str, key: str) -> None:
 def sketch_canvas(key: str, size: int, stroke_width: int, on_change=None):
     """A square drawing canvas, white ink on black; returns its RGBA pixels (size, size, 4) uint8, or None.
 
-    What arrives is whatever the browser sent: anything that is not a size × size image (a tampered or
-    broken client) gets a warning and counts as an empty canvas.
+    What arrives is whatever the browser sent, kept in the session under `key`. It is read and bounded here,
+    before the component sees it (`data.canvas`: the state's shape, the data URL's length, the PNG header's
+    size, then the decode), instead of through `CanvasResult.image_data`, which decodes any PNG whole. A value
+    that is not a size × size drawing (a tampered or broken client) gets a warning, counts as an empty canvas,
+    and is dropped from the session, so later reruns do not read it again.
     """
     from streamlit_drawable_canvas import st_canvas  # registers its component on first use
 
-    result = st_canvas(
+    try:
+        image = canvas.canvas_pixels(st.session_state.get(key), size)
+    except canvas.CanvasError as e:
+        del st.session_state[key]  # the component then starts from its empty default
+        st.warning(
+            f"The drawing that reached the server could not be read ({e}), so it was ignored. "
+            "Clear the canvas and draw again.",
+            icon=":material/broken_image:",
+        )
+        image = None
+    st_canvas(
         stroke_width=stroke_width,
         stroke_color="#FFFFFF",
         background_color="#000000",
@@ -214,17 +232,4 @@ def sketch_canvas(key: str, size: int, stroke_width: int, on_change=None):
         key=key,
         on_change=on_change,
     )
-    try:
-        image = result.image_data
-    except Exception:  # not a PNG data URL, truncated, not an image at all: the decoder's error is no use here
-        image = False
-    if image is None:
-        return None
-    if image is False or image.shape != (size, size, 4) or image.dtype != np.uint8:
-        st.warning(
-            "The drawing that reached the server could not be read as a canvas image, so it was ignored. "
-            "Clear the canvas and draw again.",
-            icon=":material/broken_image:",
-        )
-        return None
     return image

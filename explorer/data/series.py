@@ -20,6 +20,7 @@ SERIES_FILE = ASSETS / "series_sunspots.npz"
 HELDOUT_YEARS = 40  # 1969–2008: the last 40 years, almost four 11-year cycles, are held out
 WINDOW = 24  # years of history a model reads to predict the next year: more than two 11-year cycles
 MAX_USER_VALUES = 2000  # a pasted series longer than this is more than the page can train on interactively
+MAX_USER_MAGNITUDE = 1e100  # |value| at most: the spread of the series (a sum of squares) stays finite in float64
 
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")  # plain decimals; no nan, inf or 1_000
 _SEPARATORS = re.compile(r"[,\s]+")
@@ -145,6 +146,12 @@ def check_user_series(values) -> np.ndarray:
     bad = np.flatnonzero(~np.isfinite(v))
     if len(bad):
         raise ValueError(f"Value {bad[0] + 1} is {v[bad[0]]}; every value must be a finite number.")
+    huge = np.flatnonzero(np.abs(v) > MAX_USER_MAGNITUDE)
+    if len(huge):
+        raise ValueError(
+            f"Value {huge[0] + 1} is {v[huge[0]]:g}; values must lie within ±{MAX_USER_MAGNITUDE:g} (the models read "
+            "the series standardised by its mean and spread, and the spread of larger values overflows)."
+        )
     if not v.std() > 0:
         raise ValueError(f"All {len(v)} values are equal to {v[0]:g}: a constant series has nothing to forecast.")
     return v

@@ -43,7 +43,14 @@ RENDER = dict(
 def address_problems(params) -> list[str]:
     problems = [bad for _, bad in [query.choice(params, "section", SECTIONS)] if bad]
     problems += [bad for _, bad in [query.choice(params, "cell", list(query.CELL_BY_TITLE))] if bad]
+    problems += [bad for _, bad in [query.choice(params, "text_cell", list(query.CELL_BY_TITLE))] if bad]
     return problems + probes.address_problems(params)
+
+
+def bound_options(params) -> dict:
+    """The Compare page's parameters bound to option widgets, and their options (see `query.settle`)."""
+    cells = list(query.CELL_BY_TITLE)
+    return {"section": SECTIONS, "cell": cells, "text_cell": cells} | probes.bound_options(params)
 
 
 def render() -> None:
@@ -56,7 +63,9 @@ def render() -> None:
 
     if not st.session_state.get("compare_query_applied"):
         st.session_state.compare_query_applied = True
-        st.session_state.compare_query_problems = address_problems(st.query_params) + readers.open_view(st.query_params)
+        problems = address_problems(st.query_params) + readers.open_view(st.query_params)
+        query.settle(st.query_params, problems, bound_options(st.query_params))  # before the widgets read them
+        st.session_state.compare_query_problems = problems
     for problem in st.session_state.compare_query_problems:
         st.warning(problem, icon=":material/link_off:")
     # Bound to the address (?section=...): a lecturer can open a prepared tab, the Guide can link to one.

@@ -43,6 +43,14 @@ def address_problems(params) -> list[str]:
     return [bad for bad in (bad_probe, bad_amount, bad_seed) if bad]
 
 
+def bound_options(params) -> dict:
+    """`probe` and `amount` (whose options depend on the probe), for `query.settle`."""
+    titles = {spec.title: spec for spec in probes.DIGIT_PROBES.values()}
+    title, _ = query.choice(params, "probe", list(titles))
+    spec = titles.get(title, next(iter(probes.DIGIT_PROBES.values())))
+    return {"probe": list(titles), "amount": [str(v) for v in spec.settings]}
+
+
 def _digit_probes() -> None:
     st.markdown("#### A digit, moved")
     digit_controls()
@@ -131,7 +139,7 @@ def _text_probes() -> None:
     st.caption(source)
     p_rnn, p_cnn = side_by_side.final_probs(rnn.trace, text), side_by_side.final_probs(cnn.trace, text)
     target = int(p_rnn.argmax())
-    label = repr(vocab.display(vocab.CHARS[target]))
+    label = query.literal(repr(vocab.display(vocab.CHARS[target])))  # a character such as * or _ shown as itself
     left, right = st.columns(2)
     with left, st.container(key="compare-insertion"):
         st.markdown(f"**Insert characters at the start.** How likely is {label} (the RNN's guess) to come next?")

@@ -42,7 +42,10 @@ def _apply_query_params(n_samples: int) -> None:
         return
     st.session_state.digit_query_applied = True
     values, problems = query.parse_digit_params(st.query_params, n_samples)
-    st.session_state.digit_query_problems = problems + digit_inside.address_problems(st.query_params)
+    problems += digit_inside.address_problems(st.query_params)
+    bound_options = {"cell": query.CELL_BY_TITLE, "layer": digit_inside.LAYER_LABELS.values()}
+    query.settle(st.query_params, problems, bound_options)  # before the widgets bound to them read them
+    st.session_state.digit_query_problems = problems
     open_view(values)
 
 

@@ -7,7 +7,7 @@ import numpy as np
 import streamlit as st
 
 from explorer import models
-from explorer.app import present
+from explorer.app import present, query
 from explorer.compute import forecasting, series_models
 from explorer.data import series as series_data
 from explorer.figures import forecast as figures
@@ -213,7 +213,7 @@ def _your_series(found: dict) -> None:
     try:
         values = series_data.check_user_series(series_data.parse_numbers(text))
     except ValueError as e:
-        st.warning(str(e), icon=":material/data_alert:")
+        st.warning(query.literal(e, None), icon=":material/data_alert:")  # it quotes what was pasted
         return
     own = series_data.Scaler.fit(values)
     history = values[-series_data.WINDOW :]
@@ -221,6 +221,12 @@ def _your_series(found: dict) -> None:
         TITLES[name]: forecasting.rollout(series_models.predictor(model, own), history, 10)
         for name, (model, _) in found.items()
     }
+    if not all(np.isfinite(f).all() for f in forecasts.values()):  # never silently an empty chart
+        st.warning(
+            "The models' forecasts of this series are not finite numbers, so none is drawn.",
+            icon=":material/data_alert:",
+        )
+        return
     with st.container(key="forecast-user"):
         n = len(values)
         years = np.arange(n + 10)

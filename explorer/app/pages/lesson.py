@@ -75,7 +75,7 @@ def _move(delta: int, n: int) -> None:
 def render() -> None:
     found = lessons.available()
     if not found:
-        st.error(f"No lesson files in {lessons.LESSONS}.", icon=":material/error:")
+        st.error(f"No lesson files in {lessons.shown_path(lessons.LESSONS)}.", icon=":material/error:")
         return
     if "lesson_pick" not in st.session_state:  # the address names the lesson: ?lesson=<file name>
         asked, bad = query.choice(st.query_params, "lesson", list(found))
@@ -86,18 +86,20 @@ def render() -> None:
         st.query_params["lesson"] = slug
     lesson = _load(slug, str(found[slug]))
     if isinstance(lesson, str):
-        st.error(f"This lesson cannot be played: {lesson}", icon=":material/error:")
+        st.error(f"This lesson cannot be played: {query.literal(lesson, None)}", icon=":material/error:")
         return
     n = len(lesson.scenes)
     if "lesson_scene_checked" not in st.session_state:
         st.session_state.lesson_scene_checked = True
         st.session_state.lesson_problems += [bad for bad in [query.whole(st.query_params, "scene", 1, n)[1]] if bad]
+        query.settle(st.query_params, st.session_state.lesson_problems)  # before the bound slider reads them
     for problem in st.session_state.lesson_problems:
         st.warning(problem, icon=":material/link_off:")
     with st.container(key="lesson-nav"):
         prev_col, slider_col, next_col = st.columns([0.17, 0.66, 0.17], vertical_alignment="bottom")
         with slider_col:
-            number = st.slider(lesson.title, 1, n, key="scene", bind="query-params")
+            # a one-scene lesson has nothing to slide over (and Streamlit refuses a slider from 1 to 1)
+            number = st.slider(lesson.title, 1, n, key="scene", bind="query-params") if n > 1 else 1
         prev_col.button(
             "◀ Previous",
             key="scene-prev",

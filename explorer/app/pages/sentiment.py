@@ -146,7 +146,7 @@ def render() -> None:
             icon=":material/help:",
         )
     elif unknown:
-        shown = ", ".join(f"“{w}”" for w in dict.fromkeys(unknown[:12]))
+        shown = ", ".join(f"“{query.literal(w)}”" for w in dict.fromkeys(unknown[:12]))  # the user's words
         st.caption(f"Read as the unknown word (seen fewer than {data.MIN_COUNT} times in training): {shown}.")
     _answers(reading)
     _rnn_section(reading)

@@ -174,7 +174,9 @@ def render() -> None:
         "reads it character by character, carrying a hidden state from one character to the next, and predicts "
         "the character that comes next. Step through it and see every number."
     )
-    for problem in ui.open_typed_text_once("text", "text", recurrence.MAX_CHARS, address_problems, open_view):
+    for problem in ui.open_typed_text_once(
+        "text", "text", recurrence.MAX_CHARS, address_problems, open_view, {"cell": query.CELL_BY_TITLE}
+    ):
         st.warning(problem, icon=":material/link_off:")
     # The text survives a visit to another page (Streamlit forgets a widget's own state there).
     keep_text = ui.lasting("text_input", "text_typed", DEFAULT_TEXT)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from explorer.app import ui
+from explorer.app import query, ui
 from explorer.app.pages import training_live
 from explorer.compute import backprop, printing, recurrence
 from explorer.data import digits, vocab
@@ -294,6 +294,12 @@ def render() -> None:
         "compute how each weight should move to be less wrong (the gradient), move it a little. Here you can scrub "
         "through the shipped models' own training, run it yourself, and see one step with every number."
     )
+    if "training_query_problems" not in st.session_state:  # once: the address's section, in any case
+        bad = query.choice(st.query_params, "training_section", SECTIONS)[1]
+        st.session_state.training_query_problems = [bad] if bad else []
+        query.settle(st.query_params, st.session_state.training_query_problems, {"training_section": SECTIONS})
+    for problem in st.session_state.training_query_problems:
+        st.warning(problem, icon=":material/link_off:")
     tabs = st.tabs(list(SECTIONS), key="training_section", bind="query-params")
     for tab, section in zip(tabs, (scrub_section, training_live.render, unrolled_section)):
         with tab:

@@ -12,6 +12,7 @@ import uuid
 import numpy as np
 import streamlit as st
 
+from explorer.app import query
 from explorer.compute import live_training as live
 from explorer.data import digits
 from explorer.figures import digits as digit_figures
@@ -64,6 +65,31 @@ def _current_run():
     return run
 
 
+def _refuse_tampered_settings() -> None:
+    """A value no widget here can take (sent by a tampered client over the websocket: a batch index out of range,
+    a number for a label) is replaced by the default before the widgets are drawn, with a warning."""
+    allowed = {
+        "live_model": (list(live.KINDS), next(iter(live.KINDS))),
+        "live_lr": (list(LEARNING_RATES), DEFAULT_LR),
+        "live_batch": (list(live.BATCHES), DEFAULT_BATCH),
+        "live_seed": (range(1000), 0),
+    }
+    for key, (values, default) in allowed.items():
+        try:
+            value = st.session_state.get(key, default)
+        except (TypeError, ValueError, IndexError):  # a value of another type than the widget's: Streamlit fails
+            value = None
+        if isinstance(value, bool) or not any(type(value) is type(v) and value == v for v in values):
+            if key in st.session_state:
+                del st.session_state[key]  # the value as it arrived, not only as read: Streamlit re-reads it
+            st.session_state[key] = default
+            st.warning(
+                f"A setting that reached the server is not one this page offers, so it was reset to "
+                f"{query.literal(default)}.",
+                icon=":material/restart_alt:",
+            )
+
+
 def render() -> None:
     st.markdown(
         "Start from random weights and train on the 4,000 training digits, a batch at a time: plain SGD with "
@@ -76,6 +102,7 @@ def render() -> None:
             icon=":material/block:",
         )
         return
+    _refuse_tampered_settings()
     c1, c2, c3, c4 = st.columns([0.34, 0.26, 0.2, 0.2])
     c1.selectbox("Model", list(live.KINDS), format_func=live.KINDS.get, key="live_model", on_change=_reset)
     c2.select_slider("Learning rate", LEARNING_RATES, DEFAULT_LR, key="live_lr", on_change=_reset)
