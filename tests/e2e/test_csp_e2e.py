@@ -62,14 +62,15 @@ def _violations(page, seen: list[str]) -> list[str]:
 def test_every_page_works_under_the_policy(watched, proxy_url, path):
     page, seen = watched
     response = page.goto(f"{proxy_url}/{path}")
-    assert "script-src 'self' 'sha256-" in response.headers["content-security-policy"]
-    open_app(page, proxy_url, path)
+    assert "script-src 'self' 'wasm-unsafe-eval' 'sha256-" in response.headers["content-security-policy"]
+    expect(page.locator("[data-testid=stApp]")).to_be_visible()
+    wait_idle(page)
     expect(page.locator("[data-testid=stException]")).to_have_count(0)
     page.keyboard.press("End")  # every figure below the fold renders too
     page.mouse.wheel(0, 20_000)
     wait_idle(page)
     if path != "digit":  # a Plotly figure drew (the Digit page shows its canvas first: below)
-        expect(page.locator(".js-plotly-plot").first).to_be_visible()
+        expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=60_000)
     assert _violations(page, seen) == []
 
 
