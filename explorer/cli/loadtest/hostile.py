@@ -269,13 +269,11 @@ def run(
         report["exceptions"] = len(exceptions)
         report["tracebacks"] = sum("traceback" in e for e in exceptions)
         report["exception_samples"] = exceptions[:10]
-        if baseline and "stroke" in report["baseline"] and "stroke" in report["with_hostile"] and pid:
-            report["p95_ratio"] = round(
-                report["with_hostile"]["stroke"]["p95_ms"] / report["baseline"]["stroke"]["p95_ms"], 2
-            )
-            report["rss_increase_mb"] = round(
-                report["with_hostile"]["rss_peak_mb"] - report["baseline"]["rss_peak_mb"], 1
-            )
+        if baseline and "stroke" in report["baseline"] and "stroke" in report["with_hostile"]:
+            before, after = report["baseline"], report["with_hostile"]
+            report["p95_ratio"] = round(after["stroke"]["p95_ms"] / before["stroke"]["p95_ms"], 2)
+            if pid:
+                report["rss_increase_mb"] = round(after["rss_peak_mb"] - before["rss_peak_mb"], 1)
         return report
 
 
@@ -296,8 +294,8 @@ def print_report(report: dict) -> None:
             for problem in r["hostile_problems"][:5]:
                 print(f"        {problem}")
     if "p95_ratio" in report:
-        print(f"  p95 with / without hostile students: {report['p95_ratio']} ×; "
-              f"peak RSS {report['rss_increase_mb']:+.0f} MB")  # fmt: skip
+        rss = f"; peak RSS {report['rss_increase_mb']:+.0f} MB" if "rss_increase_mb" in report else ""
+        print(f"  p95 with / without hostile students: {report['p95_ratio']} ×{rss}")
     print(f"  exceptions shown: {report['exceptions']} (with a traceback: {report['tracebacks']})")
     for sample in report["exception_samples"]:
         print(f"    {sample}")
