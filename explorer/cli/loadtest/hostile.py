@@ -140,12 +140,13 @@ async def _bomb(url: str, k: int, out: Hostility) -> None:
 
 
 async def _address(url: str, k: int, out: Hostility) -> None:
+    """Every page opened with the hostile address parameters above, each in a tab of its own."""
     from urllib.parse import urlencode
 
-    page, params = ADDRESSES[k % len(ADDRESSES)]
-    async with WatchedSession(url, page, query=urlencode(params), seen=out.exceptions) as s:
-        s.doing = "address " + ", ".join(params)
-        _check(out, f"address {page}", await s.open())
+    for page, params in ADDRESSES:
+        async with WatchedSession(url, page, query=urlencode(params), seen=out.exceptions) as s:
+            s.doing = "address " + ", ".join(params)
+            _check(out, f"address {page}", await s.open())
 
 
 async def _widgets(url: str, k: int, out: Hostility) -> None:
