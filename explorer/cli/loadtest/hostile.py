@@ -107,7 +107,7 @@ class Hostility:
 
 
 async def hostile_student(url: str, number: int, stop: asyncio.Event, out: Hostility) -> None:
-    """One hostile tab: bomb, address, widgets, burst, again and again until `stop` is set (each at least once)."""
+    """One hostile student: bomb, address, widgets, burst, again and again until `stop` is set (each at least once)."""
     behaviours = (_bomb, _address, _widgets, _burst)
     k = 0
     while not stop.is_set() or k < len(behaviours):
