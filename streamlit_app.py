@@ -4,7 +4,9 @@ import streamlit as st
 
 from explorer.app import present, ui
 
-st.set_page_config(page_title="CNN vs RNN Explorer", page_icon=":material/neurology:", layout="wide")
+# An emoji favicon is drawn in the page (a data: URL); a ":material/…:" one is fetched from fonts.gstatic.com,
+# which an offline class cannot reach and the proxy's Content-Security-Policy refuses.
+st.set_page_config(page_title="CNN vs RNN Explorer", page_icon="🧠", layout="wide")
 ui.warm_up()  # compiles every model once per process, in the background
 ui.memory_keeper()  # frees finished sessions' memory once a minute, in the background
 

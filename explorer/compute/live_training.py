@@ -4,9 +4,10 @@ The page owns a `LiveRun` (in its session state) and calls `advance(run, steps)`
 reruns, so the user watches the loss fall, the held-out accuracy rise and the first layer's weights take shape. Pausing
 is simply not calling `advance`: nothing trains in the background.
 
-A hosted app serves many users from one process, so training is rationed by `SLOTS`: at most a few sessions train
-at once, the rest wait in a first-come-first-served queue, and a session that stops asking (its tab closed mid-run)
-loses its slot after a few seconds. `EXPLORER_LIVE_TRAINING=0` turns the feature off on a server that cannot afford it.
+A hosted app serves many users from one process, so training is rationed by `SLOTS` (explorer.compute.training_turns):
+at most a few sessions train at once (`EXPLORER_LIVE_TRAINING_SLOTS`, default 2), each for a turn of
+`EXPLORER_LIVE_TRAINING_TURN_S` seconds (default 30) while others wait, then back of the first-come-first-served queue;
+a session that stops asking (its tab closed mid-run) loses its slot after a few seconds. `EXPLORER_LIVE_TRAINING=0` turns the feature off on a server that cannot afford it.
 
 The optimiser is plain SGD with momentum 0.9 and a constant learning rate, so the learning-rate slider means what the
 textbook says: too small and nothing moves, too large and the loss blows up (`diverged`).
@@ -18,8 +19,6 @@ import functools
 import math
 import os
 import threading
-import time
-from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import jax
@@ -30,6 +29,7 @@ from flax import nnx
 
 from explorer import models
 from explorer.compute import evaluation
+from explorer.compute.training_turns import Slots
 from explorer.data import digits
 from explorer.models.rnn import CELL_TITLES
 
@@ -198,62 +198,9 @@ def first_layer(run: LiveRun) -> np.ndarray | None:
     return None
 
 
-class Slots:
-    """How many sessions may train at once in this process; the others wait their turn, first come first served.
-
-    A session calls `request` before each `advance`. Nothing tells the server when a tab closes, so a slot (or a
-    queue place) is held only while its session keeps asking: silent for longer than `ttl_s`, it is given up.
-    """
-
-    def __init__(self, capacity: int, ttl_s: float = 10.0):
-        if capacity < 1:
-            raise ValueError(f"Slots need a capacity of at least 1, not {capacity!r}.")
-        self.capacity = capacity
-        self.ttl_s = ttl_s
-        self._lock = threading.Lock()
-        self._holding: dict[str, float] = {}  # session → when it last asked
-        self._waiting: OrderedDict[str, float] = OrderedDict()  # in order of arrival
-
-    def request(self, session_id: str, now: float | None = None) -> int:
-        """0: train now (the session holds a slot); k > 0: the session is k-th in the queue."""
-        now = time.monotonic() if now is None else now
-        with self._lock:
-            self._expire(now)
-            if session_id in self._holding:
-                self._holding[session_id] = now
-                return 0
-            self._waiting[session_id] = now  # a session already waiting keeps its place: the order is not touched
-            self._promote()
-            if session_id in self._holding:
-                return 0
-            return list(self._waiting).index(session_id) + 1
-
-    def release(self, session_id: str) -> None:
-        """Give up the slot or queue place at once (Pause, Reset, or a finished run)."""
-        with self._lock:
-            self._holding.pop(session_id, None)
-            self._waiting.pop(session_id, None)
-            self._promote()
-
-    def counts(self, now: float | None = None) -> tuple[int, int]:
-        """(training, waiting): how busy the server is, for the page to say."""
-        now = time.monotonic() if now is None else now
-        with self._lock:
-            self._expire(now)
-            return len(self._holding), len(self._waiting)
-
-    def _expire(self, now: float) -> None:
-        for table in (self._holding, self._waiting):
-            for session_id in [s for s, seen in table.items() if now - seen > self.ttl_s]:
-                del table[session_id]
-        self._promote()
-
-    def _promote(self) -> None:
-        while self._waiting and len(self._holding) < self.capacity:
-            session_id, seen = self._waiting.popitem(last=False)
-            self._holding[session_id] = seen
-
-
 # Per process: each app process (a hosted deployment may run several behind a proxy) rations its own CPU.
-SLOTS = Slots(max(1, int(os.environ.get("EXPLORER_LIVE_TRAINING_SLOTS", "2"))))
+SLOTS = Slots(
+    max(1, int(os.environ.get("EXPLORER_LIVE_TRAINING_SLOTS", "2"))),
+    turn_s=max(5.0, float(os.environ.get("EXPLORER_LIVE_TRAINING_TURN_S", "30"))),  # 30 s ≈ 600 steps at 20 a tick
+)
 ENABLED = os.environ.get("EXPLORER_LIVE_TRAINING", "1") != "0"

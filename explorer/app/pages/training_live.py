@@ -1,8 +1,9 @@
 """Training page, second tab: train a network from random weights in this browser session.
 
 Each tick of the `_progress` fragment (once a second while playing) does a bounded number of optimiser steps,
-and only while this session holds one of the process's few training slots (`live_training.SLOTS`); the others
-wait in a queue and see their place. A session that leaves stops ticking, and its slot frees itself.
+and only while this session holds one of the process's few training slots (`live_training.SLOTS`), for a turn of
+limited length while others wait; the others wait in a queue and see their place and expected wait. A session that
+leaves stops ticking, and its slot frees itself.
 """
 
 from __future__ import annotations
@@ -127,14 +128,20 @@ def _progress() -> None:
         return
     single = st.session_state.pop("live_single", False)
     if single or st.session_state.get("live_playing"):
-        place = live.SLOTS.request(_session_id())
-        if place == 0:
+        turn = live.SLOTS.take_turn(_session_id())
+        if turn.is_training:
             live.advance(run, STEPS_PER_TICK)
             if single:
                 live.SLOTS.release(_session_id())
+            elif turn.waiting:  # a shared server: the turn is limited while others wait
+                st.caption(
+                    f"Your turn: {turn.seconds_left:.0f} s left ({turn.waiting} waiting); then you go to the back "
+                    "of the queue, and your run keeps its weights.",
+                )
         else:
             st.info(
-                f"Other students are training right now: you are number {place} in the queue. "
+                f"Other students are training right now: you are number {turn.place} in the queue, your turn "
+                f"starts in about {turn.expected_wait_s:.0f} s (turns last {live.SLOTS.turn_s:.0f} s each). "
                 "Your training starts by itself when a place frees up.",
                 icon=":material/hourglass_top:",
             )

@@ -9,6 +9,7 @@
     python -m explorer loadtest --url http://127.0.0.1:8501 …        # a server that is already running
     python -m explorer loadtest --students 30 --trainers 2           # … while 2 sessions train a network live
     python -m explorer loadtest --students 30 --mode train           # 30 students press Play on live training
+    python -m explorer loadtest --students 30 --mode hostile --hostile 3  # drawing, alone then with 3 hostile tabs
 
 Each student opens the page, then acts --actions times with a pause of about --think seconds between actions:
 draw = a new stroke on the canvas (a held-out digit drawn stroke by stroke: a fresh image every time);
@@ -145,7 +146,8 @@ def main(argv=None) -> None:
     where.add_argument("--url", help="drive a running app at this address instead of starting one")
     where.add_argument("--replicas", type=int, default=1, help="app processes to start (2+ run behind HAProxy)")
     parser.add_argument("--students", type=int, default=30)
-    parser.add_argument("--mode", choices=("draw", "text", "review", "open", "train"), default="draw")
+    parser.add_argument("--mode", choices=("draw", "text", "review", "open", "train", "hostile"), default="draw")
+    parser.add_argument("--hostile", type=int, default=3, help="--mode hostile: hostile students (see hostile.py)")
     parser.add_argument(
         "--trainers", type=int, default=0, help="more sessions training a network live (Training page) meanwhile"
     )
@@ -160,6 +162,19 @@ def main(argv=None) -> None:
         parser.error("students must be 1..500, actions 0..1000, replicas 1..8")
     if not 0 <= args.trainers <= 100:
         parser.error("trainers must be 0..100")
+    if args.mode == "hostile":
+        from explorer.cli.loadtest import hostile
+
+        if args.replicas != 1 or not 1 <= args.hostile <= 50:
+            parser.error("--mode hostile runs on one process (--url or --replicas 1) with 1..50 hostile students")
+        report = hostile.run(
+            args.url, None, args.students, args.hostile, args.actions, args.think, args.ramp
+        )  # fmt: skip
+        if args.json:
+            print(json.dumps(report, indent=2))
+        else:
+            hostile.print_report(report)
+        return
     report = run(
         args.url,
         args.replicas,
