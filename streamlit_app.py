@@ -8,16 +8,18 @@ st.set_page_config(page_title="CNN vs RNN Explorer", page_icon=":material/neurol
 ui.warm_up()  # compiles every model once per process, in the background
 ui.memory_keeper()  # frees finished sessions' memory once a minute, in the background
 
-digit = st.Page("explorer/app/pages/digit.py", title="Digit (CNN)", icon=":material/draw:", url_path="digit")
+digit = st.Page("explorer/app/pages/digit/page.py", title="Digit (CNN)", icon=":material/draw:", url_path="digit")
 pages = [
     digit,
-    st.Page("explorer/app/pages/text.py", title="Text (RNN)", icon=":material/keyboard:", url_path="text"),
-    st.Page("explorer/app/pages/compare.py", title="Compare", icon=":material/compare:", url_path="compare"),
-    st.Page("explorer/app/pages/forecast.py", title="Forecast", icon=":material/timeline:", url_path="forecast"),
-    st.Page("explorer/app/pages/hybrid.py", title="Hybrid", icon=":material/movie:", url_path="hybrid"),
-    st.Page("explorer/app/pages/sentiment.py", title="Sentiment", icon=":material/reviews:", url_path="sentiment"),
-    st.Page("explorer/app/pages/training.py", title="Training", icon=":material/model_training:", url_path="training"),
-    st.Page("explorer/app/pages/guide.py", title="Guide", icon=":material/explore:", url_path="guide"),
+    st.Page("explorer/app/pages/text/page.py", title="Text (RNN)", icon=":material/keyboard:", url_path="text"),
+    st.Page("explorer/app/pages/compare/page.py", title="Compare", icon=":material/compare:", url_path="compare"),
+    st.Page("explorer/app/pages/forecast/page.py", title="Forecast", icon=":material/timeline:", url_path="forecast"),
+    st.Page("explorer/app/pages/hybrid/page.py", title="Hybrid", icon=":material/movie:", url_path="hybrid"),
+    st.Page("explorer/app/pages/sentiment/page.py", title="Sentiment", icon=":material/reviews:", url_path="sentiment"),
+    st.Page(
+        "explorer/app/pages/training/page.py", title="Training", icon=":material/model_training:", url_path="training"
+    ),
+    st.Page("explorer/app/pages/guide/page.py", title="Guide", icon=":material/explore:", url_path="guide"),
 ]
 
 
@@ -26,7 +28,7 @@ def _open_digit_page() -> None:
     st.switch_page(digit, query_params=st.query_params.to_dict())
 
 
-lesson = st.Page("explorer/app/pages/lesson.py", title="Lesson", icon=":material/school:", url_path="lesson")
+lesson = st.Page("explorer/app/pages/lesson/page.py", title="Lesson", icon=":material/school:", url_path="lesson")
 pages.append(lesson)
 start = st.Page(_open_digit_page, title="Start", url_path="start", default=True, visibility="hidden")
 page = st.navigation([start, *pages], position="top")

@@ -66,7 +66,11 @@ def _key_line(source: str, start: int, key: str) -> int:
 
 def _problems(page: str, params: dict[str, str]) -> list[tuple[str, str]]:
     """(parameter, message) for each value the page would refuse in its address."""
-    from explorer.app.pages import compare, digit_inside, guide, sentiment, text
+    from explorer.app.pages.compare import page as compare
+    from explorer.app.pages.digit import inside as digit_inside
+    from explorer.app.pages.guide import page as guide
+    from explorer.app.pages.sentiment import page as sentiment
+    from explorer.app.pages.text import page as text
     from explorer.app.query import parse_digit_params
 
     if page == "digit":

@@ -24,7 +24,7 @@ def page_rerun(page: str, setup: Callable[[object], None] | None = None, repeat:
     before each timed rerun. Returns {"rerun_ms_p50": ..., "payload_bytes": ...}.
     """
     at = AppTest.from_file(APP, default_timeout=120)
-    at.switch_page(f"explorer/app/pages/{page}.py")
+    at.switch_page(f"explorer/app/pages/{page}/page.py")
     if setup:
         setup(at)
     at.run()

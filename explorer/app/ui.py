@@ -66,7 +66,9 @@ def warm_up() -> threading.Thread:
             except weights.WeightsError:
                 pass
         # the Forecast, Hybrid and Sentiment pages' own models, and their measured tables
-        from explorer.app.pages import forecast, hybrid, sentiment
+        from explorer.app.pages.forecast import page as forecast
+        from explorer.app.pages.hybrid import page as hybrid
+        from explorer.app.pages.sentiment import page as sentiment
         from explorer.compute import sentiment as compute_sentiment
 
         hybrid._models(folder)

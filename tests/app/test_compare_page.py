@@ -12,8 +12,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from explorer import models
-from explorer.app.pages import compare_measured
-from explorer.app.pages.compare import SECTIONS
+from explorer.app.pages.compare import measured as compare_measured
+from explorer.app.pages.compare.page import SECTIONS
 from explorer.data import digits
 from explorer.models import weights
 
@@ -22,7 +22,7 @@ APP = str(Path(__file__).resolve().parents[2] / "streamlit_app.py")
 
 def _compare(section: str | None = None, **state) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=180)
-    at.switch_page("explorer/app/pages/compare.py")
+    at.switch_page("explorer/app/pages/compare/page.py")
     for k, v in state.items():
         at.session_state[k] = v
     if section:
@@ -134,7 +134,7 @@ def test_measure_button_fills_every_column_with_live_numbers():
 
 def test_a_malformed_section_address_opens_the_first_tab():
     at = AppTest.from_file(APP, default_timeout=180)
-    at.switch_page("explorer/app/pages/compare.py")
+    at.switch_page("explorer/app/pages/compare/page.py")
     at.query_params["section"] = "<script>nope</script>"
     at.run()
     assert not at.exception

@@ -11,7 +11,7 @@ from explorer.data import series as series_data
 from explorer.models import weights
 from tests.support.apptest import new_app
 
-PAGE = "explorer/app/pages/forecast.py"
+PAGE = "explorer/app/pages/forecast/page.py"
 
 
 @pytest.fixture(scope="module")

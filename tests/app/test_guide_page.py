@@ -15,7 +15,7 @@ APP = str(Path(__file__).resolve().parents[2] / "streamlit_app.py")
 
 def _guide() -> AppTest:
     at = AppTest.from_file(APP, default_timeout=120)
-    at.switch_page("explorer/app/pages/guide.py")
+    at.switch_page("explorer/app/pages/guide/page.py")
     at.run()
     assert not at.exception
     return at

@@ -10,7 +10,7 @@ from explorer.data import clips
 from explorer.models import weights
 from tests.support.apptest import new_app
 
-PAGE = "explorer/app/pages/hybrid.py"
+PAGE = "explorer/app/pages/hybrid/page.py"
 
 
 @pytest.fixture

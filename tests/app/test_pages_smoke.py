@@ -7,11 +7,11 @@ import pytest
 
 from tests.support.apptest import APP, errors, new_app
 
-LISTED = re.findall(r'st\.Page\("(explorer/app/pages/\w+\.py)"', Path(APP).read_text())
+LISTED = re.findall(r'st\.Page\("(explorer/app/pages/\w+/page\.py)"', Path(APP).read_text())
 
 
 def test_navigation_lists_the_digit_page_at_a_stable_address():
-    assert "explorer/app/pages/digit.py" in LISTED
+    assert "explorer/app/pages/digit/page.py" in LISTED
     assert 'url_path="digit"' in Path(APP).read_text()
 
 
@@ -63,5 +63,5 @@ def test_page_explains_how_to_rebuild_missing_or_corrupted_weights(
     messages = " ".join(errors(at))
     if messages:  # a page that needs no model (the guide's questions) may show none
         assert damage in messages and "python -m explorer train" in messages
-    elif page != "explorer/app/pages/guide.py":
+    elif page != "explorer/app/pages/guide/page.py":
         raise AssertionError(f"{page} says nothing about {damage} weights")

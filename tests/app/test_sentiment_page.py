@@ -9,12 +9,12 @@ import json
 import numpy as np
 import pytest
 
-from explorer.app.pages import sentiment as page_module
+from explorer.app.pages.sentiment import page as page_module
 from explorer.compute import sentiment
 from explorer.data import sentiment as data
 from tests.support.apptest import errors, new_app
 
-PAGE = "explorer/app/pages/sentiment.py"
+PAGE = "explorer/app/pages/sentiment/page.py"
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ from explorer.data import digits
 from explorer.models import checkpoints, weights
 from tests.support.apptest import new_app
 
-PAGE = "explorer/app/pages/training.py"
+PAGE = "explorer/app/pages/training/page.py"
 
 
 def _open(section: str | None = None):

@@ -170,6 +170,6 @@ def _table(found: dict, x: np.ndarray, known: dict) -> None:
 if __name__ == "__main__":
     # Streamlit runs a page file as the script "__main__": its cached functions would be copies apart from the
     # imported module's, which the warm-up fills. Render through the imported module, so they are the same.
-    from explorer.app.pages import hybrid as page
+    from explorer.app.pages.hybrid import page
 
     page.render()

@@ -7,7 +7,7 @@ import numpy as np
 import streamlit as st
 
 from explorer.app import ui
-from explorer.app.pages import training_live
+from explorer.app.pages.training import live as training_live
 from explorer.compute import backprop, recurrence
 from explorer.data import digits, vocab
 from explorer.figures import digits as digit_figures
@@ -281,6 +281,6 @@ def render() -> None:
 if __name__ == "__main__":
     # Streamlit runs a page file as the script "__main__": its cached functions would be copies apart from the
     # imported module's, which the warm-up fills. Render through the imported module, so they are the same.
-    from explorer.app.pages import training as page
+    from explorer.app.pages.training import page
 
     page.render()

@@ -224,6 +224,6 @@ def _your_series(found: dict) -> None:
 if __name__ == "__main__":
     # Streamlit runs a page file as the script "__main__": its cached functions would be copies apart from the
     # imported module's, which the warm-up fills. Render through the imported module, so they are the same.
-    from explorer.app.pages import forecast as page
+    from explorer.app.pages.forecast import page
 
     page.render()

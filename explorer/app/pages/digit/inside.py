@@ -12,7 +12,7 @@ import numpy as np
 import streamlit as st
 
 from explorer.app import present, query, ui
-from explorer.app.pages import digit_playground
+from explorer.app.pages.digit import playground as digit_playground
 from explorer.compute import convolution
 from explorer.figures import animation, cnn_animation
 from explorer.figures import cnn as cnn_figures

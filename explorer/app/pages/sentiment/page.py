@@ -423,6 +423,6 @@ def _order_sentence(results: dict) -> str:
 if __name__ == "__main__":
     # Streamlit runs a page file as the script "__main__": its cached functions would be copies apart from the
     # imported module's, which the warm-up fills. Render through the imported module, so they are the same.
-    from explorer.app.pages import sentiment as page
+    from explorer.app.pages.sentiment import page
 
     page.render()

@@ -5,8 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from explorer.app import query, ui
-from explorer.app.pages.compare_measured import _loaded
-from explorer.app.pages.compare_readers import current_digit, current_text, digit_controls
+from explorer.app.pages.compare.measured import _loaded
+from explorer.app.pages.compare.readers import current_digit, current_text, digit_controls
 from explorer.compute import measured_table, probes, side_by_side
 from explorer.data import vocab
 from explorer.figures import compare as figures

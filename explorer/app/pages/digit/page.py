@@ -6,7 +6,7 @@ import numpy as np
 import streamlit as st
 
 from explorer.app import present, query, ui
-from explorer.app.pages import digit_inside
+from explorer.app.pages.digit import inside as digit_inside
 from explorer.data import digits
 from explorer.figures import digits as digit_figures
 from explorer.figures import palette
@@ -189,6 +189,6 @@ def render() -> None:
 if __name__ == "__main__":
     # Streamlit runs a page file as the script "__main__": its cached functions would be copies apart from the
     # imported module's, which the warm-up fills. Render through the imported module, so they are the same.
-    from explorer.app.pages import digit as page
+    from explorer.app.pages.digit import page
 
     page.render()

@@ -8,8 +8,13 @@ from pathlib import Path
 import streamlit as st
 
 from explorer.app import lessons, query, ui
-from explorer.app.pages import compare, digit, digit_inside, guide, sentiment, text
-from explorer.app.pages import compare_readers as readers
+from explorer.app.pages.compare import page as compare
+from explorer.app.pages.compare import readers
+from explorer.app.pages.digit import inside as digit_inside
+from explorer.app.pages.digit import page as digit
+from explorer.app.pages.guide import page as guide
+from explorer.app.pages.sentiment import page as sentiment
+from explorer.app.pages.text import page as text
 from explorer.compute import recurrence
 
 PAGES = {"digit": digit, "text": text, "compare": compare, "guide": guide, "sentiment": sentiment}
@@ -129,6 +134,6 @@ def render() -> None:
 if __name__ == "__main__":
     # Streamlit runs a page file as the script "__main__": its cached functions would be copies apart from the
     # imported module's, which the warm-up fills. Render through the imported module, so they are the same.
-    from explorer.app.pages import lesson as page
+    from explorer.app.pages.lesson import page
 
     page.render()

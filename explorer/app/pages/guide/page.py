@@ -13,12 +13,12 @@ from explorer.figures import guide as guide_figures
 from explorer.models import weights
 
 PAGE_FILES = {
-    "digit": "explorer/app/pages/digit.py",
-    "text": "explorer/app/pages/text.py",
-    "compare": "explorer/app/pages/compare.py",
-    "hybrid": "explorer/app/pages/hybrid.py",
-    "forecast": "explorer/app/pages/forecast.py",
-    "sentiment": "explorer/app/pages/sentiment.py",
+    "digit": "explorer/app/pages/digit/page.py",
+    "text": "explorer/app/pages/text/page.py",
+    "compare": "explorer/app/pages/compare/page.py",
+    "hybrid": "explorer/app/pages/hybrid/page.py",
+    "forecast": "explorer/app/pages/forecast/page.py",
+    "sentiment": "explorer/app/pages/sentiment/page.py",
 }
 PAGE_TITLES = {
     "digit": "Digit page",
@@ -198,6 +198,6 @@ def render() -> None:
 if __name__ == "__main__":
     # Streamlit runs a page file as the script "__main__": its cached functions would be copies apart from the
     # imported module's, which the warm-up fills. Render through the imported module, so they are the same.
-    from explorer.app.pages import guide as page
+    from explorer.app.pages.guide import page
 
     page.render()

@@ -9,9 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from explorer.app import query
-from explorer.app.pages import compare_measured as measured
-from explorer.app.pages import compare_probes as probes
-from explorer.app.pages import compare_readers as readers
+from explorer.app.pages.compare import measured, probes, readers
 
 # The Compare page's tabs, in order; also its address: /compare?section=<title> (the Guide links to them).
 SECTIONS = (
@@ -70,6 +68,6 @@ def render() -> None:
 if __name__ == "__main__":
     # Streamlit runs a page file as the script "__main__": its cached functions would be copies apart from the
     # imported module's, which the warm-up fills. Render through the imported module, so they are the same.
-    from explorer.app.pages import compare as page
+    from explorer.app.pages.compare import page
 
     page.render()

@@ -296,6 +296,6 @@ def _step_section(rnn_name: str, kind: str, text: str, ids: np.ndarray) -> None:
 if __name__ == "__main__":
     # Streamlit runs a page file as the script "__main__": its cached functions would be copies apart from the
     # imported module's, which the warm-up fills. Render through the imported module, so they are the same.
-    from explorer.app.pages import text as page
+    from explorer.app.pages.text import page
 
     page.render()
