@@ -1,4 +1,5 @@
-"""Shared Streamlit pieces: cached loaders (one per process) and small widgets."""
+"""Shared Streamlit pieces: the background warm-up and memory keeper, and small widgets. The cached loaders
+themselves are declared in app/resources.py."""
 
 from __future__ import annotations
 
@@ -9,34 +10,17 @@ import os
 import sys
 import threading
 import time
-from pathlib import Path
 
 import numpy as np
 import streamlit as st
 
-from explorer import models
-from explorer.app import query
-from explorer.data import digits
-from explorer.models import compiled, weights
-
-
-@st.cache_resource(show_spinner="Loading and compiling the model…", max_entries=32)
-def _reader(name: str, folder: str) -> compiled.Reader:
-    return compiled.load_reader(name, Path(folder))
-
-
-def loaded(name: str) -> tuple[compiled.Reader | None, str]:
-    """(the compiled model, "") from the one per-process cache of models, or (None, the message that names the
-    command rebuilding its weights). Every page and section loads models through here."""
-    try:
-        return _reader(name, str(weights.weights_dir())), ""
-    except weights.WeightsError as e:
-        return None, str(e)
+from explorer.app import query, resources
+from explorer.models import compiled
 
 
 def reader(name: str) -> compiled.Reader | None:
     """The compiled model, or None after showing the user why it is missing and how to fix it."""
-    found, message = loaded(name)
+    found, message = resources.model(name)
     if found is None:
         st.error(message, icon=":material/error:")
     return found
@@ -47,6 +31,16 @@ WARM_UP_DONE = "CNN vs RNN Explorer: every model loaded and compiled, the measur
 WARM_UP_ENV = "EXPLORER_WARM_UP"  # "0" skips the background warm-up (the tests compile on first use instead)
 
 
+def warm_registry() -> None:
+    """The warm-up's work: every resource the registry marks warm, then the line that says it is done."""
+    if os.environ.get(WARM_UP_ENV) == "0":
+        return
+    start = time.perf_counter()
+    resources.fill_warm(resources.weights_folder())
+    # one line for whoever runs the server (and for the bench, which waits for it before timing)
+    print(f"{WARM_UP_DONE} in {time.perf_counter() - start:.1f} s", file=sys.stderr, flush=True)
+
+
 @st.cache_resource(show_spinner=False)
 def warm_up() -> threading.Thread:
     """Once per process: load and compile every model in the background, so the first
@@ -55,39 +49,13 @@ def warm_up() -> threading.Thread:
 
     compiled.enable_compilation_cache()  # a restarted server loads compiled programs instead of compiling
 
-    def load_all() -> None:
-        if os.environ.get(WARM_UP_ENV) == "0":
-            return
-        start = time.perf_counter()
-        folder = str(weights.weights_dir())
-        for name in models.MODEL_NAMES:
-            try:
-                _reader(name, folder)
-            except weights.WeightsError:
-                pass
-        # the Forecast, Hybrid and Sentiment pages' own models, and their measured tables
-        from explorer.app.pages.forecast import page as forecast
-        from explorer.app.pages.hybrid import page as hybrid
-        from explorer.app.pages.sentiment import page as sentiment
-        from explorer.compute import sentiment as compute_sentiment
-
-        hybrid._models(folder)
-        if not forecast._loaded(folder)[3]:
-            forecast._table(folder)
-        readers = sentiment._readers(folder)[0]
-        if readers is not None:
-            compute_sentiment.warm(readers)  # every review length the page pads to, compiled
-            sentiment.measured(folder)
-        # one line for whoever runs the server (and for the bench, which waits for it before timing)
-        print(f"{WARM_UP_DONE} in {time.perf_counter() - start:.1f} s", file=sys.stderr, flush=True)
-
     # The cached loader's spinner has no page to show on in this thread; Streamlit says so once per
     # model. Drop just those records, from just this thread.
     logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(
         lambda record: record.threadName != _WARM_UP
     )
     # not a daemon: interpreter shutdown waits for it instead of killing XLA mid-compile (abort)
-    thread = threading.Thread(target=load_all, name=_WARM_UP, daemon=False)
+    thread = threading.Thread(target=warm_registry, name=_WARM_UP, daemon=False)
     thread.start()
     return thread
 
@@ -116,11 +84,6 @@ def memory_keeper() -> threading.Thread:
     thread = threading.Thread(target=_collect_periodically, args=(GC_EVERY_S,), name="explorer-gc", daemon=True)
     thread.start()
     return thread
-
-
-@st.cache_resource(show_spinner=False)
-def heldout_digits() -> digits.Digits:
-    return digits.load_heldout()
 
 
 def open_typed_text_once(page: str, name: str, max_chars: int, address_problems, open_view) -> list[str]:

@@ -6,10 +6,10 @@ import json
 
 import numpy as np
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from explorer.data import digits
 from explorer.models import compiled
+from tests.support.apptest import new_app
 
 SAMPLE = 7
 
@@ -23,7 +23,7 @@ def traced():
 
 @pytest.fixture
 def at():
-    app = AppTest.from_file("../../streamlit_app.py", default_timeout=120)
+    app = new_app()
     app.switch_page("explorer/app/pages/digit/page.py")
     app.session_state["digit_source"] = "sample"
     app.session_state["sample_index"] = SAMPLE
@@ -47,7 +47,7 @@ def _detail_text(at) -> str:
 
 
 def test_no_inside_views_without_a_digit():
-    app = AppTest.from_file("../../streamlit_app.py", default_timeout=120)
+    app = new_app()
     app.switch_page("explorer/app/pages/digit/page.py")
     app.run()
     assert not app.exception

@@ -4,32 +4,26 @@ from __future__ import annotations
 
 import streamlit as st
 
-from explorer.app import query, ui
-from explorer.app.pages.compare.measured import _loaded
+from explorer.app import query, resources, ui
 from explorer.app.pages.compare.readers import current_digit, current_text, digit_controls
-from explorer.compute import measured_table, probes, side_by_side
+from explorer.compute import probes, side_by_side
 from explorer.data import vocab
 from explorer.figures import compare as figures
 from explorer.figures import digits as digit_figures
-from explorer.models import compiled, weights
+from explorer.models import compiled
 from explorer.models.rnn import CELL_TITLES
 
 INSERT_COUNTS = [0, 10, 20, 40, 80, 120]
 LENGTHS = [8, 32, 128]
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
-def _compiled(name: str, folder: str):
-    return measured_table.compiled_forward(_loaded(name, folder)[0])
-
-
 def _forward(name: str, folder: str):
     """The model's own __call__, compiled once per process (one compilation per input length); None if missing."""
-    model, message = _loaded(name, folder)
+    model, message = resources.model_and_meta(name)
     if model is None:
         st.warning(message, icon=":material/error:")
         return None
-    return _compiled(name, folder)
+    return resources.compiled_forward(name, folder)
 
 
 def address_problems(params) -> list[str]:
@@ -60,7 +54,7 @@ def _digit_probes() -> None:
         bind="query-params",
     )
     spec = probes.DIGIT_PROBES[probe]
-    mlp = ui.loaded("digit-mlp")[0]  # the no-structure baseline, beside them when its weights are there
+    mlp = resources.model("digit-mlp")[0]  # the no-structure baseline, beside them when its weights are there
     curves = side_by_side.digit_probe(cnn.trace, rnn.trace, probe, image, None if mlp is None else mlp.trace)
     if st.session_state.get("amount", 0) not in spec.settings:  # the previous probe's setting
         st.session_state.amount = 0
@@ -162,7 +156,7 @@ def variable_length_section() -> None:
     )
     text, source = current_text()
     cell = st.session_state.get("text_cell", "lstm")
-    folder = str(weights.weights_dir())
+    folder = resources.weights_folder()
     fwd_rnn, fwd_cnn = _forward(f"char-rnn-{cell}", folder), _forward("char-cnn", folder)
     lengths = [n for n in LENGTHS if n <= len(text)] or [len(text)]
     if fwd_rnn is not None and fwd_cnn is not None and len(text) >= 1:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from explorer.app import query, ui
+from explorer.app import query, resources, ui
 from explorer.compute import recurrence, saliency, side_by_side
 from explorer.data import corpus, digits, vocab
 from explorer.figures import compare as figures
@@ -53,7 +53,7 @@ def current_digit() -> tuple[np.ndarray, str]:
         return np.asarray(shared, np.float32), "The digit from the Digit page."
     if "compare_sample_index" not in st.session_state:
         _pick_heldout_digit()
-    held = ui.heldout_digits()
+    held = resources.heldout_digits()
     i = st.session_state.compare_sample_index
     _address("digit", str(i))
     return held.images[i].astype(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from explorer.app import present, query, ui
+from explorer.app import present, query, resources, ui
 from explorer.app.pages.digit import inside as digit_inside
 from explorer.data import digits
 from explorer.figures import digits as digit_figures
@@ -77,7 +77,7 @@ def render() -> None:
         "neighbours or order, is the baseline beside them: what the other two do better is what their structure buys."
     )
 
-    heldout = ui.heldout_digits()
+    heldout = resources.heldout_digits()
     _apply_query_params(len(heldout.labels))
     for problem in st.session_state.get("digit_query_problems", []):
         st.warning(problem, icon=":material/link_off:")

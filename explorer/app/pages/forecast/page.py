@@ -6,65 +6,31 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from explorer import models
-from explorer.app import present
+from explorer.app import present, resources
 from explorer.compute import forecasting, series_models
 from explorer.data import series as series_data
 from explorer.figures import forecast as figures
-from explorer.models import weights
 
 TITLES = {"forecast-rnn": "GRU (RNN)", "forecast-cnn": "causal CNN"}
+SHOWN = {"persistence": "persistence", "seasonal_naive": "seasonal naive", "linear_ar": "linear AR", **TITLES}
 
 
-@st.cache_resource(show_spinner="Loading the forecasting models…")
-def _loaded(folder: str):
-    """(series, start, {name: (model, scaler)}, message): everything the page computes from, once per process."""
-    full = series_data.load()
-    start = len(series_data.split(full)[0].values)
-    found, message = {}, ""
-    for name in models.FORECAST_MODELS:
-        try:
-            model, meta = weights.load(name)
-            found[name] = (model, series_models.scaler_of(meta))
-        except weights.WeightsError as e:
-            message = str(e)
-    return full, start, found, message
-
-
-@st.cache_resource(show_spinner=False)
-def _table(folder: str):
-    """Every model's forecasts of the held-out years and their errors (sunspot numbers), measured once per process."""
-    full, start, found, _ = _loaded(folder)
-    values, true = full.values, full.values[start:]
-    ar = forecasting.fit_ar(values[:start])
-    one = {
-        "persistence": forecasting.one_step_persistence(values, start),
-        "seasonal naive": forecasting.one_step_seasonal_naive(values, start),
-        "linear AR": ar.predict_one_step(values, start),
-    }
-    w = series_data.WINDOW
-    history = values[start - w : start]
-    rolled = {
-        "persistence": forecasting.rollout(lambda h: float(h[-1]), history, len(true)),
-        "seasonal naive": forecasting.rollout(lambda h: float(h[-forecasting.SEASON]), history, len(true)),
-        "linear AR": forecasting.rollout(ar.predict_next, history, len(true)),
-    }
-    params = {"linear AR": ar.order + 1, "persistence": 0, "seasonal naive": 0}
-    for name, (model, scaler) in found.items():
-        f = series_models.evaluate(model, scaler, values, start)
-        one[TITLES[name]], rolled[TITLES[name]] = f.one_step, f.rollout
-        params[TITLES[name]] = models.count_params(model)
+def _table(folder: str) -> tuple[dict, dict, list[dict]]:
+    """(one-step forecasts, rolled-out forecasts, table rows), keyed and labelled by the titles shown."""
+    forecasts, errors = resources.forecast_errors(folder)
+    one = {SHOWN[name]: f.one_step for name, f in forecasts.items()}
+    rolled = {SHOWN[name]: f.rolled for name, f in forecasts.items()}
     rows = [
         {
-            "model": name,
-            "one-step MAE": forecasting.mae(one[name], true),
-            "one-step RMSE": forecasting.rmse(one[name], true),
-            "rolled-out MAE": forecasting.mae(rolled[name], true),
-            "parameters": params[name],
+            "model": SHOWN[r.name],
+            "one-step MAE": r.one_step_mae,
+            "one-step RMSE": r.one_step_rmse,
+            "rolled-out MAE": r.rollout_mae,
+            "parameters": r.params,
         }
-        for name in one
+        for r in errors
     ]
-    return one, rolled, sorted(rows, key=lambda r: r["one-step MAE"])
+    return one, rolled, rows
 
 
 def _verdict(rows: list[dict]) -> str:
@@ -93,7 +59,8 @@ def _verdict(rows: list[dict]) -> str:
 
 def render() -> None:
     st.title("Forecast: a real series, year by year")
-    full, start, found, message = _loaded(str(weights.weights_dir()))
+    loaded = resources.forecast_models(resources.weights_folder())
+    full, start, found, message = loaded.full, loaded.start, loaded.found, loaded.message
     st.caption(
         f"{full.source} Trained on {int(full.years[0])}–{int(full.years[start - 1])}; the last "
         f"{len(full.years) - start} years ({int(full.years[start])}–{int(full.years[-1])}) are held out. Every "
@@ -102,7 +69,7 @@ def render() -> None:
     if message:
         st.error(message, icon=":material/error:")
         return
-    one, rolled, rows = _table(str(weights.weights_dir()))
+    one, rolled, rows = _table(resources.weights_folder())
     how = st.segmented_control(
         "Forecast",
         ["one step ahead", "rolled out"],

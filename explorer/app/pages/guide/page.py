@@ -3,14 +3,12 @@ hybrid CNN→RNN models, and a Keras-style summary of every shipped model."""
 
 from __future__ import annotations
 
-import numpy as np
 import streamlit as st
 
 from explorer import models
-from explorer.app import query, ui
-from explorer.compute import decision_guide, probes, summary
+from explorer.app import query, resources, ui
+from explorer.compute import decision_guide
 from explorer.figures import guide as guide_figures
-from explorer.models import weights
 
 PAGE_FILES = {
     "digit": "explorer/app/pages/digit/page.py",
@@ -28,19 +26,6 @@ PAGE_TITLES = {
     "forecast": "Forecast page",
     "sentiment": "Sentiment page",
 }
-
-
-@st.cache_resource(show_spinner="Measuring how the shipped models take shifted digits…")
-def _shift_measurement():
-    """Once per process: held-out accuracy of the digit CNN and the LSTM row RNN on shifted digits (or None)."""
-    readers = {name: ui.reader(name) for name in ("digit-cnn", "row-rnn-lstm")}
-    if any(r is None for r in readers.values()):
-        return None
-    held = ui.heldout_digits()
-    last = lambda probs: probs if probs.ndim == 2 else probs[:, -1]  # the row RNN answers after its last row
-    predict = {n: (lambda x, r=r: last(np.asarray(r.trace(x).probs)).argmax(-1)) for n, r in readers.items()}
-    n = probes.SHIFT_DIGITS
-    return probes.shift_accuracy(predict, held.images[:n], held.labels[:n])
 
 
 def _link(page: str, where: str) -> None:
@@ -99,7 +84,9 @@ def which_network() -> None:
         for i, reason in enumerate(rec.reasons):
             text = reason.text
             if reason is decision_guide.SHIFT:  # a claim the shipped models can contradict: measured, not asserted
-                measured = _shift_measurement()
+                measured = resources.shift_measurement(resources.weights_folder())
+                if measured is None:  # say which model is missing and how to rebuild it
+                    ui.reader("digit-cnn"), ui.reader("row-rnn-lstm")
                 text = text if measured is None else decision_guide.shift_sentence(measured)
             st.markdown(f"**{i + 1}.** {text}")
             if reason.page:
@@ -155,17 +142,6 @@ def hybrids() -> None:
     _link("hybrid", "a digit moving across frames, read by a CNN per frame and a GRU")
 
 
-@st.cache_resource(show_spinner=False)
-def _summary(name: str, folder: str) -> tuple[list[dict], str]:
-    """(rows, note): from the trained model, or the same architecture untrained if its weights are missing."""
-    found, message = ui.loaded(name)
-    if found is not None:
-        model, note = found.model, "trained weights"
-    else:
-        model, note = models.build(name), f"weights missing ({message}); shapes and counts from the same architecture"
-    return summary.records(summary.summarise(model)), note
-
-
 def model_summaries() -> None:
     st.header("The shipped models, layer by layer")
     st.caption(
@@ -173,7 +149,7 @@ def model_summaries() -> None:
         "from the model's own trace (B = batch, T = characters)."
     )
     name = st.selectbox("Model", models.MODEL_NAMES, key="guide_model")
-    rows, note = _summary(name, str(weights.weights_dir()))
+    rows, note = resources.model_summary(name, resources.weights_folder())
     with st.container(key="guide-summary"):
         st.dataframe(rows, hide_index=True, width="stretch", height=36 * (len(rows) + 1) + 4)  # every row, no scrolling
     st.caption(f"{name}: {note}.")

@@ -7,11 +7,9 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from explorer import models
-from explorer.app import ui
+from explorer.app import resources, ui
 from explorer.data import clips
 from explorer.figures import hybrid as figures
-from explorer.models import weights
 
 TITLES = {
     "hybrid-clip": "hybrid: CNN per frame → GRU",
@@ -21,20 +19,9 @@ TITLES = {
 }
 
 
-@st.cache_resource(show_spinner="Loading the clip models…")
-def _models(folder: str) -> tuple[dict, str]:
-    found, message = {}, ""
-    for name in models.CLIP_MODELS:
-        try:
-            found[name] = weights.load(name)
-        except weights.WeightsError as e:
-            message = str(e)
-    return found, message
-
-
 def _input() -> tuple[np.ndarray, str]:
     shared = st.session_state.get("digit_input")
-    held = ui.heldout_digits()
+    held = resources.heldout_digits()
     sources = ["held-out digit"] + (["the Digit page's digit"] if shared is not None else [])
     source = st.segmented_control("Digit", sources, default=sources[-1], key="hy_source", required=True)
     if source == "the Digit page's digit" and shared is not None:
@@ -51,7 +38,7 @@ def render() -> None:
         f"Here a 28 × 28 digit moves one pixel per frame across a {clips.SIZE} × {clips.SIZE} frame for "
         f"{clips.FRAMES} frames; the task is to say which digit and which way it moves."
     )
-    found, message = _models(str(weights.weights_dir()))
+    found, message = resources.clip_models(resources.weights_folder())
     if message:
         st.error(message, icon=":material/error:")
         return

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from explorer.app import lessons, query, ui
+from explorer.app import lessons, query, resources
 from explorer.app.pages.compare import page as compare
 from explorer.app.pages.compare import readers
 from explorer.app.pages.digit import inside as digit_inside
@@ -38,7 +38,7 @@ def open_scene(scene: lessons.Scene) -> None:
     state[f"{scene.page}_query_applied"] = True
     state[f"{scene.page}_query_problems"] = []
     if scene.page == "digit":
-        values, _ = query.parse_digit_params(p, ui.heldout_digits().images.shape[0])
+        values, _ = query.parse_digit_params(p, resources.heldout_digits().images.shape[0])
         digit.open_view(values or {"sample": 0})
         layer = digit_inside.LAYER_BY_LABEL[p.get("layer", "conv1")]
         state.layer, state.cell = layer, values.get("cell", "lstm")

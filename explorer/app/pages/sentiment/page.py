@@ -6,46 +6,16 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from explorer.app import present, query, ui
+from explorer.app import present, query, resources, ui
 from explorer.compute import sentiment
 from explorer.data import sentiment as data
 from explorer.figures import sentiment as figures
-from explorer.models import weights
 
 DEFAULT_REVIEW = "The acting is great but the plot is dull."
 TITLES = {"sentiment-rnn": "GRU (RNN)", "sentiment-cnn": "n-gram CNN", "sentiment-vader": "VADER (word list)"}
 SHOWN_PHRASES = 8  # places where the CNN's filters peak, drawn as bars and marked in the text
 MAX_VADER_BARS = 40  # more of VADER's words than this: only those with a score are drawn
 EXAMPLES = 12  # held-out snippets offered in the picker
-
-
-@st.cache_resource(show_spinner="Loading the sentiment models…")
-def _readers(folder: str) -> tuple[sentiment.Readers | None, str]:
-    try:
-        return sentiment.load_readers(folder), ""
-    except weights.WeightsError as e:
-        return None, str(e)
-
-
-@st.cache_resource(show_spinner="Measuring all three readers on the held-out snippets…")
-def measured(folder: str) -> dict:
-    """`python -m explorer evaluate`'s sentiment rows, measured once per process (a few seconds)."""
-    return sentiment.evaluate(folder)
-
-
-@st.cache_resource(show_spinner=False)
-def _archive_counts() -> dict:
-    return data.archive_counts()
-
-
-@st.cache_resource(show_spinner=False)
-def _examples() -> list[tuple[str, float]]:
-    """A few held-out snippets, as many positive as negative, with people's mean rating."""
-    _, held = data.load_split()
-    pos = [i for i in range(len(held)) if held.labels[i] == 1][: EXAMPLES // 2]
-    neg = [i for i in range(len(held)) if held.labels[i] == 0][: EXAMPLES // 2]
-    order = [i for pair in zip(pos, neg) for i in pair]
-    return [(held.texts[i], float(held.ratings[i])) for i in order]
 
 
 def open_view(review: str | None) -> None:
@@ -84,7 +54,7 @@ def render() -> None:
         "4-word phrases anywhere in it; VADER adds up the ratings of the words it has in its list, with a few rules. "
         f"Both networks were trained on rated movie-review snippets. {data.CREDIT}"
     )
-    readers, message = _readers(str(weights.weights_dir()))
+    readers, message = resources.sentiment_readers(resources.weights_folder())
     if readers is None:
         st.error(message, icon=":material/error:")
         return
@@ -103,7 +73,7 @@ def render() -> None:
         height=100,
         on_change=keep,
     )
-    ratings = dict(_examples())
+    ratings = dict(resources.sentiment_examples(EXAMPLES))
     pick_col.selectbox(
         "…or a held-out snippet (never trained on)",
         list(ratings),
@@ -345,7 +315,7 @@ def _probe_section(readers: sentiment.Readers, review: str) -> None:
 
 def _measured_section() -> None:
     st.subheader("Measured on snippets none of them trained on")
-    results = measured(str(weights.weights_dir()))
+    results = resources.sentiment_measured(resources.weights_folder())
     rows = []
     for name, row in results.items():
         probes = row["probes"]
@@ -362,7 +332,7 @@ def _measured_section() -> None:
             }
         )
     pct = st.column_config.NumberColumn(format="percent")
-    counts = _archive_counts()
+    counts = resources.sentiment_archive_counts()
     movie = counts["movie"]
     kept = {k: c["in_archive"] - c["dropped"] for k, c in counts.items()}
     other = ", ".join(f"{data.SET_TITLES[k]} {kept[k]:,}" for k in ("tweets", "amazon", "nyt"))

@@ -6,46 +6,24 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from explorer.app import ui
+from explorer.app import resources, ui
 from explorer.app.pages.training import live as training_live
 from explorer.compute import backprop, recurrence
 from explorer.data import digits, vocab
 from explorer.figures import digits as digit_figures
 from explorer.figures import palette
 from explorer.figures import training as figures
-from explorer.models import checkpoints, compiled, weights
+from explorer.models import checkpoints
 
 PROMPT = "The "  # what the char LSTM continues at every checkpoint (seed 0, temperature 0.7)
 DIGIT_RUNS = ("digit-cnn", "row-rnn-lstm", "digit-mlp")
 SECTIONS = ("Scrub the shipped training", "Train one yourself", "One step, unrolled")
 
 
-@st.cache_resource(show_spinner="Loading the training checkpoints…")
-def _runs(folder: str) -> dict:
-    """name → checkpoints.Run, or name → the message saying why they are missing."""
-    out = {}
-    for name in checkpoints.MODELS:
-        try:
-            out[name] = checkpoints.load(name)
-        except weights.WeightsError as e:
-            out[name] = str(e)
-    return out
-
-
-@st.cache_resource(show_spinner=False)
-def _traced(name: str):
-    """(trace(state, x), states): one compiled trace per model structure, with the weights of every checkpoint
-    as its argument (so scrubbing never compiles)."""
-    run = _runs(str(checkpoints.DEFAULT_DIR))[name]
-    models_at = [run.model_at(k) for k in range(len(run.steps))]
-    fn, _ = compiled.jit_method(models_at[0], "trace")
-    return fn, [compiled.split_once(m)[1] for m in models_at], models_at
-
-
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _generated(index: int) -> str:
     """The char LSTM's continuation of PROMPT with its weights at checkpoint `index`."""
-    _, _, models_at = _traced("char-rnn-lstm")
+    _, _, models_at = resources.checkpoint_traces("char-rnn-lstm")
     gen = recurrence.generate(models_at[index], vocab.encode(PROMPT), 160, 0.7, 0)
     return PROMPT + vocab.decode(gen.ids)
 
@@ -55,7 +33,7 @@ def _the_digit() -> tuple[np.ndarray, str]:
     shared = st.session_state.get("digit_input")
     if shared is not None:
         return np.asarray(shared, np.float32), "the digit from the Digit page"
-    held = ui.heldout_digits()
+    held = resources.heldout_digits()
     return held.images[0].astype(np.float32) / 255.0, f"held-out digit #0 (labelled {held.labels[0]})"
 
 
@@ -65,7 +43,7 @@ def scrub_section() -> None:
         "evenly on a log scale (early training changes most). Move through them: the curves, the first layer's "
         "weights, and what each model says about your digit, all from the saved weights at that moment."
     )
-    runs = _runs(str(checkpoints.DEFAULT_DIR))
+    runs = resources.training_runs(str(checkpoints.DEFAULT_DIR))
     missing = [message for message in runs.values() if isinstance(message, str)]
     for message in missing:
         st.error(message, icon=":material/error:")
@@ -93,7 +71,7 @@ def scrub_section() -> None:
     x = digits.to_model_input(image)
     cols = st.columns(3, gap="medium")
     for col, name in zip(cols, DIGIT_RUNS):
-        fn, states, _ = _traced(name)
+        fn, states, _ = resources.checkpoint_traces(name)
         trace = fn(states[k], x)
         probs = np.asarray(trace.probs[0, -1] if trace.probs.ndim == 3 else trace.probs[0])
         with col, st.container(key=f"training-{name}"):
@@ -107,7 +85,7 @@ def scrub_section() -> None:
             st.caption(f"Held-out accuracy at this checkpoint: {runs[name].heldout[k]:.1%}.")
     st.caption(f"The digit: {where}.")
 
-    fn, states, models_at = _traced("digit-cnn")
+    fn, states, models_at = resources.checkpoint_traces("digit-cnn")
     cnn_trace = fn(states[k], x)
     kernels = np.asarray(models_at[k].conv1.kernel[...])[:, :, 0, :].transpose(2, 0, 1)
     st.markdown(
@@ -116,7 +94,7 @@ def scrub_section() -> None:
     ui.plot(figures.tiles(kernels, [f"kernel {i}" for i in range(len(kernels))], height=150), key="training-kernels")
     maps = np.asarray(cnn_trace.relu1[0]).transpose(2, 0, 1)
     ui.plot(figures.tiles(maps, [f"map {i}" for i in range(len(maps))], signed=False), key="training-maps")
-    mlp = _traced("digit-mlp")[2][k]
+    mlp = resources.checkpoint_traces("digit-mlp")[2][k]
     w1 = np.asarray(mlp.hidden.kernel[...])  # (784, H)
     st.markdown(
         "**The MLP's first layer at this checkpoint**: each hidden unit has one weight per pixel; shown as a 28 × 28 "
@@ -135,24 +113,15 @@ def scrub_section() -> None:
         st.code(_generated(kt), language=None, wrap_lines=True)
 
 
-@st.cache_resource(show_spinner=False)
-def _unsure_digit(folder: str) -> int:
-    """The first held-out digit the trained MLP is unsure of (p of its label below 0.6): a step there visibly
-    changes something."""
-    found = ui.loaded("digit-mlp")[0]
-    if found is None:
-        return 0
-    held = ui.heldout_digits()
-    probs = np.asarray(found.trace(digits.to_model_input(held.images)).probs)
-    unsure = np.flatnonzero(probs[np.arange(len(held.labels)), held.labels] < 0.6)
-    return int(unsure[0]) if len(unsure) else 0
-
-
 def _digit_for_step() -> tuple[np.ndarray, int, str]:
-    held = ui.heldout_digits()
+    held = resources.heldout_digits()
     i = int(
         st.number_input(
-            "Held-out digit", 0, len(held.labels) - 1, _unsure_digit(str(weights.weights_dir())), key="unroll_digit"
+            "Held-out digit",
+            0,
+            len(held.labels) - 1,
+            resources.unsure_digit(resources.weights_folder()),
+            key="unroll_digit",
         )
     )
     return (
@@ -183,7 +152,7 @@ def unrolled_section() -> None:
     found = ui.reader("digit-mlp")
     if found is None:
         return
-    model = found.model if start == "trained" else _untrained_mlp()
+    model = found.model if start == "trained" else resources.untrained_mlp()
     step = backprop.mlp_step(model, image, label, float(lr))
     with st.container(key="unroll-forward"):
         st.subheader("1. Forward")
@@ -255,13 +224,6 @@ def unrolled_section() -> None:
 
 def _w1(model) -> np.ndarray:
     return np.asarray(model.hidden.kernel[...], np.float64)
-
-
-@st.cache_resource(show_spinner=False)
-def _untrained_mlp():
-    from explorer import models
-
-    return models.build("digit-mlp", seed=0)
 
 
 def render() -> None:
