@@ -14,8 +14,9 @@ import time
 import numpy as np
 import streamlit as st
 
-from explorer.app import query, resources
+from explorer.app import resources
 from explorer.models import compiled
+from explorer.models.rnn import CELL_TITLES, CELLS
 
 
 def reader(name: str) -> compiled.Reader | None:
@@ -86,17 +87,6 @@ def memory_keeper() -> threading.Thread:
     return thread
 
 
-def open_typed_text_once(page: str, name: str, max_chars: int, address_problems, open_view) -> list[str]:
-    """Once per session, open a page whose input is typed text kept in the address under `name` (the other
-    parameters are bound widgets): check the address (bad values are reported, not fatal) and show its text.
-    Returns the warnings, every run."""
-    if not st.session_state.get(f"{page}_query_applied"):
-        st.session_state[f"{page}_query_applied"] = True
-        st.session_state[f"{page}_query_problems"] = address_problems(st.query_params)
-        open_view(query.text(st.query_params, name, max_chars)[0])
-    return st.session_state.get(f"{page}_query_problems", [])
-
-
 def write_typed_text(name: str, value: str, example: str) -> None:
     """The text the models read into the address under `name`, left out when it is the page's own example."""
     if value == example:
@@ -104,6 +94,20 @@ def write_typed_text(name: str, value: str, example: str) -> None:
             del st.query_params[name]
     elif st.query_params.get(name) != value:
         st.query_params[name] = value
+
+
+def rnn_cell_control(key: str, help_text: str, default: str = "lstm", where=st) -> str:
+    """The recurrent-cell selector (LSTM / GRU / simple RNN), bound to the address under `key`; returns the cell."""
+    return where.segmented_control(
+        "RNN cell",
+        CELLS,
+        default=default,
+        format_func=CELL_TITLES.get,
+        key=key,
+        required=True,
+        bind="query-params",
+        help=f"{help_text} All three are trained and shipped.",
+    )
 
 
 def session_rng() -> np.random.Generator:

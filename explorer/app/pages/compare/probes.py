@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from explorer.app import query, resources, ui
+from explorer.app import query, resources, state, ui
 from explorer.app.pages.compare.readers import current_digit, current_text, digit_controls
 from explorer.compute import probes, side_by_side
 from explorer.data import vocab
@@ -26,6 +26,9 @@ def _forward(name: str, folder: str):
     return resources.compiled_forward(name, folder)
 
 
+PARAMS = ("probe", "amount", "shuffle_seed")  # the address parameters these sections read
+
+
 def address_problems(params) -> list[str]:
     """Warnings for the probe parameters in the address (`probe` by its title, `amount`, `shuffle_seed`)."""
     titles = {spec.title: spec for spec in probes.DIGIT_PROBES.values()}
@@ -41,7 +44,7 @@ def _digit_probes() -> None:
     digit_controls()
     image, source = current_digit()
     st.caption(source)
-    cell = st.session_state.rnn_cell
+    cell = state.rnn_cell()
     cnn, rnn = ui.reader("digit-cnn"), ui.reader(f"row-rnn-{cell}")
     if cnn is None or rnn is None:
         return

@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from explorer import models
-from explorer.app import query, resources, ui
+from explorer.app import query, resources, state, ui
 from explorer.compute import decision_guide
 from explorer.figures import guide as guide_figures
 
@@ -44,14 +44,16 @@ def address_problems(params) -> list[str]:
     return [bad for _, bad in checks if bad]
 
 
-def open_view(params) -> list[str]:
-    """Answers from the address (`guide_data=grid`, …: the options' short names); returns warnings."""
-    problems = []
+PARAMS = tuple(f"guide_{key}" for key in decision_guide.QUESTIONS)  # the address parameters the page reads
+
+
+def open_view(params, *, whole_view: bool = True) -> None:
+    """The answers an address or a lesson scene names (`guide_data=grid`, …: the options' short names); a
+    question it leaves out, or answers badly (address_problems says so), is unanswered."""
+    sets = state.sets(params, whole_view)
     for q in decision_guide.QUESTIONS.values():
-        value, bad = query.choice(params, f"guide_{q.key}", list(q.options))
-        st.session_state[f"guide_{q.key}"] = value
-        problems += [bad] if bad else []
-    return problems
+        if sets(f"guide_{q.key}"):
+            st.session_state[f"guide_{q.key}"] = query.choice(params, f"guide_{q.key}", list(q.options))[0]
 
 
 def _write_answers(answers: dict) -> None:
@@ -157,10 +159,7 @@ def model_summaries() -> None:
 
 def render() -> None:
     st.title("Guide: when to use which")
-    if not st.session_state.get("guide_query_applied"):
-        st.session_state.guide_query_applied = True
-        st.session_state.guide_query_problems = open_view(st.query_params)
-    for problem in st.session_state.guide_query_problems:
+    for problem in state.open_address_once("guide", st.query_params, address_problems, open_view):
         st.warning(problem, icon=":material/link_off:")
     st.caption(
         "A few questions about your data lead to a reasoned choice; each reason links to the page that shows it."

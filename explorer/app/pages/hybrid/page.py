@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from explorer.app import resources, ui
+from explorer.app import resources, state, ui
 from explorer.data import clips
 from explorer.figures import hybrid as figures
 
@@ -20,7 +20,7 @@ TITLES = {
 
 
 def _input() -> tuple[np.ndarray, str]:
-    shared = st.session_state.get("digit_input")
+    shared = state.digit_input()
     held = resources.heldout_digits()
     sources = ["held-out digit"] + (["the Digit page's digit"] if shared is not None else [])
     source = st.segmented_control("Digit", sources, default=sources[-1], key="hy_source", required=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from explorer.app import present, query, resources, ui
+from explorer.app import present, query, resources, state, ui
 from explorer.compute import sentiment
 from explorer.data import sentiment as data
 from explorer.figures import sentiment as figures
@@ -18,11 +18,32 @@ MAX_VADER_BARS = 40  # more of VADER's words than this: only those with a score 
 EXAMPLES = 12  # held-out snippets offered in the picker
 
 
-def open_view(review: str | None) -> None:
-    """Show `review` (from the address or a lesson scene), as if the user had typed it."""
-    if review is not None:
-        st.session_state.review_typed = review
-        st.session_state.review_input = review
+PARAMS = ("review", "word", "order_seed")  # the address parameters the page reads
+
+
+def _show_review(review: str) -> None:
+    """Show `review` as if the user had typed it."""
+    st.session_state.review_typed = review
+    st.session_state.review_input = review
+
+
+def open_view(params, *, whole_view: bool = True) -> None:
+    """Open the view an address or a lesson scene names: the `review` read up to `word`, and the shuffle's
+    `order_seed`. A parameter it leaves out, or names badly (address_problems says so), takes the page's default:
+    the example review, read to its last word, seed 0."""
+    sets = state.sets(params, whole_view)
+    if sets("review"):
+        review = query.text(params, "review", data.MAX_CHARS)[0]
+        _show_review(DEFAULT_REVIEW if review is None else review)
+        st.session_state.review_example = None
+    if sets("word"):
+        read = st.session_state.get("review_typed", DEFAULT_REVIEW)[: data.MAX_CHARS]
+        st.session_state.review_last = read  # not a new review: keep the view's word
+        n_words = max(1, min(len(data.tokenize(read)), data.MAX_WORDS))
+        st.session_state.word = query.whole(params, "word", 1, n_words)[0] or n_words
+    if sets("order_seed"):
+        st.session_state.order_seed = query.whole(params, "order_seed", 0, 2**31 - 1)[0] or 0
+    st.session_state.review_playing = False
 
 
 def address_problems(params) -> list[str]:
@@ -40,7 +61,7 @@ def address_problems(params) -> list[str]:
 def _pick_example() -> None:
     choice = st.session_state.get("review_example")
     if choice:
-        open_view(choice)
+        _show_review(choice)
 
 
 def _side(logit: float) -> str:
@@ -58,7 +79,7 @@ def render() -> None:
     if readers is None:
         st.error(message, icon=":material/error:")
         return
-    for problem in ui.open_typed_text_once("review", "review", data.MAX_CHARS, address_problems, open_view):
+    for problem in state.open_address_once("sentiment", st.query_params, address_problems, open_view):
         st.warning(problem, icon=":material/link_off:")
     keep_text = ui.lasting("review_input", "review_typed", DEFAULT_REVIEW)
 

@@ -12,6 +12,7 @@ import uuid
 import numpy as np
 import streamlit as st
 
+from explorer.app.state import digit_input
 from explorer.compute import live_training as live
 from explorer.data import digits
 from explorer.figures import digits as digit_figures
@@ -130,7 +131,7 @@ def _progress() -> None:
         )
     if run.history:
         st.plotly_chart(figures.live_curves(run.history), key="live-curves", width="stretch", theme=None)
-    image = st.session_state.get("digit_input")
+    image = digit_input()
     if image is None:
         held = digits.load_heldout()
         image = held.images[0].astype(np.float32) / 255.0

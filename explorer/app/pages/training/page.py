@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from explorer.app import resources, ui
+from explorer.app import resources, state, ui
 from explorer.app.pages.training import live as training_live
 from explorer.compute import backprop, recurrence
 from explorer.data import digits, vocab
@@ -30,7 +30,7 @@ def _generated(index: int) -> str:
 
 def _the_digit() -> tuple[np.ndarray, str]:
     """The digit the Digit page shows (a sketch or a held-out one), else held-out digit #0."""
-    shared = st.session_state.get("digit_input")
+    shared = state.digit_input()
     if shared is not None:
         return np.asarray(shared, np.float32), "the digit from the Digit page"
     held = resources.heldout_digits()
