@@ -7,7 +7,11 @@ import pytest
 
 from tests.support.apptest import APP, errors, new_app
 
-LISTED = re.findall(r'st\.Page\("(explorer/app/pages/\w+/page\.py)"', Path(APP).read_text())
+# each page by its file (explorer/app/pages/<url_path>/page.py), which streamlit_app.py finds from the package
+LISTED = [
+    f"explorer/app/pages/{name}/page.py"
+    for name in re.findall(r'st\.Page\(pages\.file\("(\w+)"\)', Path(APP).read_text())
+]
 
 
 def test_navigation_lists_the_digit_page_at_a_stable_address():

@@ -6,18 +6,11 @@ from __future__ import annotations
 import streamlit as st
 
 from explorer import models
-from explorer.app import query, resources, state, ui
+from explorer.app import pages, query, resources, state, ui
 from explorer.compute import decision_guide
 from explorer.figures import guide as guide_figures
 
-PAGE_FILES = {
-    "digit": "explorer/app/pages/digit/page.py",
-    "text": "explorer/app/pages/text/page.py",
-    "compare": "explorer/app/pages/compare/page.py",
-    "hybrid": "explorer/app/pages/hybrid/page.py",
-    "forecast": "explorer/app/pages/forecast/page.py",
-    "sentiment": "explorer/app/pages/sentiment/page.py",
-}
+PAGE_FILES = {name: pages.file(name) for name in ("digit", "text", "compare", "hybrid", "forecast", "sentiment")}
 PAGE_TITLES = {
     "digit": "Digit page",
     "text": "Text page",
