@@ -141,12 +141,13 @@ PLOT_CONFIG = {
 }
 
 
-def plot(fig, key: str, **kwargs) -> None:
-    """A Plotly figure at full width (larger text in presenter mode); its only mode-bar button (on hover) saves
-    it as a PNG."""
+def plot(fig, key: str, *, mode_bar: bool = True, **kwargs) -> None:
+    """Every figure of the app goes through here: a Plotly figure at full width (larger text in presenter mode);
+    its only mode-bar button (on hover) saves it as a PNG, or no mode bar (`mode_bar=False`, a diagram)."""
     from explorer.app import present
 
-    st.plotly_chart(present.projected(fig), key=key, width="stretch", theme=None, config=PLOT_CONFIG, **kwargs)
+    config = PLOT_CONFIG if mode_bar else {"displayModeBar": False}
+    st.plotly_chart(present.projected(fig), key=key, width="stretch", theme=None, config=config, **kwargs)
 
 
 def download_html(fig, file_stem: str, title: str, key: str) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from explorer.app import present, resources
+from explorer.app import present, resources, ui
 from explorer.compute import forecasting, series_models
 from explorer.data import series as series_data
 from explorer.figures import forecast as figures
@@ -81,11 +81,9 @@ def render() -> None:
     )
     shown = one if how != "rolled out" else rolled
     with st.container(key="forecast-series"):
-        st.plotly_chart(
+        ui.plot(
             figures.series_figure(full.years, full.values, start, shown, f"The held-out years, {how}"),
             key="forecast-series-figure",
-            width="stretch",
-            theme=None,
         )
     with st.container(key="forecast-table"):
         st.dataframe(
@@ -119,11 +117,9 @@ def _inside(full, start: int, found: dict) -> None:
         st.session_state.fc_read = w  # it opens having read the whole window
     read = present.stepper("fc_read", 1, w, "Years the GRU has read", play_key="fc_playing")
     with st.container(key="forecast-rnn-reading"):
-        st.plotly_chart(
+        ui.plot(
             figures.rnn_reading_figure(years, window, readout, np.asarray(trace.hidden[0]), read, full.values[t]),
             key="forecast-rnn-figure",
-            width="stretch",
-            theme=None,
         )
         st.markdown(
             f"After reading {int(years[0])}–{int(years[read - 1])} the GRU's state says **{readout[read - 1]:.1f}** for "
@@ -139,11 +135,9 @@ def _inside(full, start: int, found: dict) -> None:
     prediction = float(cnn_scaler.inverse(np.asarray(ctrace.prediction, np.float64))[0])
     rf = cnn.config.receptive_field
     with st.container(key="forecast-cnn-layers"):
-        st.plotly_chart(
+        ui.plot(
             figures.cnn_layers_figure(years, [np.asarray(a[0]) for a in ctrace.layers], cnn.config.dilations, rf),
             key="forecast-cnn-figure",
-            width="stretch",
-            theme=None,
         )
         st.markdown(
             f"The causal CNN computes every position of every layer at once; each position sees only the years up to "
@@ -180,11 +174,9 @@ def _your_series(found: dict) -> None:
         n = len(values)
         years = np.arange(n + 10)
         padded = np.concatenate([values, np.full(10, np.nan)])
-        st.plotly_chart(
+        ui.plot(
             figures.series_figure(years, padded, n, forecasts, "Your series and the next 10 values"),
             key="forecast-user-figure",
-            width="stretch",
-            theme=None,
         )
 
 

@@ -126,13 +126,12 @@ def hybrids() -> None:
         "the state itself is a map."
     )
     with st.container(key="guide-hybrid"):
-        st.plotly_chart(
+        ui.plot(
             guide_figures.hybrid_diagram(
                 4, ("frame 1", "frame 2", "frame 3", "frame 4"), ("a", "dog", "runs", "(end)")
             ),
             key="guide-hybrid-figure",
-            width="stretch",
-            config={"displayModeBar": False},
+            mode_bar=False,
         )
     _link("hybrid", "a digit moving across frames, read by a CNN per frame and a GRU")
 

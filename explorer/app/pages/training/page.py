@@ -181,23 +181,16 @@ def unrolled_section() -> None:
     with st.container(key="unroll-backward"):
         st.subheader("2. Backward")
         st.latex(r"\frac{\partial L}{\partial z_2} = p - \text{onehot}(y)")
-        st.plotly_chart(
-            figures.vector_bars(step.d_z2, "∂L/∂z₂ (one per digit)", [str(d) for d in range(10)]),
-            key="unroll-dz2",
-            width="stretch",
-            theme=None,
-        )
+        ui.plot(figures.vector_bars(step.d_z2, "∂L/∂z₂ (one per digit)", [str(d) for d in range(10)]), key="unroll-dz2")
         st.latex(
             r"\frac{\partial L}{\partial W_2} = h^\top \frac{\partial L}{\partial z_2},\quad"
             r"\frac{\partial L}{\partial h} = \frac{\partial L}{\partial z_2} W_2^\top,\quad"
             r"\frac{\partial L}{\partial z_1} = \frac{\partial L}{\partial h} \odot [z_1 > 0],\quad"
             r"\frac{\partial L}{\partial W_1} = x^\top \frac{\partial L}{\partial z_1}"
         )
-        st.plotly_chart(
+        ui.plot(
             figures.vector_bars(step.d_z1, "∂L/∂z₁: zero wherever the unit was off (ReLU passes no gradient there)"),
             key="unroll-dz1",
-            width="stretch",
-            theme=None,
         )
         top = np.argsort(-np.abs(step.d_z1))[:4]
         pictures = step.d_w1[:, top].T.reshape(-1, 28, 28)
