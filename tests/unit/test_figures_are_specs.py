@@ -57,3 +57,32 @@ def test_the_probe_curve_marks_the_current_setting_and_draws_each_models_p_of_th
     assert [s.x0 for s in fig.layout.shapes] == [2]
     np.testing.assert_allclose(fig.data[0].y, P[:, 3], atol=5e-4)  # rounded to 3 decimals for the payload
     np.testing.assert_allclose(fig.data[1].y, P[::-1, 3], atol=5e-4)
+
+
+def test_the_dense_figure_is_a_spec_laid_out_as_make_subplots_does():
+    from plotly.subplots import make_subplots
+
+    from explorer.figures import cnn
+
+    flat, kernel = RNG.random(7 * 7 * 16).astype(np.float32), RNG.normal(size=(7 * 7 * 16, 10)).astype(np.float32)
+    logits = flat @ kernel
+    probs = np.exp(logits - logits.max()) / np.exp(logits - logits.max()).sum()
+    fig = cnn.dense_softmax_figure(flat, kernel, np.zeros(10), probs, logits)
+    assert isinstance(fig, SpecFigure)
+    layout = fig.validated().layout
+    reference = make_subplots(
+        rows=2,
+        cols=3,
+        specs=[[{"colspan": 3}, None, None], [{}, {}, {}]],
+        row_heights=[0.18, 0.82],
+        vertical_spacing=0.2,
+        horizontal_spacing=0.12,
+    ).layout
+    for i in ("", "2", "3", "4"):
+        for axis in ("xaxis", "yaxis"):
+            assert tuple(layout[axis + i].domain) == pytest.approx(tuple(reference[axis + i].domain), abs=1e-6)
+    # the bars are the figure's inputs: the predicted digit's largest terms, the logits, the probabilities
+    terms = flat * kernel[:, int(np.argmax(probs))]
+    assert max(abs(np.asarray(fig.spec["data"][1]["x"]))) == pytest.approx(np.abs(terms).max(), abs=1e-3)
+    np.testing.assert_allclose(fig.spec["data"][2]["y"], logits, atol=1e-3)
+    np.testing.assert_allclose(fig.spec["data"][3]["y"], probs, atol=1e-4)
