@@ -219,8 +219,9 @@ def gradients_section() -> None:
     changes = []
     for cell in CELLS:
         tr, un = curves.get(f"{CELL_TITLES[cell]} (trained)"), curves.get(f"{CELL_TITLES[cell]} (untrained)")
-        if tr is not None and un is not None and un[-1 - back] > 0:
-            changes.append(f"{CELL_TITLES[cell]} ×{tr[-1 - back] / un[-1 - back]:.2g}")
+        ratio = None if tr is None or un is None else gradients.change_by_training(tr, un, back)
+        if ratio is not None:
+            changes.append(f"{CELL_TITLES[cell]} ×{ratio:.2g}")
     zeros = [label for label, n in curves.items() if np.any(n == 0)]
     st.caption(
         "Norms are computed so they cannot underflow (each Jacobian is scaled by its largest entry before squaring), "

@@ -191,8 +191,7 @@ def _rnn_section(reading: sentiment.Reading) -> None:
             figures.reading_figure(words, prob, prob_text, reading.hidden, read, reading.known),
             key="sentiment-reading",
         )
-        change = np.diff(np.concatenate([[0.0], reading.rnn_logits[:read]]))
-        turn = int(np.argmax(np.abs(change[1:]))) + 1 if read > 1 else 0
+        turn = sentiment.largest_move(reading.rnn_logits, read)
         st.markdown(
             f"After word {read}, “{words[read - 1]}”, the GRU says **{sentiment.percent_positive(reading.rnn_logits[read - 1])}"
             f" positive**."
@@ -297,10 +296,10 @@ def _vader_section(reading: sentiment.Reading) -> None:
         )
         if len(drawn) < len(words):
             st.caption(f"Drawn: {len(drawn)} of its {len(words)} words, those with a score.")
-        total = float(after.sum())
+        in_list, total = sentiment.vader_totals(words)
         rules = sentiment.rule_constants()
         st.markdown(
-            f"{int(np.count_nonzero(lexicon))} of its {len(words)} words are in VADER's list of "
+            f"{in_list} of its {len(words)} words are in VADER's list of "
             f"{len(sentiment.analyzer().lexicon):,} rated words. Its rules then change them: a negation such as “not” "
             f"in the three words before multiplies a rating by {rules['negation']}, “very” and other boosters add "
             f"{rules['booster']}, words before “but” count half and words after it 1.5 times. Sum {total:+.3f}, "

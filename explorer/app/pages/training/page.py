@@ -159,24 +159,16 @@ def unrolled_section() -> None:
         st.latex(
             r"z_1 = x W_1 + b_1,\quad h = \max(0, z_1),\quad z_2 = h W_2 + b_2,\quad p = \operatorname{softmax}(z_2)"
         )
-        active = int((step.z1 > 0).sum())
+        active = backprop.active_units(step)
         st.markdown(
             f"The input x is {where}: 784 numbers. {active} of the 64 hidden units are active (z₁ > 0). "
             f"p({label}) = {step.p[label]:.4f}."
         )
         c1, c2 = st.columns(2)
-        c1.plotly_chart(
-            figures.vector_bars(step.h, "h: the 64 hidden units after ReLU"),
-            key="unroll-h",
-            width="stretch",
-            theme=None,
-        )
-        c2.plotly_chart(
-            digit_figures.probability_bars(step.p, "p: the output probabilities", palette.MLP),
-            key="unroll-p",
-            width="stretch",
-            theme=None,
-        )
+        with c1:
+            ui.plot(figures.vector_bars(step.h, "h: the 64 hidden units after ReLU"), key="unroll-h")
+        with c2:
+            ui.plot(digit_figures.probability_bars(step.p, "p: the output probabilities", palette.MLP), key="unroll-p")
         st.latex(rf"L = -\log p_{{{label}}} = -\log {step.p[label]:.6f} = {abs(step.loss):.6f}")
     with st.container(key="unroll-backward"):
         st.subheader("2. Backward")
@@ -192,7 +184,7 @@ def unrolled_section() -> None:
             figures.vector_bars(step.d_z1, "∂L/∂z₁: zero wherever the unit was off (ReLU passes no gradient there)"),
             key="unroll-dz1",
         )
-        top = np.argsort(-np.abs(step.d_z1))[:4]
+        top = backprop.steepest_units(step, 4)
         pictures = step.d_w1[:, top].T.reshape(-1, 28, 28)
         st.markdown(
             "∂L/∂W₁ for the four hidden units with the largest gradient, as 28 × 28 pictures: each is the input "
@@ -201,7 +193,7 @@ def unrolled_section() -> None:
         ui.plot(figures.tiles(pictures, [f"unit {u}" for u in top], height=180), key="unroll-dw1")
     with st.container(key="unroll-update"):
         st.subheader("3. Update")
-        change = float(np.abs(step.w1_new - _w1(model)).max())
+        change = backprop.largest_weight_change(step, _w1(model))
         if not np.isfinite(step.loss_after) or step.loss_after > step.loss:
             st.error(
                 f"With η = {lr:g} the step overshoots: the loss on this very digit grows instead of shrinking. The "
