@@ -60,7 +60,7 @@ def test_page_explains_how_to_rebuild_missing_or_corrupted_weights(
     at = new_app()
     at.session_state["digit_source"], at.session_state["sample_index"] = "sample", 3
     at.run()
-    if page.endswith("training.py"):  # its first tab reads the training checkpoints, this one the shipped MLP
+    if page.endswith("training/page.py"):  # its first tab reads the training checkpoints, this one the shipped MLP
         at.query_params["training_section"] = "One step, unrolled"
     at.switch_page(page).run()
     assert not at.exception, [e.value for e in at.exception]

@@ -1,6 +1,6 @@
 """Compare page, sections 3–5: the measured table, parallel vs sequential, vanishing gradients.
 
-Measurements are stored per process (st.cache_resource): once anyone has measured,
+Measurements are stored per process (resources.measurements, an st.cache_resource): once anyone has measured,
 everyone sees the numbers, and no measurement runs again until the server restarts.
 """
 
