@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from explorer.app import present, ui
+from explorer.app import pages, present, ui
 
 # An emoji favicon is drawn in the page (a data: URL); a ":material/…:" one is fetched from fonts.gstatic.com,
 # which an offline class cannot reach and the proxy's Content-Security-Policy refuses.
@@ -10,16 +10,16 @@ st.set_page_config(page_title="CNN vs RNN Explorer", page_icon="🧠", layout="w
 ui.warm_up()  # compiles every model once per process, in the background
 ui.memory_keeper()  # frees finished sessions' memory once a minute, in the background
 
-digit = st.Page("explorer/app/pages/digit.py", title="Digit (CNN)", icon=":material/draw:", url_path="digit")
-pages = [
+digit = st.Page(pages.file("digit"), title="Digit (CNN)", icon=":material/draw:", url_path="digit")
+listed = [
     digit,
-    st.Page("explorer/app/pages/text.py", title="Text (RNN)", icon=":material/keyboard:", url_path="text"),
-    st.Page("explorer/app/pages/compare.py", title="Compare", icon=":material/compare:", url_path="compare"),
-    st.Page("explorer/app/pages/forecast.py", title="Forecast", icon=":material/timeline:", url_path="forecast"),
-    st.Page("explorer/app/pages/hybrid.py", title="Hybrid", icon=":material/movie:", url_path="hybrid"),
-    st.Page("explorer/app/pages/sentiment.py", title="Sentiment", icon=":material/reviews:", url_path="sentiment"),
-    st.Page("explorer/app/pages/training.py", title="Training", icon=":material/model_training:", url_path="training"),
-    st.Page("explorer/app/pages/guide.py", title="Guide", icon=":material/explore:", url_path="guide"),
+    st.Page(pages.file("text"), title="Text (RNN)", icon=":material/keyboard:", url_path="text"),
+    st.Page(pages.file("compare"), title="Compare", icon=":material/compare:", url_path="compare"),
+    st.Page(pages.file("forecast"), title="Forecast", icon=":material/timeline:", url_path="forecast"),
+    st.Page(pages.file("hybrid"), title="Hybrid", icon=":material/movie:", url_path="hybrid"),
+    st.Page(pages.file("sentiment"), title="Sentiment", icon=":material/reviews:", url_path="sentiment"),
+    st.Page(pages.file("training"), title="Training", icon=":material/model_training:", url_path="training"),
+    st.Page(pages.file("guide"), title="Guide", icon=":material/explore:", url_path="guide"),
 ]
 
 
@@ -28,10 +28,10 @@ def _open_digit_page() -> None:
     st.switch_page(digit, query_params=st.query_params.to_dict())
 
 
-lesson = st.Page("explorer/app/pages/lesson.py", title="Lesson", icon=":material/school:", url_path="lesson")
-pages.append(lesson)
+lesson = st.Page(pages.file("lesson"), title="Lesson", icon=":material/school:", url_path="lesson")
+listed.append(lesson)
 start = st.Page(_open_digit_page, title="Start", url_path="start", default=True, visibility="hidden")
-page = st.navigation([start, *pages], position="top")
+page = st.navigation([start, *listed], position="top")
 st.session_state.lesson_active = page.url_path == "lesson"  # there ← / → move between scenes
 # Drawn by this main script, not by a page, so that its address parameter (`present`) lives across pages.
 present.view_bar()

@@ -4,13 +4,14 @@ presenter note). A file is checked whole when it loads; a bad one gives one clea
     title = "CNN vs RNN in 12 scenes"
     [[scene]]
     title = "A convolution at one position"
-    page = "digit"                      # digit | text | compare | guide
+    page = "digit"                      # digit | text | compare | guide | sentiment
     note = "What the presenter says."
     params = { sample = 7, layer = "conv1", map = 3 }
 """
 
 from __future__ import annotations
 
+import importlib
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -22,14 +23,13 @@ MAX_SCENES = 60
 MAX_BYTES = 64 * 1024  # a lesson of MAX_SCENES full scenes is ~45 kB; tomllib is not fed anything larger
 MAX_NESTING = 8  # brackets and braces open at once: a scene needs 3; tomllib recurses on each (RecursionError)
 PROJECT = Path(__file__).resolve().parents[2]  # messages name files relative to it, never the server's full path
-PAGES = ("digit", "text", "compare", "guide", "sentiment")
-PARAMS = {  # the address parameters each page reads
-    "digit": ("sample", "sketch", "cell", "layer", "map", "row", "frame"),
-    "text": ("text", "cell", "step", "unit", "temperature", "seed"),
-    "compare": ("section", "cell", "digit", "text_start", "text_cell", "probe", "amount", "shuffle_seed"),
-    "guide": ("guide_data", "guide_order", "guide_variable", "guide_memory", "guide_streaming", "guide_scale"),
-    "sentiment": ("review", "word", "order_seed"),
-}
+PAGES = ("digit", "text", "compare", "guide", "sentiment")  # the pages a scene may open
+
+
+def page(name: str):
+    """The page module a scene opens (explorer/app/pages/<name>/page.py): it declares the address parameters it
+    reads (PARAMS), checks them (address_problems) and opens its view from them (open_view)."""
+    return importlib.import_module(f"explorer.app.pages.{name}.page")
 
 
 class LessonError(ValueError):
@@ -67,20 +67,12 @@ def _key_line(source: str, start: int, key: str) -> int:
     return start
 
 
-def _problems(page: str, params: dict[str, str]) -> list[tuple[str, str]]:
+def _problems(name: str, params: dict[str, str]) -> list[tuple[str, str]]:
     """(parameter, message) for each value the page would refuse in its address."""
-    from explorer.app.pages import compare, digit_inside, guide, sentiment, text
-    from explorer.app.query import parse_digit_params
-
-    if page == "digit":
-        messages = parse_digit_params(params, 1000)[1] + digit_inside.address_problems(params)
-    else:
-        pages = {"text": text, "compare": compare, "guide": guide, "sentiment": sentiment}
-        messages = pages[page].address_problems(params)
     found = []
-    for message in messages:
-        name = re.search(r"parameter (\w+)", message)
-        found.append((name.group(1) if name else "", getattr(message, "plain", message)))  # not markdown here
+    for message in page(name).address_problems(params):
+        named = re.search(r"parameter (\w+)", message)
+        found.append((named.group(1) if named else "", getattr(message, "plain", message)))  # not markdown here
     return found
 
 
@@ -166,27 +158,28 @@ def parse(source: str, slug: str, where: str = "lesson") -> Lesson:
                 raise LessonError(f"{at}: the scene needs a {key} (text)")
         if len(scene["note"]) > MAX_NOTE:
             raise LessonError(f"{at}: the note has {len(scene['note'])} characters, at most {MAX_NOTE}")
-        page = scene.get("page")
-        if page not in PAGES:
+        name = scene.get("page")
+        if name not in PAGES:
             raise LessonError(
-                f"{where}, line {_key_line(source, line, 'page')}: page {page!r} is not one of {', '.join(PAGES)}"
+                f"{where}, line {_key_line(source, line, 'page')}: page {name!r} is not one of {', '.join(PAGES)}"
             )
+        reads = page(name).PARAMS
         params = scene.get("params", {})
         if not isinstance(params, dict):
             raise LessonError(f"{where}, line {_key_line(source, line, 'params')}: params must be a table")
         as_text = {}
         for key, value in params.items():
-            if key not in PARAMS[page]:
+            if key not in reads:
                 raise LessonError(
-                    f"{where}, line {_key_line(source, line, key)}: the {page} page has no parameter {key!r} "
-                    f"(it reads {', '.join(PARAMS[page])})"
+                    f"{where}, line {_key_line(source, line, key)}: the {name} page has no parameter {key!r} "
+                    f"(it reads {', '.join(reads)})"
                 )
             if not isinstance(value, (str, int, float)) or isinstance(value, bool):
                 raise LessonError(f"{where}, line {_key_line(source, line, key)}: {key} must be text or a number")
             as_text[key] = str(value)
-        for key, message in _problems(page, as_text):
+        for key, message in _problems(name, as_text):
             raise LessonError(f"{where}, line {_key_line(source, line, key) if key else line}: {message}")
-        out.append(Scene(scene["title"].strip(), page, scene["note"].strip(), as_text))
+        out.append(Scene(scene["title"].strip(), name, scene["note"].strip(), as_text))
     return Lesson(slug, title.strip(), tuple(out))
 
 

@@ -23,8 +23,10 @@ def page_rerun(page: str, setup: Callable[[object], None] | None = None, repeat:
     `page` is the url path ("digit"); `setup(at)` prepares session state (e.g. picks a digit)
     before each timed rerun. Returns {"rerun_ms_p50": ..., "payload_bytes": ...}.
     """
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.switch_page(f"explorer/app/pages/{page}.py")
+    # one run first registers the pages: every page file is called page.py, and before a run AppTest knows a
+    # page only by its file name, so it would open the default page instead
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    at.switch_page(f"explorer/app/pages/{page}/page.py")
     if setup:
         setup(at)
     at.run()

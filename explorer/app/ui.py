@@ -1,4 +1,5 @@
-"""Shared Streamlit pieces: cached loaders (one per process) and small widgets."""
+"""Shared Streamlit pieces: the background warm-up and memory keeper, and small widgets. The cached loaders
+themselves are declared in app/resources.py."""
 
 from __future__ import annotations
 
@@ -9,34 +10,19 @@ import os
 import sys
 import threading
 import time
-from pathlib import Path
 
 import numpy as np
 import streamlit as st
 
-from explorer import models
-from explorer.app import query
-from explorer.data import canvas, digits
-from explorer.models import compiled, weights
-
-
-@st.cache_resource(show_spinner="Loading and compiling the model…", max_entries=32)
-def _reader(name: str, folder: str) -> compiled.Reader:
-    return compiled.load_reader(name, Path(folder))
-
-
-def loaded(name: str) -> tuple[compiled.Reader | None, str]:
-    """(the compiled model, "") from the one per-process cache of models, or (None, the message that names the
-    command rebuilding its weights). Every page and section loads models through here."""
-    try:
-        return _reader(name, str(weights.weights_dir())), ""
-    except weights.WeightsError as e:
-        return None, str(e)
+from explorer.app import resources
+from explorer.data import canvas
+from explorer.models import compiled
+from explorer.models.rnn import CELL_TITLES, CELLS
 
 
 def reader(name: str) -> compiled.Reader | None:
     """The compiled model, or None after showing the user why it is missing and how to fix it."""
-    found, message = loaded(name)
+    found, message = resources.model(name)
     if found is None:
         st.error(message, icon=":material/error:")
     return found
@@ -47,6 +33,16 @@ WARM_UP_DONE = "CNN vs RNN Explorer: every model loaded and compiled, the measur
 WARM_UP_ENV = "EXPLORER_WARM_UP"  # "0" skips the background warm-up (the tests compile on first use instead)
 
 
+def warm_registry() -> None:
+    """The warm-up's work: every resource the registry marks warm, then the line that says it is done."""
+    if os.environ.get(WARM_UP_ENV) == "0":
+        return
+    start = time.perf_counter()
+    resources.fill_warm(resources.weights_folder())
+    # one line for whoever runs the server (and for the bench, which waits for it before timing)
+    print(f"{WARM_UP_DONE} in {time.perf_counter() - start:.1f} s", file=sys.stderr, flush=True)
+
+
 @st.cache_resource(show_spinner=False)
 def warm_up() -> threading.Thread:
     """Once per process: load and compile every model in the background, so the first
@@ -55,37 +51,13 @@ def warm_up() -> threading.Thread:
 
     compiled.enable_compilation_cache()  # a restarted server loads compiled programs instead of compiling
 
-    def load_all() -> None:
-        if os.environ.get(WARM_UP_ENV) == "0":
-            return
-        start = time.perf_counter()
-        folder = str(weights.weights_dir())
-        for name in models.DIGIT_AND_TEXT_MODELS:
-            try:
-                _reader(name, folder)
-            except weights.WeightsError:
-                pass
-        # the Forecast, Hybrid and Sentiment pages' own models, and their measured tables
-        from explorer.app.pages import forecast, hybrid, sentiment
-        from explorer.compute import sentiment as compute_sentiment
-
-        hybrid._models(folder)
-        if not forecast._loaded(folder)[3]:
-            forecast._table(folder)
-        readers = sentiment._readers(folder)[0]
-        if readers is not None:
-            compute_sentiment.warm(readers)  # every review length the page pads to, compiled
-            sentiment.measured(folder)
-        # one line for whoever runs the server (and for the bench, which waits for it before timing)
-        print(f"{WARM_UP_DONE} in {time.perf_counter() - start:.1f} s", file=sys.stderr, flush=True)
-
     # The cached loader's spinner has no page to show on in this thread; Streamlit says so once per
     # model. Drop just those records, from just this thread.
     logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(
         lambda record: record.threadName != _WARM_UP
     )
     # not a daemon: interpreter shutdown waits for it instead of killing XLA mid-compile (abort)
-    thread = threading.Thread(target=load_all, name=_WARM_UP, daemon=False)
+    thread = threading.Thread(target=warm_registry, name=_WARM_UP, daemon=False)
     thread.start()
     return thread
 
@@ -116,27 +88,6 @@ def memory_keeper() -> threading.Thread:
     return thread
 
 
-@st.cache_resource(show_spinner=False)
-def heldout_digits() -> digits.Digits:
-    return digits.load_heldout()
-
-
-def open_typed_text_once(
-    page: str, name: str, max_chars: int, address_problems, open_view, bound_options: dict | None = None
-) -> list[str]:
-    """Once per session, open a page whose input is typed text kept in the address under `name` (the other
-    parameters are bound widgets): check the address (bad values are reported, not fatal, and dropped from it
-    before a widget reads them; options in another case are respelt, see `query.settle`) and show its text.
-    Returns the warnings, every run."""
-    if not st.session_state.get(f"{page}_query_applied"):
-        st.session_state[f"{page}_query_applied"] = True
-        problems = address_problems(st.query_params)
-        query.settle(st.query_params, problems, bound_options)
-        st.session_state[f"{page}_query_problems"] = problems
-        open_view(query.text(st.query_params, name, max_chars)[0])
-    return st.session_state.get(f"{page}_query_problems", [])
-
-
 def write_typed_text(name: str, value: str, example: str) -> None:
     """The text the models read into the address under `name`, left out when it is the page's own example."""
     if value == example:
@@ -144,6 +95,20 @@ def write_typed_text(name: str, value: str, example: str) -> None:
             del st.query_params[name]
     elif st.query_params.get(name) != value:
         st.query_params[name] = value
+
+
+def rnn_cell_control(key: str, help_text: str, default: str = "lstm", where=st) -> str:
+    """The recurrent-cell selector (LSTM / GRU / simple RNN), bound to the address under `key`; returns the cell."""
+    return where.segmented_control(
+        "RNN cell",
+        CELLS,
+        default=default,
+        format_func=CELL_TITLES.get,
+        key=key,
+        required=True,
+        bind="query-params",
+        help=f"{help_text} All three are trained and shipped.",
+    )
 
 
 def session_rng() -> np.random.Generator:
@@ -177,12 +142,13 @@ PLOT_CONFIG = {
 }
 
 
-def plot(fig, key: str, **kwargs) -> None:
-    """A Plotly figure at full width (larger text in presenter mode); its only mode-bar button (on hover) saves
-    it as a PNG."""
+def plot(fig, key: str, *, mode_bar: bool = True, **kwargs) -> None:
+    """Every figure of the app goes through here: a Plotly figure at full width (larger text in presenter mode);
+    its only mode-bar button (on hover) saves it as a PNG, or no mode bar (`mode_bar=False`, a diagram)."""
     from explorer.app import present
 
-    st.plotly_chart(present.projected(fig), key=key, width="stretch", theme=None, config=PLOT_CONFIG, **kwargs)
+    config = PLOT_CONFIG if mode_bar else {"displayModeBar": False}
+    st.plotly_chart(present.projected(fig), key=key, width="stretch", theme=None, config=config, **kwargs)
 
 
 def download_html(fig, file_stem: str, title: str, key: str) -> None:

@@ -170,3 +170,18 @@ def mlp_step(model, image, label: int, lr: float) -> MLPStep:
         log_before=log_terms(f64(z2), label),
         log_after=log_terms(f64(z2_after), label),
     )
+
+
+def active_units(step: MLPStep) -> int:
+    """How many of the hidden units are on (z₁ > 0) for this digit."""
+    return int(np.count_nonzero(step.z1 > 0))
+
+
+def steepest_units(step: MLPStep, k: int) -> np.ndarray:
+    """The k hidden units with the largest |∂L/∂z₁|, largest first: (k,) indices."""
+    return np.argsort(-np.abs(step.d_z1), kind="stable")[:k]
+
+
+def largest_weight_change(step: MLPStep, w1_before: np.ndarray) -> float:
+    """The largest |change| of any weight in W₁ (784, 64) made by the step (inf if the step overflowed it)."""
+    return float(np.abs(np.asarray(step.w1_new, np.float64) - np.asarray(w1_before, np.float64)).max())

@@ -117,25 +117,58 @@ def rmse(pred: np.ndarray, true: np.ndarray) -> float:
     return float(np.sqrt(np.mean((p - t) ** 2)))
 
 
+@dataclass(frozen=True)
+class Forecasts:
+    """One forecaster's forecasts of the held-out stretch values[start:], in the series' units."""
+
+    one_step: np.ndarray  # (H,) each year from the true years before it
+    rolled: np.ndarray  # (H,) each forecast fed back as if it were true, from the last training window
+    params: int  # numbers the forecaster learned (0 for the naive baselines)
+
+
+@dataclass(frozen=True)
+class ErrorRow:
+    name: str
+    one_step_mae: float
+    one_step_rmse: float
+    rollout_mae: float
+    params: int
+
+
+BASELINES = ("persistence", "seasonal_naive", "linear_ar")
+
+
+def baseline_forecasts(values: np.ndarray, start: int) -> dict[str, Forecasts]:
+    """The three baselines (keys BASELINES) on values[start:], fitted (the AR) on values[:start] only."""
+    v = _as_series(values)
+    held = len(v) - start
+    ar = fit_ar(v[:start], WINDOW)
+    history = v[:start]
+    return {
+        "persistence": Forecasts(one_step_persistence(v, start), rollout(lambda w: w[-1], history, held), 0),
+        "seasonal_naive": Forecasts(
+            one_step_seasonal_naive(v, start, SEASON), rollout(lambda w: w[-SEASON], history, held), 0
+        ),
+        "linear_ar": Forecasts(ar.predict_one_step(v, start), rollout(ar.predict_next, history, held), ar.order + 1),
+    }
+
+
+def error_rows(forecasts: dict[str, Forecasts], true: np.ndarray) -> list[ErrorRow]:
+    """Each forecaster's errors against the held-out `true` (H,), best one-step MAE first."""
+    rows = [
+        ErrorRow(name, mae(f.one_step, true), rmse(f.one_step, true), mae(f.rolled, true), f.params)
+        for name, f in forecasts.items()
+    ]
+    return sorted(rows, key=lambda r: r.one_step_mae)
+
+
 def baseline_table(series: Series) -> dict[str, dict[str, float]]:
     """{baseline: {one_step_mae, one_step_rmse, rollout_mae}} on the held-out years, in the series' units.
 
-    Keys are "persistence", "seasonal_naive" and "linear_ar" (AR(WINDOW) fitted on the train part).
-    """
-    train, held = split(series)
-    start, values, true = len(train.values), series.values, held.values
-    ar = fit_ar(train.values, WINDOW)
-    baselines = {
-        "persistence": (one_step_persistence(values, start), lambda w: w[-1]),
-        "seasonal_naive": (one_step_seasonal_naive(values, start, SEASON), lambda w: w[-SEASON]),
-        "linear_ar": (ar.predict_one_step(values, start), ar.predict_next),
+    Keys are BASELINES (the linear AR is AR(WINDOW), fitted on the train part)."""
+    start = len(split(series)[0].values)
+    rows = error_rows(baseline_forecasts(series.values, start), series.values[start:])
+    return {
+        r.name: {"one_step_mae": r.one_step_mae, "one_step_rmse": r.one_step_rmse, "rollout_mae": r.rollout_mae}
+        for r in sorted(rows, key=lambda r: BASELINES.index(r.name))
     }
-    table = {}
-    for name, (one_step, predict_next) in baselines.items():
-        rolled = rollout(predict_next, train.values, len(true), WINDOW)
-        table[name] = {
-            "one_step_mae": mae(one_step, true),
-            "one_step_rmse": rmse(one_step, true),
-            "rollout_mae": mae(rolled, true),
-        }
-    return table

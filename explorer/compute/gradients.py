@@ -63,3 +63,10 @@ def char_gradient_norms(model: CharRNN, ids: np.ndarray) -> np.ndarray:
     """ids (T,) → (T,) ‖∂h_T/∂s_t‖ for a char RNN reading those characters."""
     xs = np.asarray(model.embed(jnp.asarray(ids, jnp.int32)))
     return gradient_norms(model.weights(), xs)
+
+
+def change_by_training(trained: np.ndarray, untrained: np.ndarray, back: int) -> float | None:
+    """trained / untrained gradient norm `back` steps before the last (T,) curves' end; None where the untrained
+    norm is exactly 0 (no ratio)."""
+    before = float(np.asarray(untrained, np.float64)[-1 - back])
+    return None if before <= 0 else float(np.asarray(trained, np.float64)[-1 - back]) / before

@@ -426,3 +426,16 @@ def warm(readers: Readers) -> None:
             ids = np.zeros((rows, t), np.int32)
             ids[:, 0] = data.UNK
             np.asarray(readers.rnn(ids).logit), np.asarray(readers.cnn(ids).logit)
+
+
+def largest_move(logits: np.ndarray, read: int) -> int:
+    """The word (0-based, from 1) among the first `read` at which the verdict's log-odds (T,) moved most from the
+    word before; 0 when fewer than two words are read."""
+    if read <= 1:
+        return 0
+    return int(np.argmax(np.abs(np.diff(np.asarray(logits, np.float64)[:read])))) + 1
+
+
+def vader_totals(words: list[VaderWord]) -> tuple[int, float]:
+    """(how many words are in VADER's list, the sum of the words' valences after its rules)."""
+    return sum(1 for w in words if w.lexicon), float(np.asarray([w.after_rules for w in words], np.float64).sum())

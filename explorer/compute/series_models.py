@@ -9,6 +9,7 @@ import jax.numpy as jnp
 import numpy as np
 from flax import nnx
 
+from explorer import models
 from explorer.compute import forecasting
 from explorer.data import series as series_data
 from explorer.models import compiled
@@ -48,3 +49,15 @@ def evaluate(model: nnx.Module, scaler: series_data.Scaler, values: np.ndarray, 
     true = values[start:]
     rolled = np.asarray(forecasting.rollout(predictor(model, scaler), values[start - w : start], len(true)))
     return Forecast(one, rolled, forecasting.mae(one, true), forecasting.rmse(one, true), forecasting.mae(rolled, true))
+
+
+def forecast_table(
+    values: np.ndarray, start: int, found: dict[str, tuple[nnx.Module, series_data.Scaler]]
+) -> tuple[dict[str, forecasting.Forecasts], list[forecasting.ErrorRow]]:
+    """The baselines' and the `found` models' forecasts of values[start:] (keyed by baseline or model name) and
+    their errors, best one-step MAE first."""
+    forecasts = forecasting.baseline_forecasts(values, start)
+    for name, (model, scaler) in found.items():
+        f = evaluate(model, scaler, values, start)
+        forecasts[name] = forecasting.Forecasts(f.one_step, f.rollout, models.count_params(model))
+    return forecasts, forecasting.error_rows(forecasts, np.asarray(values, np.float64)[start:])

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from explorer.compute import printing
 from explorer.figures import palette
@@ -277,82 +276,103 @@ def dense_softmax_figure(
     logits: np.ndarray,
     shape: tuple[int, int, int] = (7, 7, 16),
     top: int = 10,
-) -> go.Figure:
-    """flat (N,) → the flattened vector, the top weighted terms for the predicted digit, logits, softmax."""
+) -> SpecFigure:
+    """flat (N,) → the flattened vector, the top weighted terms for the predicted digit, logits, softmax.
+
+    The flattened vector spans the top row; the three others share the bottom row, laid out as
+    make_subplots(rows=2, cols=3, row_heights=[0.18, 0.82], vertical_spacing=0.2, horizontal_spacing=0.12) would.
+    """
     flat = np.asarray(flat, np.float32)
     digit = int(np.argmax(probs))
     _, terms, labels = top_contributions(flat, kernel, digit, shape, top)
-    fig = make_subplots(
-        rows=2,
-        cols=3,
-        specs=[[{"colspan": 3}, None, None], [{}, {}, {}]],
-        row_heights=[0.18, 0.82],
-        vertical_spacing=0.2,
-        horizontal_spacing=0.12,
-        subplot_titles=(
-            f"flattened pool2 output: {flat.size} numbers (7 × 7 × 16)",
-            f"largest terms x·w for digit {digit}",
-            "logits z = x·W + b",
-            "softmax p = e^z / Σ e^z",
-        ),
+    v_space, h_space = 0.2, 0.12
+    top_h, bottom_h = 0.18 * (1 - v_space), 0.82 * (1 - v_space)
+    col_w = (1 - 2 * h_space) / 3
+    cols = [[round(c * (col_w + h_space), 6), round(c * (col_w + h_space) + col_w, 6)] for c in range(3)]
+    cols[-1][1] = 1.0
+    # subplot i: (x domain, y domain) for i = 1 (the top row), 2, 3, 4 (the bottom row, left to right)
+    domains = [([0.0, 1.0], [1 - top_h, 1.0])] + [(x, [0.0, bottom_h]) for x in cols]
+    titles = (
+        f"flattened pool2 output: {flat.size} numbers (7 × 7 × 16)",
+        f"largest terms x·w for digit {digit}",
+        "logits z = x·W + b",
+        "softmax p = e^z / Σ e^z",
     )
-    fig.add_trace(
-        go.Heatmap(
+    layout: dict = dict(
+        height=520,
+        margin=dict(l=10, r=10, t=50, b=10),
+        font=palette.FONT,
+        showlegend=False,
+        annotations=[
+            dict(
+                text=t,
+                x=(x[0] + x[1]) / 2,
+                y=y[1],
+                xref="paper",
+                yref="paper",
+                xanchor="center",
+                yanchor="bottom",
+                showarrow=False,
+                font=dict(size=14),
+            )
+            for t, (x, y) in zip(titles, domains)
+        ],  # fmt: skip
+    )
+    for i, (x, y) in enumerate(domains, start=1):
+        xname, yname = ("x", "y") if i == 1 else (f"x{i}", f"y{i}")
+        layout["xaxis" if i == 1 else f"xaxis{i}"] = dict(domain=x, anchor=yname)
+        layout["yaxis" if i == 1 else f"yaxis{i}"] = dict(domain=y, anchor=xname)
+    layout["xaxis"].update(visible=False)
+    layout["yaxis"].update(visible=False)
+    layout["xaxis2"].update(title=dict(text="contribution to the logit"))
+    layout["xaxis3"].update(type="category", title=dict(text="digit"))
+    layout["xaxis4"].update(type="category", title=dict(text="digit"))
+    layout["yaxis4"].update(range=[0, 1.15], tickformat=".0%")
+    digits = [str(d) for d in range(10)]
+    highlighted = [palette.CNN if d == digit else palette.MUTED for d in range(10)]
+    data = [
+        dict(
+            type="heatmap",
             z=np.round(flat, 3).reshape(1, -1),
             colorscale=palette.SEQUENTIAL,
             showscale=False,
             hovertemplate="element %{x}: %{z:.3f}<extra></extra>",
         ),
-        1,
-        1,
-    )
-    colours = [palette.CNN if t >= 0 else palette.NEGATIVE for t in terms]
-    fig.add_trace(
-        go.Bar(
+        dict(
+            type="bar",
             y=labels[::-1],
             x=np.round(terms[::-1], 3),
             orientation="h",
-            marker_color=colours[::-1],
+            marker=dict(color=[palette.CNN if t >= 0 else palette.NEGATIVE for t in terms][::-1]),
             text=[f"{t:+.2f}" for t in terms[::-1]],
             textposition="auto",
             hovertemplate="%{y}: %{x:.3f}<extra></extra>",
+            xaxis="x2",
+            yaxis="y2",
         ),
-        2,
-        1,
-    )
-    digits = [str(d) for d in range(10)]
-    fig.add_trace(
-        go.Bar(
+        dict(
+            type="bar",
             x=digits,
             y=np.round(logits, 3),
             text=[f"{v:.1f}" for v in logits],
             textposition="outside",
             cliponaxis=False,
-            marker_color=[palette.CNN if d == digit else palette.MUTED for d in range(10)],
+            marker=dict(color=highlighted),
             hovertemplate="digit %{x}: %{y:.3f}<extra></extra>",
+            xaxis="x3",
+            yaxis="y3",
         ),
-        2,
-        2,
-    )
-    fig.add_trace(
-        go.Bar(
+        dict(
+            type="bar",
             x=digits,
             y=np.round(probs, 4),
             text=[printing.share(p) if p >= 0.005 else "" for p in probs],
             textposition="outside",
             cliponaxis=False,
-            marker_color=[palette.CNN if d == digit else palette.MUTED for d in range(10)],
+            marker=dict(color=highlighted),
             hovertemplate="digit %{x}: %{y:.2%}<extra></extra>",
+            xaxis="x4",
+            yaxis="y4",
         ),
-        2,
-        3,
-    )
-    fig.update_xaxes(visible=False, row=1, col=1)
-    fig.update_yaxes(visible=False, row=1, col=1)
-    fig.update_xaxes(type="category", title="digit", row=2, col=2)
-    fig.update_xaxes(type="category", title="digit", row=2, col=3)
-    fig.update_yaxes(range=[0, 1.15], tickformat=".0%", row=2, col=3)
-    fig.update_xaxes(title="contribution to the logit", row=2, col=1)
-    fig.update_layout(height=520, margin=dict(l=10, r=10, t=50, b=10), font=palette.FONT, showlegend=False)
-    fig.update_annotations(font_size=14)
-    return fig
+    ]
+    return SpecFigure(data, layout)

@@ -5,14 +5,15 @@ from __future__ import annotations
 import html
 
 import numpy as np
-import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from explorer.compute import printing
 from explorer.figures import animation, palette
 from explorer.figures.spec import SpecFigure, subplot_row
 
-_R = lambda a, n=3: np.round(np.asarray(a, np.float32), n)  # light payloads
+
+def _rounded(a, decimals: int = 3) -> np.ndarray:
+    """float32, rounded: light payloads."""
+    return np.round(np.asarray(a, np.float32), decimals)
 
 
 def _cover(x0: float, x1: float, y0: float, y1: float, xref: str, yref: str) -> dict:
@@ -48,7 +49,7 @@ def _row_title(k: int, probs: np.ndarray) -> str:
     return f"After row {k + 1} of 28 the RNN says <b>{top}</b> ({printing.share(probs[k, top])})"
 
 
-def row_reading_figure(image: np.ndarray, hidden: np.ndarray, probs: np.ndarray) -> go.Figure:
+def row_reading_figure(image: np.ndarray, hidden: np.ndarray, probs: np.ndarray) -> SpecFigure:
     """The row RNN reading a digit, animated row by row.
 
     image (28, 28) in 0..1; hidden (28, H) the state after each row; probs (28, 10) the
@@ -78,10 +79,10 @@ def row_reading_figure(image: np.ndarray, hidden: np.ndarray, probs: np.ndarray)
         ),
     )
     data = [
-        dict(type="heatmap", z=_R(image, 2), colorscale="gray", showscale=False, hoverinfo="skip"),
+        dict(type="heatmap", z=_rounded(image, 2), colorscale="gray", showscale=False, hoverinfo="skip"),
         dict(
             type="heatmap",
-            z=_R(hidden.T, 2),
+            z=_rounded(hidden.T, 2),
             x=np.arange(1, 29),
             colorscale=palette.DIVERGING,
             zmid=0,
@@ -94,7 +95,7 @@ def row_reading_figure(image: np.ndarray, hidden: np.ndarray, probs: np.ndarray)
         ),
         dict(
             type="heatmap",
-            z=_R(probs, 3),
+            z=_rounded(probs, 3),
             x=[str(d) for d in range(10)],
             y=np.arange(1, 29),
             colorscale=palette.SEQUENTIAL,
@@ -129,7 +130,7 @@ def feature_mosaic(maps: np.ndarray, per_row: int = 8, gap: int = 2) -> np.ndarr
 LAYER_GAP = 4  # pixels between the two layers' mosaics
 
 
-def feature_maps_figure(relu1: np.ndarray, relu2: np.ndarray) -> go.Figure:
+def feature_maps_figure(relu1: np.ndarray, relu2: np.ndarray) -> SpecFigure:
     """The CNN's feature maps, all computed at once: relu1 (S, S, C1) on top, relu2 (S/2, S/2, C2) below.
 
     Two heatmap traces (fast to build, light to send); layer-2 pixels are drawn twice as large, so every
@@ -137,116 +138,114 @@ def feature_maps_figure(relu1: np.ndarray, relu2: np.ndarray) -> go.Figure:
     """
     relu1, relu2 = np.asarray(relu1), np.asarray(relu2)
     top, bottom = feature_mosaic(relu1, gap=2), feature_mosaic(relu2, gap=1)
-    common = dict(colorscale=palette.SEQUENTIAL, zmin=0, zmax=1, showscale=False)
-    fig = go.Figure(
-        [
-            go.Heatmap(z=_R(top, 2), hovertemplate="layer 1: %{z} of its maximum<extra></extra>", **common),
-            go.Heatmap(
-                z=_R(bottom, 2),
-                x0=0.5,
-                dx=2,
-                y0=top.shape[0] + LAYER_GAP + 0.5,
-                dy=2,
-                hovertemplate="layer 2: %{z} of its maximum<extra></extra>",
-                **common,
-            ),
-        ]
-    )
-    fig.update_xaxes(visible=False, constrain="domain")
-    fig.update_yaxes(visible=False, autorange="reversed", scaleanchor="x")
-    fig.update_layout(
+    common = dict(type="heatmap", colorscale=palette.SEQUENTIAL, zmin=0, zmax=1, showscale=False)
+    data = [
+        dict(z=_rounded(top, 2), hovertemplate="layer 1: %{z} of its maximum<extra></extra>", **common),
+        dict(
+            z=_rounded(bottom, 2),
+            x0=0.5,
+            dx=2,
+            y0=top.shape[0] + LAYER_GAP + 0.5,
+            dy=2,
+            hovertemplate="layer 2: %{z} of its maximum<extra></extra>",
+            **common,
+        ),
+    ]
+    layout = dict(
+        xaxis=dict(visible=False, constrain="domain"),
+        yaxis=dict(visible=False, autorange="reversed", scaleanchor="x"),
         height=250,
         margin=dict(l=5, r=5, t=45, b=5),
         font=palette.FONT,
         plot_bgcolor="white",
         title=dict(text=f"all {relu1.shape[-1]} layer-1 maps (top), all {relu2.shape[-1]} layer-2 maps", font_size=16),
     )
-    return fig
+    return SpecFigure(data, layout)
 
 
 def reach_figure(
     chars: list[str], t: int, window: tuple[int, int], sal_rnn: np.ndarray, sal_cnn: np.ndarray
-) -> go.Figure:
+) -> SpecFigure:
     """What each model can use at step t (shaded) and how much it does (gradient-norm saliency, log scale).
 
     chars: the text's characters (T); t and window (first, last) are 0-based positions; sal_* (T,).
     Characters are numbered from 1 on the axis and in the titles, as on every page.
+    Two rows sharing the x axis, laid out as make_subplots(rows=2, vertical_spacing=0.14) would.
     """
     T = len(chars)
     pos = np.arange(1, T + 1)
-    fig = make_subplots(
-        rows=2,
-        cols=1,
-        shared_xaxes=True,
-        vertical_spacing=0.14,
-        subplot_titles=(
-            f"RNN: can use every character 1…{t + 1} (its memory); bars: how much it does",
-            f"causal CNN: can use only {window[0] + 1}…{window[1] + 1} (its receptive field); bars: how much it does",
-        ),
+    spacing = 0.14
+    height = (1 - spacing) / 2
+    domains = ([1 - height, 1.0], [0.0, height])  # row 1 on top
+    titles = (
+        f"RNN: can use every character 1…{t + 1} (its memory); bars: how much it does",
+        f"causal CNN: can use only {window[0] + 1}…{window[1] + 1} (its receptive field); bars: how much it does",
     )
     hover = [f"{i}: {html.escape(repr(c))}" for i, c in enumerate(chars, start=1)]
+    data, shapes = [], []
+    y_axis = dict(
+        type="log", title=dict(text="‖∂ log p / ∂ input‖", font=dict(size=13)), exponentformat="power", dtick=1
+    )
+    layout = dict(
+        height=470,
+        margin=dict(l=70, r=20, t=50, b=55),
+        font=palette.FONT,
+        bargap=0.1,
+        annotations=[
+            dict(
+                text=title,
+                x=0.5,
+                y=domain[1],
+                xref="paper",
+                yref="paper",
+                xanchor="center",
+                yanchor="bottom",
+                showarrow=False,
+                font=dict(size=14),
+            )
+            for title, domain in zip(titles, domains)
+        ],  # fmt: skip
+        xaxis=dict(anchor="y", domain=[0.0, 1.0], matches="x2", showticklabels=False),
+        xaxis2=dict(
+            anchor="y2",
+            domain=[0.0, 1.0],
+            title=dict(text="character position, from 1 (the dotted line: the character just read)"),
+            range=[0.5, T + 0.5],
+        ),
+        yaxis=dict(anchor="x", domain=domains[0], **y_axis),
+        yaxis2=dict(anchor="x2", domain=domains[1], **y_axis),
+    )
     for row, sal, colour, first in ((1, sal_rnn, palette.RNN, 0), (2, sal_cnn, palette.CNN, window[0])):
         axis = "" if row == 1 else str(row)
-        fig.add_shape(
-            type="rect",
-            x0=first + 0.5,
-            x1=t + 1.5,
-            y0=0,
-            y1=1,
-            xref=f"x{axis}",
-            yref=f"y{axis} domain",
-            fillcolor=palette.HIGHLIGHT,
-            opacity=0.25,
-            line_width=0,
-            layer="below",
-        )
+        shapes.append(
+            dict(type="rect", x0=first + 0.5, x1=t + 1.5, y0=0, y1=1, xref=f"x{axis}", yref=f"y{axis} domain",
+                 fillcolor=palette.HIGHLIGHT, opacity=0.25, line=dict(width=0), layer="below")
+        )  # fmt: skip
         y = [float(f"{v:.3g}") if v > 0 else None for v in np.asarray(sal, np.float64)]  # exact 0: out of reach, no bar
-        fig.add_trace(
-            go.Bar(
-                x=pos,
-                y=y,
-                marker_color=colour,
-                hovertext=hover,
-                hovertemplate="%{hovertext}<br>saliency %{y:.2e}<extra></extra>",
-                showlegend=False,
-            ),
-            row,
-            1,
-        )
-        fig.add_shape(
-            type="line",
-            x0=t + 1,
-            x1=t + 1,
-            y0=0,
-            y1=1,
-            xref=f"x{axis}",
-            yref=f"y{axis} domain",
-            line=dict(color="black", dash="dot"),
-        )
-    fig.update_yaxes(type="log", title_text="‖∂ log p / ∂ input‖", title_font_size=13, exponentformat="power", dtick=1)
-    fig.update_xaxes(
-        title_text="character position, from 1 (the dotted line: the character just read)",
-        row=2,
-        col=1,
-        range=[0.5, T + 0.5],
-    )
-    fig.update_layout(height=470, margin=dict(l=70, r=20, t=50, b=55), font=palette.FONT, bargap=0.1)
-    fig.update_annotations(font_size=14)
-    return fig
+        data.append(
+            dict(type="bar", x=pos, y=y, marker=dict(color=colour), hovertext=hover, showlegend=False,
+                 hovertemplate="%{hovertext}<br>saliency %{y:.2e}<extra></extra>", xaxis=f"x{axis}", yaxis=f"y{axis}")
+        )  # fmt: skip
+        shapes.append(
+            dict(type="line", x0=t + 1, x1=t + 1, y0=0, y1=1, xref=f"x{axis}", yref=f"y{axis} domain",
+                 line=dict(color="black", dash="dot"))
+        )  # fmt: skip
+    layout["shapes"] = shapes
+    return SpecFigure(data, layout)
 
 
-def scaling_figure(points: list) -> go.Figure:
+def scaling_figure(points: list) -> SpecFigure:
     """Forward time (ms) against sequence length, log-log; one line per (model, batch).
 
     points: objects with .model .batch .length .forward_ms (explorer.scaling.Point).
     """
-    fig = go.Figure()
-    keys = sorted({(p.model, p.batch) for p in points})
-    for model, batch in keys:
+    data = []
+    for model, batch in sorted({(p.model, p.batch) for p in points}):
         pts = sorted((p for p in points if p.model == model and p.batch == batch), key=lambda p: p.length)
         colour = palette.CNN if "cnn" in model else palette.RNN
-        fig.add_trace(
-            go.Scatter(
+        data.append(
+            dict(
+                type="scatter",
                 x=[p.length for p in pts],
                 y=[round(p.forward_ms, 3) for p in pts],
                 mode="lines+markers",
@@ -257,27 +256,30 @@ def scaling_figure(points: list) -> go.Figure:
             )
         )
     lengths = sorted({p.length for p in points})
-    fig.update_xaxes(
-        type="log", title_text="sequence length (characters)", tickvals=lengths, ticktext=[str(t) for t in lengths]
-    )
-    fig.update_yaxes(type="log", title_text="one forward pass (ms)", dtick=1, minor=dict(showgrid=False))
-    fig.update_layout(
+    layout = dict(
+        xaxis=dict(
+            type="log",
+            title=dict(text="sequence length (characters)"),
+            tickvals=lengths,
+            ticktext=[str(t) for t in lengths],
+        ),
+        yaxis=dict(type="log", title=dict(text="one forward pass (ms)"), dtick=1, minor=dict(showgrid=False)),
         height=450,
         margin=dict(l=70, r=20, t=70, b=60),
         font=palette.FONT,
         legend=dict(orientation="h", x=0, y=1.02, yanchor="bottom", entrywidth=200),
-        title=None,
     )
-    return fig
+    return SpecFigure(data, layout)
 
 
-def gradient_norm_figure(curves: dict[str, np.ndarray], colours: dict[str, str], untrained: set[str]) -> go.Figure:
+def gradient_norm_figure(curves: dict[str, np.ndarray], colours: dict[str, str], untrained: set[str]) -> SpecFigure:
     """‖∂h_T/∂s_t‖ against t, log scale. curves: label → (T,); labels in `untrained` are dashed; zeros are gaps."""
-    fig = go.Figure()
+    data = []
     for label, norms in curves.items():
         norms = np.asarray(norms, np.float64)  # exact zeros (underflow) are left out: a log axis has no 0
-        fig.add_trace(
-            go.Scatter(
+        data.append(
+            dict(
+                type="scatter",
                 x=np.arange(len(norms)),
                 y=[float(f"{v:.3g}") if v > 0 else None for v in norms],
                 mode="lines",
@@ -286,15 +288,15 @@ def gradient_norm_figure(curves: dict[str, np.ndarray], colours: dict[str, str],
                 hovertemplate="t = %{x}: %{y:.2e}<extra>" + label + "</extra>",
             )
         )
-    fig.update_yaxes(type="log", title_text="‖∂h_T / ∂state_t‖", exponentformat="power")
-    fig.update_xaxes(title_text="step t (T is the last character)")
-    fig.update_layout(
+    layout = dict(
+        yaxis=dict(type="log", title=dict(text="‖∂h_T / ∂state_t‖"), exponentformat="power"),
+        xaxis=dict(title=dict(text="step t (T is the last character)")),
         height=470,
         margin=dict(l=80, r=20, t=80, b=60),
         font=palette.FONT,
         legend=dict(orientation="h", x=0, y=1.02, yanchor="bottom", entrywidth=210),
     )
-    return fig
+    return SpecFigure(data, layout)
 
 
 def _readers(p_cnn, p_rnn, p_mlp) -> list[tuple[str, np.ndarray, str]]:
@@ -305,77 +307,80 @@ def _readers(p_cnn, p_rnn, p_mlp) -> list[tuple[str, np.ndarray, str]]:
 
 def probe_curve_figure(
     settings, p_cnn: np.ndarray, p_rnn: np.ndarray, digit: int, current: float, axis_title: str, p_mlp=None
-) -> go.Figure:
+) -> SpecFigure:
     """p(digit) against the probe setting for each model; settings (N,), p_* (N, 10); a line marks `current`."""
-    fig = go.Figure()
-    for name, probs, colour in _readers(p_cnn, p_rnn, p_mlp):
-        fig.add_trace(
-            go.Scatter(
-                x=list(settings),
-                y=_R(np.asarray(probs)[:, digit]),
-                mode="lines+markers",
-                name=name,
-                line=dict(color=colour, width=3),
-                hovertemplate="%{x}: %{y:.1%}<extra>" + name + "</extra>",
-            )
+    data = [
+        dict(
+            type="scatter",
+            x=list(settings),
+            y=_rounded(np.asarray(probs)[:, digit]),
+            mode="lines+markers",
+            name=name,
+            line=dict(color=colour, width=3),
+            hovertemplate="%{x}: %{y:.1%}<extra>" + name + "</extra>",
         )
-    fig.add_vline(x=current, line=dict(color="black", dash="dot"))
-    fig.update_yaxes(range=[-0.02, 1.05], tickformat=".0%", title_text=f"p(digit {digit})")
-    fig.update_xaxes(title_text=axis_title)
-    fig.update_layout(
+        for name, probs, colour in _readers(p_cnn, p_rnn, p_mlp)
+    ]
+    current_line = dict(
+        type="line", x0=current, x1=current, y0=0, y1=1, xref="x", yref="y domain", line=dict(color="black", dash="dot")
+    )
+    layout = dict(
+        shapes=[current_line],
+        yaxis=dict(range=[-0.02, 1.05], tickformat=".0%", title=dict(text=f"p(digit {digit})")),
+        xaxis=dict(title=dict(text=axis_title)),
         height=360,
         margin=dict(l=70, r=20, t=50, b=60),
         font=palette.FONT,
         legend=dict(orientation="h", x=0, y=1.02, yanchor="bottom", entrywidth=150),
     )
-    return fig
+    return SpecFigure(data, layout)
 
 
-def probe_bars_figure(p_cnn: np.ndarray, p_rnn: np.ndarray, p_mlp=None) -> go.Figure:
+def probe_bars_figure(p_cnn: np.ndarray, p_rnn: np.ndarray, p_mlp=None) -> SpecFigure:
     """The models' probabilities (10,) side by side for the current setting."""
-    fig = go.Figure()
-    for name, probs, colour in _readers(p_cnn, p_rnn, p_mlp):
-        fig.add_trace(
-            go.Bar(
-                x=[str(d) for d in range(10)],
-                y=_R(probs),
-                name=name,
-                marker_color=colour,
-                hovertemplate="digit %{x}: %{y:.1%}<extra>" + name + "</extra>",
-            )
+    data = [
+        dict(
+            type="bar",
+            x=[str(d) for d in range(10)],
+            y=_rounded(probs),
+            name=name,
+            marker=dict(color=colour),
+            hovertemplate="digit %{x}: %{y:.1%}<extra>" + name + "</extra>",
         )
-    fig.update_yaxes(range=[0, 1.05], tickformat=".0%", title_text="probability")
-    fig.update_xaxes(title_text="digit", type="category")
-    fig.update_layout(
+        for name, probs, colour in _readers(p_cnn, p_rnn, p_mlp)
+    ]
+    layout = dict(
+        yaxis=dict(range=[0, 1.05], tickformat=".0%", title=dict(text="probability")),
+        xaxis=dict(title=dict(text="digit"), type="category"),
         height=360,
         margin=dict(l=70, r=20, t=50, b=60),
         font=palette.FONT,
         barmode="group",
         legend=dict(orientation="h", x=0, y=1.02, yanchor="bottom", entrywidth=110),
     )
-    return fig
+    return SpecFigure(data, layout)
 
 
-def insertion_figure(ns, p_rnn, p_cnn, char_label: str) -> go.Figure:
+def insertion_figure(ns, p_rnn, p_cnn, char_label: str) -> SpecFigure:
     """p(the original next character) against characters inserted at the start, for both text models."""
-    fig = go.Figure()
-    for name, p, colour in (("char RNN", p_rnn, palette.RNN), ("causal CNN", p_cnn, palette.CNN)):
-        fig.add_trace(
-            go.Scatter(
-                x=list(ns),
-                y=_R(p),
-                mode="lines+markers",
-                name=name,
-                line=dict(color=colour, width=3),
-                hovertemplate="%{x} inserted: %{y:.2%}<extra>" + name + "</extra>",
-            )
+    data = [
+        dict(
+            type="scatter",
+            x=list(ns),
+            y=_rounded(p),
+            mode="lines+markers",
+            name=name,
+            line=dict(color=colour, width=3),
+            hovertemplate="%{x} inserted: %{y:.2%}<extra>" + name + "</extra>",
         )
-    fig.update_yaxes(title_text=f"p(next = {char_label})", tickformat=".0%", rangemode="tozero")
-    fig.update_xaxes(title_text="characters inserted at the start")
-    fig.update_layout(
+        for name, p, colour in (("char RNN", p_rnn, palette.RNN), ("causal CNN", p_cnn, palette.CNN))
+    ]
+    layout = dict(
+        yaxis=dict(title=dict(text=f"p(next = {char_label})"), tickformat=".0%", rangemode="tozero"),
+        xaxis=dict(title=dict(text="characters inserted at the start")),
         height=360,
         margin=dict(l=70, r=20, t=50, b=60),
         font=palette.FONT,
         legend=dict(orientation="h", x=0, y=1.02, yanchor="bottom", entrywidth=110),
     )
-    return fig
+    return SpecFigure(data, layout)

@@ -2,72 +2,85 @@
 
 from __future__ import annotations
 
-import plotly.graph_objects as go
-
 from explorer.figures import palette
+from explorer.figures.spec import SpecFigure
 
 _ROWS = {"input": 4.0, "cnn": 3.0, "feature": 2.0, "rnn": 1.0, "output": 0.0}  # y of each stage
 
 
 def _box(
-    fig: go.Figure, x: float, y: float, text: str, fill: str, w: float = 0.7, h: float = 0.5, font_colour: str = "white"
+    layout: dict, x: float, y: float, text: str, fill: str, w: float = 0.7, h: float = 0.5, font_colour: str = "white"
 ) -> None:
-    fig.add_shape(
-        type="rect",
-        x0=x - w / 2,
-        x1=x + w / 2,
-        y0=y - h / 2,
-        y1=y + h / 2,
-        fillcolor=fill,
-        line=dict(color="black", width=1),
+    layout["shapes"].append(
+        dict(
+            type="rect",
+            x0=x - w / 2,
+            x1=x + w / 2,
+            y0=y - h / 2,
+            y1=y + h / 2,
+            fillcolor=fill,
+            line=dict(color="black", width=1),
+        )
     )
-    fig.add_annotation(x=x, y=y, text=text, showarrow=False, font=dict(color=font_colour, size=15))
+    layout["annotations"].append(dict(x=x, y=y, text=text, showarrow=False, font=dict(color=font_colour, size=15)))
 
 
-def _arrow(fig: go.Figure, x0: float, y0: float, x1: float, y1: float, colour: str = "black", text: str = "") -> None:
-    fig.add_annotation(
-        x=x1,
-        y=y1,
-        ax=x0,
-        ay=y0,
-        xref="x",
-        yref="y",
-        axref="x",
-        ayref="y",
-        text="",
-        showarrow=True,
-        arrowhead=2,
-        arrowsize=1.2,
-        arrowwidth=2,
-        arrowcolor=colour,
+def _arrow(layout: dict, x0: float, y0: float, x1: float, y1: float, colour: str = "black", text: str = "") -> None:
+    layout["annotations"].append(
+        dict(
+            x=x1,
+            y=y1,
+            ax=x0,
+            ay=y0,
+            xref="x",
+            yref="y",
+            axref="x",
+            ayref="y",
+            text="",
+            showarrow=True,
+            arrowhead=2,
+            arrowsize=1.2,
+            arrowwidth=2,
+            arrowcolor=colour,
+        )
     )
     if text:
-        fig.add_annotation(
-            x=(x0 + x1) / 2, y=(y0 + y1) / 2 + 0.18, text=text, showarrow=False, font=dict(size=14, color=colour)
+        layout["annotations"].append(
+            dict(x=(x0 + x1) / 2, y=(y0 + y1) / 2 + 0.18, text=text, showarrow=False, font=dict(size=14, color=colour))
         )
 
 
-def hybrid_diagram(steps: int = 4, inputs: tuple[str, ...] = (), outputs: tuple[str, ...] = ()) -> go.Figure:
+def hybrid_diagram(steps: int = 4, inputs: tuple[str, ...] = (), outputs: tuple[str, ...] = ()) -> SpecFigure:
     """A CNN applied to each grid (the same weights every time), its features read in order by an RNN.
 
     inputs / outputs: labels for each step (e.g. frame names and caption words); defaults are generic.
     """
     inputs = inputs or tuple(f"frame {t + 1}" for t in range(steps))
     outputs = outputs or tuple(f"y{t + 1}" for t in range(steps))
-    fig = go.Figure()
+    layout = dict(
+        shapes=[],
+        annotations=[],
+        xaxis=dict(visible=False, range=[-2.3, steps - 0.4]),
+        yaxis=dict(visible=False, range=[-0.5, 4.5]),
+        height=480,
+        margin=dict(l=10, r=10, t=10, b=10),
+        plot_bgcolor="white",
+        font=palette.FONT,
+        showlegend=False,
+    )  # the layout: the diagram is shapes and annotations only
     for t in range(steps):
         x = float(t)
-        _box(fig, x, _ROWS["input"], inputs[t], "#444444")
-        _arrow(fig, x, _ROWS["input"] - 0.27, x, _ROWS["cnn"] + 0.27)
-        _box(fig, x, _ROWS["cnn"], "CNN", palette.CNN)
-        _arrow(fig, x, _ROWS["cnn"] - 0.27, x, _ROWS["feature"] + 0.17)
-        _box(fig, x, _ROWS["feature"], "features", "#dbe9f6", h=0.3, font_colour="black")
-        _arrow(fig, x, _ROWS["feature"] - 0.17, x, _ROWS["rnn"] + 0.27)
-        _box(fig, x, _ROWS["rnn"], "RNN cell", palette.RNN)
-        _arrow(fig, x, _ROWS["rnn"] - 0.27, x, _ROWS["output"] + 0.22)
-        _box(fig, x, _ROWS["output"], outputs[t], "white", h=0.4, font_colour="black")
+        _box(layout, x, _ROWS["input"], inputs[t], "#444444")
+        _arrow(layout, x, _ROWS["input"] - 0.27, x, _ROWS["cnn"] + 0.27)
+        _box(layout, x, _ROWS["cnn"], "CNN", palette.CNN)
+        _arrow(layout, x, _ROWS["cnn"] - 0.27, x, _ROWS["feature"] + 0.17)
+        _box(layout, x, _ROWS["feature"], "features", "#dbe9f6", h=0.3, font_colour="black")
+        _arrow(layout, x, _ROWS["feature"] - 0.17, x, _ROWS["rnn"] + 0.27)
+        _box(layout, x, _ROWS["rnn"], "RNN cell", palette.RNN)
+        _arrow(layout, x, _ROWS["rnn"] - 0.27, x, _ROWS["output"] + 0.22)
+        _box(layout, x, _ROWS["output"], outputs[t], "white", h=0.4, font_colour="black")
         if t + 1 < steps:
-            _arrow(fig, x + 0.37, _ROWS["rnn"], x + 0.63, _ROWS["rnn"], palette.RNN, f"h{t + 1}")
+            _arrow(layout, x + 0.37, _ROWS["rnn"], x + 0.63, _ROWS["rnn"], palette.RNN, f"h{t + 1}")
     labels = {
         "input": "input grids",
         "cnn": "same CNN weights<br>for every grid",
@@ -76,10 +89,7 @@ def hybrid_diagram(steps: int = 4, inputs: tuple[str, ...] = (), outputs: tuple[
         "output": "one output per step",
     }
     for row, label in labels.items():
-        fig.add_annotation(x=-0.55, y=_ROWS[row], text=label, showarrow=False, xanchor="right", font=dict(size=14))
-    fig.update_xaxes(visible=False, range=[-2.3, steps - 0.4])
-    fig.update_yaxes(visible=False, range=[-0.5, 4.5])
-    fig.update_layout(
-        height=480, margin=dict(l=10, r=10, t=10, b=10), plot_bgcolor="white", font=palette.FONT, showlegend=False
-    )
-    return fig
+        layout["annotations"].append(
+            dict(x=-0.55, y=_ROWS[row], text=label, showarrow=False, xanchor="right", font=dict(size=14))
+        )
+    return SpecFigure([], layout)

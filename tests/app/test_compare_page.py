@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import jax
 import jax.numpy as jnp
@@ -12,18 +11,16 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from explorer import models
-from explorer.app.pages import compare_measured
-from explorer.app.pages.compare import SECTIONS
+from explorer.app import resources
+from explorer.app.pages.compare.page import SECTIONS
 from explorer.data import digits
 from explorer.models import weights
-from tests.support.apptest import assert_clean, assert_download_draws
-
-APP = str(Path(__file__).resolve().parents[2] / "streamlit_app.py")
+from tests.support.apptest import assert_clean, assert_download_draws, new_app
 
 
 def _compare(section: str | None = None, **state) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=180)
-    at.switch_page("explorer/app/pages/compare.py")
+    at = new_app()
+    at.switch_page("explorer/app/pages/compare/page.py")
     for k, v in state.items():
         at.session_state[k] = v
     if section:
@@ -126,7 +123,7 @@ def test_measure_button_fills_every_column_with_live_numbers():
     at.button(key="compare-measure-table").click().run()
     assert_clean(at)
     assert any("Measuring (started by you" in p.proto.text for p in at.get("progress"))  # it runs in the background
-    job = compare_measured.shared().get("table")
+    job = resources.shared_work().get("table")
     assert job.done.wait(300) and job.error is None
     at.run()
     assert_clean(at)
@@ -140,8 +137,8 @@ def test_measure_button_fills_every_column_with_live_numbers():
 
 
 def test_a_malformed_section_address_opens_the_first_tab():
-    at = AppTest.from_file(APP, default_timeout=180)
-    at.switch_page("explorer/app/pages/compare.py")
+    at = new_app()
+    at.switch_page("explorer/app/pages/compare/page.py")
     at.query_params["section"] = "<script>nope</script>"
     at.run()
     assert_clean(at)

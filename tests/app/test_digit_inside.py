@@ -6,11 +6,10 @@ import json
 
 import numpy as np
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from explorer.data import digits
 from explorer.models import compiled
-from tests.support.apptest import assert_clean, assert_download_draws
+from tests.support.apptest import assert_clean, assert_download_draws, new_app
 from tests.support.plotly_arrays import decode
 
 SAMPLE = 7
@@ -25,8 +24,8 @@ def traced():
 
 @pytest.fixture
 def at():
-    app = AppTest.from_file("../../streamlit_app.py", default_timeout=120)
-    app.switch_page("explorer/app/pages/digit.py")
+    app = new_app()
+    app.switch_page("explorer/app/pages/digit/page.py")
     app.session_state["digit_source"] = "sample"
     app.session_state["sample_index"] = SAMPLE
     app.run()
@@ -49,8 +48,8 @@ def _detail_text(at) -> str:
 
 
 def test_no_inside_views_without_a_digit():
-    app = AppTest.from_file("../../streamlit_app.py", default_timeout=120)
-    app.switch_page("explorer/app/pages/digit.py")
+    app = new_app()
+    app.switch_page("explorer/app/pages/digit/page.py")
     app.run()
     assert_clean(app)
     assert "inside-overview-chart" not in _charts(app)
@@ -139,9 +138,8 @@ def test_learned_kernel_is_conv1s_weights(at, traced):
 def test_the_chosen_layer_and_map_survive_a_visit_to_another_page(at):
     at.segmented_control(key="layer").set_value("conv2").run()
     at.button_group(key="map").set_value(11).run()
-    assert_clean(at)
-    at.switch_page("explorer/app/pages/guide.py").run()
-    at.switch_page("explorer/app/pages/digit.py").run()
+    at.switch_page("explorer/app/pages/guide/page.py").run()
+    at.switch_page("explorer/app/pages/digit/page.py").run()
     assert_clean(at)
     assert at.segmented_control(key="layer").value == "conv2"
     assert at.button_group(key="map").value == 11

@@ -157,8 +157,8 @@ def test_the_chosen_cell_survives_a_visit_to_another_page():
     at.segmented_control(key="cell").set_value("gru").run()
     assert at.session_state["rnn_cell"] == "gru"
     assert "GRU (row by row)" in at.get_by_key("rnn-probs").proto.spec
-    at.switch_page("explorer/app/pages/guide.py").run()
-    at.switch_page("explorer/app/pages/digit.py").run()
+    at.switch_page("explorer/app/pages/guide/page.py").run()
+    at.switch_page("explorer/app/pages/digit/page.py").run()
     assert_clean(at)
     assert at.session_state["rnn_cell"] == "gru"
     assert at.segmented_control(key="cell").value == "gru"

@@ -13,7 +13,7 @@ from explorer.models import weights
 from tests.support.apptest import assert_clean, chart_spec, new_app
 from tests.support.plotly_arrays import decode
 
-PAGE = "explorer/app/pages/forecast.py"
+PAGE = "explorer/app/pages/forecast/page.py"
 
 
 @pytest.fixture(scope="module")

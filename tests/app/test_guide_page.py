@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from explorer import models
 from explorer.compute import decision_guide
-from tests.support.apptest import assert_clean
-
-APP = str(Path(__file__).resolve().parents[2] / "streamlit_app.py")
+from tests.support.apptest import assert_clean, new_app
 
 
 def _guide() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.switch_page("explorer/app/pages/guide.py")
+    at = new_app()
+    at.switch_page("explorer/app/pages/guide/page.py")
     at.run()
     assert_clean(at)
     return at

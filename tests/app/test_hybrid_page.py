@@ -11,7 +11,7 @@ from explorer.models import weights
 from tests.support.apptest import assert_clean, assert_download_draws, new_app
 from tests.support.plotly_arrays import decode
 
-PAGE = "explorer/app/pages/hybrid.py"
+PAGE = "explorer/app/pages/hybrid/page.py"
 
 
 @pytest.fixture

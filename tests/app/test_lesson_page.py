@@ -8,7 +8,7 @@ import pytest
 from explorer.app import lessons
 from tests.support.apptest import assert_clean, assert_no_exception, new_app
 
-PAGE = "explorer/app/pages/lesson.py"
+PAGE = "explorer/app/pages/lesson/page.py"
 LESSON = lessons.load(lessons.available()["cnn-vs-rnn"])
 
 
@@ -85,7 +85,7 @@ def test_a_broken_lesson_file_is_a_message_naming_its_line(tmp_path, monkeypatch
 def test_every_page_warns_about_a_bad_address_value_and_still_opens(page, query, says):
     at = new_app()
     at.query_params.update(query)
-    at.switch_page(f"explorer/app/pages/{page}.py")
+    at.switch_page(f"explorer/app/pages/{page}/page.py")
     at.run()
     assert_clean(at)
     assert any(says in shown(w.value) for w in at.warning), [w.value for w in at.warning]
@@ -95,7 +95,7 @@ def test_every_page_warns_about_a_bad_address_value_and_still_opens(page, query,
 def test_any_text_in_the_address_opens_the_text_page(text):
     at = new_app()
     at.query_params["text"] = text
-    at.switch_page("explorer/app/pages/text.py")
+    at.switch_page("explorer/app/pages/text/page.py")
     at.run()
     assert_clean(at)
     assert at.get_by_key("text-step").text  # it reads it (unknown characters as the unknown symbol)

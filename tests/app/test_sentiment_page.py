@@ -10,13 +10,13 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from explorer.app.pages import sentiment as page_module
+from explorer.app.pages.sentiment import page as page_module
 from explorer.compute import sentiment
 from explorer.data import sentiment as data
 from tests.support.apptest import assert_clean, chart_spec, new_app
 from tests.support.plotly_arrays import decode
 
-PAGE = "explorer/app/pages/sentiment.py"
+PAGE = "explorer/app/pages/sentiment/page.py"
 
 
 @pytest.fixture(scope="module")

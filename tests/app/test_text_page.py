@@ -13,7 +13,7 @@ from explorer.models import compiled
 from tests.support.apptest import assert_clean, assert_download_draws, chart_spec, new_app
 from tests.support.plotly_arrays import decode
 
-PAGE = "explorer/app/pages/text.py"
+PAGE = "explorer/app/pages/text/page.py"
 SENTENCE = "Return the list of items in the dictionary."
 
 
@@ -185,7 +185,7 @@ def test_markup_in_text_is_shown_literally_never_rendered(name):
 def test_typed_text_and_cell_survive_a_visit_to_another_page():
     at = open_text("Sorting is stable.", "gru")
     at.text_area(key="text_input").input("Return a new list.").run()
-    at.switch_page("explorer/app/pages/guide.py").run()
+    at.switch_page("explorer/app/pages/guide/page.py").run()
     assert "text_input" not in at.session_state  # Streamlit dropped the widget's own state
     at.switch_page(PAGE).run()
     assert_clean(at)

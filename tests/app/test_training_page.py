@@ -14,7 +14,7 @@ from explorer.models import checkpoints, weights
 from tests.support.apptest import assert_clean, assert_no_exception, chart_spec, new_app
 from tests.support.plotly_arrays import decode
 
-PAGE = "explorer/app/pages/training.py"
+PAGE = "explorer/app/pages/training/page.py"
 
 
 def _open(section: str | None = None):

@@ -11,7 +11,7 @@ import pytest
 from flax import nnx
 
 from explorer import models
-from explorer.app.pages.compare import SECTIONS
+from explorer.app.pages.compare.page import SECTIONS
 from explorer.compute import (
     decision_guide,
     evaluation,
@@ -278,7 +278,7 @@ def test_every_guide_path_reaches_a_recommendation_with_linked_reasons():
         rec = decision_guide.recommend(p)
         assert rec.reasons
         for r in rec.reasons:
-            from explorer.app.pages.guide import PAGE_FILES
+            from explorer.app.pages.guide.page import PAGE_FILES
 
             assert r.page is None or r.page in PAGE_FILES  # a page the Guide can link to
             assert r.page is None or Path(PAGE_FILES[r.page]).exists()

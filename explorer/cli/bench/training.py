@@ -13,7 +13,7 @@ import time
 import numpy as np
 
 from explorer.app import rerun_timing
-from explorer.app.pages import training_live
+from explorer.app.pages.training import live as training_live
 from explorer.compute import live_training as live
 
 REPEAT = 9

@@ -6,56 +6,34 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from explorer.app import query, ui
-from explorer.app.pages import training_live
+from explorer.app import query, resources, state, ui
+from explorer.app.pages.training import live as training_live
 from explorer.compute import backprop, printing, recurrence
 from explorer.data import digits, vocab
 from explorer.figures import digits as digit_figures
 from explorer.figures import palette
 from explorer.figures import training as figures
-from explorer.models import checkpoints, compiled, weights
+from explorer.models import checkpoints
 
 PROMPT = "The "  # what the char LSTM continues at every checkpoint (seed 0, temperature 0.7)
 DIGIT_RUNS = ("digit-cnn", "row-rnn-lstm", "digit-mlp")
 SECTIONS = ("Scrub the shipped training", "Train one yourself", "One step, unrolled")
 
 
-@st.cache_resource(show_spinner="Loading the training checkpoints…")
-def _runs(folder: str) -> dict:
-    """name → checkpoints.Run, or name → the message saying why they are missing."""
-    out = {}
-    for name in checkpoints.MODELS:
-        try:
-            out[name] = checkpoints.load(name)
-        except weights.WeightsError as e:
-            out[name] = str(e)
-    return out
-
-
-@st.cache_resource(show_spinner=False)
-def _traced(name: str):
-    """(trace(state, x), states): one compiled trace per model structure, with the weights of every checkpoint
-    as its argument (so scrubbing never compiles)."""
-    run = _runs(str(checkpoints.DEFAULT_DIR))[name]
-    models_at = [run.model_at(k) for k in range(len(run.steps))]
-    fn, _ = compiled.jit_method(models_at[0], "trace")
-    return fn, [compiled.split_once(m)[1] for m in models_at], models_at
-
-
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _generated(index: int) -> str:
     """The char LSTM's continuation of PROMPT with its weights at checkpoint `index`."""
-    _, _, models_at = _traced("char-rnn-lstm")
+    _, _, models_at = resources.checkpoint_traces("char-rnn-lstm")
     gen = recurrence.generate(models_at[index], vocab.encode(PROMPT), 160, 0.7, 0)
     return PROMPT + vocab.decode(gen.ids)
 
 
 def _the_digit() -> tuple[np.ndarray, str]:
     """The digit the Digit page shows (a sketch or a held-out one), else held-out digit #0."""
-    shared = st.session_state.get("digit_input")
+    shared = state.digit_input()
     if shared is not None:
         return np.asarray(shared, np.float32), "the digit from the Digit page"
-    held = ui.heldout_digits()
+    held = resources.heldout_digits()
     return held.images[0].astype(np.float32) / 255.0, f"held-out digit #0 (labelled {held.labels[0]})"
 
 
@@ -65,7 +43,7 @@ def scrub_section() -> None:
         "evenly on a log scale (early training changes most). Move through them: the curves, the first layer's "
         "weights, and what each model says about your digit, all from the saved weights at that moment."
     )
-    runs = _runs(str(checkpoints.DEFAULT_DIR))
+    runs = resources.training_runs(str(checkpoints.DEFAULT_DIR))
     missing = [message for message in runs.values() if isinstance(message, str)]
     for message in missing:
         st.error(message, icon=":material/error:")
@@ -93,7 +71,7 @@ def scrub_section() -> None:
     x = digits.to_model_input(image)
     cols = st.columns(3, gap="medium")
     for col, name in zip(cols, DIGIT_RUNS):
-        fn, states, _ = _traced(name)
+        fn, states, _ = resources.checkpoint_traces(name)
         trace = fn(states[k], x)
         probs = np.asarray(trace.probs[0, -1] if trace.probs.ndim == 3 else trace.probs[0])
         with col, st.container(key=f"training-{name}"):
@@ -107,7 +85,7 @@ def scrub_section() -> None:
             st.caption(f"Held-out accuracy at this checkpoint: {runs[name].heldout_score[k]:.1%}.")
     st.caption(f"The digit: {where}.")
 
-    fn, states, models_at = _traced("digit-cnn")
+    fn, states, models_at = resources.checkpoint_traces("digit-cnn")
     cnn_trace = fn(states[k], x)
     kernels = np.asarray(models_at[k].conv1.kernel[...])[:, :, 0, :].transpose(2, 0, 1)
     st.markdown(
@@ -116,7 +94,7 @@ def scrub_section() -> None:
     ui.plot(figures.tiles(kernels, [f"kernel {i}" for i in range(len(kernels))], height=150), key="training-kernels")
     maps = np.asarray(cnn_trace.relu1[0]).transpose(2, 0, 1)
     ui.plot(figures.tiles(maps, [f"map {i}" for i in range(len(maps))], signed=False), key="training-maps")
-    mlp = _traced("digit-mlp")[2][k]
+    mlp = resources.checkpoint_traces("digit-mlp")[2][k]
     w1 = np.asarray(mlp.hidden.kernel[...])  # (784, H)
     st.markdown(
         "**The MLP's first layer at this checkpoint**: each hidden unit has one weight per pixel; shown as a 28 × 28 "
@@ -135,24 +113,15 @@ def scrub_section() -> None:
         st.code(_generated(kt), language=None, wrap_lines=True)
 
 
-@st.cache_resource(show_spinner=False)
-def _unsure_digit(folder: str) -> int:
-    """The first held-out digit the trained MLP is unsure of (p of its label below 0.6): a step there visibly
-    changes something."""
-    found = ui.loaded("digit-mlp")[0]
-    if found is None:
-        return 0
-    held = ui.heldout_digits()
-    probs = np.asarray(found.trace(digits.to_model_input(held.images)).probs)
-    unsure = np.flatnonzero(probs[np.arange(len(held.labels)), held.labels] < 0.6)
-    return int(unsure[0]) if len(unsure) else 0
-
-
 def _digit_for_step() -> tuple[np.ndarray, int, str]:
-    held = ui.heldout_digits()
+    held = resources.heldout_digits()
     i = int(
         st.number_input(
-            "Held-out digit", 0, len(held.labels) - 1, _unsure_digit(str(weights.weights_dir())), key="unroll_digit"
+            "Held-out digit",
+            0,
+            len(held.labels) - 1,
+            resources.unsure_digit(resources.weights_folder()),
+            key="unroll_digit",
         )
     )
     return (
@@ -187,54 +156,39 @@ def unrolled_section() -> None:
     found = ui.reader("digit-mlp")
     if found is None:
         return
-    model = found.model if start == "trained" else _untrained_mlp()
+    model = found.model if start == "trained" else resources.untrained_mlp()
     step = backprop.mlp_step(model, image, label, float(lr))
     with st.container(key="unroll-forward"):
         st.subheader("1. Forward")
         st.latex(
             r"z_1 = x W_1 + b_1,\quad h = \max(0, z_1),\quad z_2 = h W_2 + b_2,\quad p = \operatorname{softmax}(z_2)"
         )
-        active = int((step.z1 > 0).sum())
+        active = backprop.active_units(step)
         st.markdown(
             f"The input x is {where}: 784 numbers. {active} of the 64 hidden units are active (z₁ > 0). "
             f"p({label}) = {_p_label(step.log_before)}."
         )
         c1, c2 = st.columns(2)
-        c1.plotly_chart(
-            figures.vector_bars(step.h, "h: the 64 hidden units after ReLU"),
-            key="unroll-h",
-            width="stretch",
-            theme=None,
-        )
-        c2.plotly_chart(
-            digit_figures.probability_bars(step.p, "p: the output probabilities", palette.MLP),
-            key="unroll-p",
-            width="stretch",
-            theme=None,
-        )
+        with c1:
+            ui.plot(figures.vector_bars(step.h, "h: the 64 hidden units after ReLU"), key="unroll-h")
+        with c2:
+            ui.plot(digit_figures.probability_bars(step.p, "p: the output probabilities", palette.MLP), key="unroll-p")
         st.latex(loss_latex(step.log_before, label))
     with st.container(key="unroll-backward"):
         st.subheader("2. Backward")
         st.latex(r"\frac{\partial L}{\partial z_2} = p - \text{onehot}(y)")
-        st.plotly_chart(
-            figures.vector_bars(step.d_z2, "∂L/∂z₂ (one per digit)", [str(d) for d in range(10)]),
-            key="unroll-dz2",
-            width="stretch",
-            theme=None,
-        )
+        ui.plot(figures.vector_bars(step.d_z2, "∂L/∂z₂ (one per digit)", [str(d) for d in range(10)]), key="unroll-dz2")
         st.latex(
             r"\frac{\partial L}{\partial W_2} = h^\top \frac{\partial L}{\partial z_2},\quad"
             r"\frac{\partial L}{\partial h} = \frac{\partial L}{\partial z_2} W_2^\top,\quad"
             r"\frac{\partial L}{\partial z_1} = \frac{\partial L}{\partial h} \odot [z_1 > 0],\quad"
             r"\frac{\partial L}{\partial W_1} = x^\top \frac{\partial L}{\partial z_1}"
         )
-        st.plotly_chart(
+        ui.plot(
             figures.vector_bars(step.d_z1, "∂L/∂z₁: zero wherever the unit was off (ReLU passes no gradient there)"),
             key="unroll-dz1",
-            width="stretch",
-            theme=None,
         )
-        top = np.argsort(-np.abs(step.d_z1))[:4]
+        top = backprop.steepest_units(step, 4)
         pictures = step.d_w1[:, top].T.reshape(-1, 28, 28)
         st.markdown(
             "∂L/∂W₁ for the four hidden units with the largest gradient, as 28 × 28 pictures: each is the input "
@@ -243,7 +197,7 @@ def unrolled_section() -> None:
         ui.plot(figures.tiles(pictures, [f"unit {u}" for u in top], height=180), key="unroll-dw1")
     with st.container(key="unroll-update"):
         st.subheader("3. Update")
-        change = float(np.abs(step.w1_new - _w1(model)).max())
+        change = backprop.largest_weight_change(step, _w1(model))
         if not np.isfinite(step.loss_after) or step.loss_after > step.loss:
             st.error(
                 f"With η = {lr:g} the step overshoots: the loss on this very digit grows instead of shrinking. The "
@@ -280,13 +234,6 @@ def _w1(model) -> np.ndarray:
     return np.asarray(model.hidden.kernel[...], np.float64)
 
 
-@st.cache_resource(show_spinner=False)
-def _untrained_mlp():
-    from explorer import models
-
-    return models.build("digit-mlp", seed=0)
-
-
 def render() -> None:
     st.title("Training: watch the networks learn")
     st.caption(
@@ -310,6 +257,6 @@ def render() -> None:
 if __name__ == "__main__":
     # Streamlit runs a page file as the script "__main__": its cached functions would be copies apart from the
     # imported module's, which the warm-up fills. Render through the imported module, so they are the same.
-    from explorer.app.pages import training as page
+    from explorer.app.pages.training import page
 
     page.render()

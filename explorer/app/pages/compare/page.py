@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from explorer.app import query
-from explorer.app.pages import compare_measured as measured
-from explorer.app.pages import compare_probes as probes
-from explorer.app.pages import compare_readers as readers
+from explorer.app import query, state
+from explorer.app.pages.compare import measured, probes, readers
 
 # The Compare page's tabs, in order; also its address: /compare?section=<title> (the Guide links to them).
 SECTIONS = (
@@ -40,11 +38,20 @@ RENDER = dict(
 )
 
 
+PARAMS = ("section", *readers.PARAMS, *probes.PARAMS)  # the address parameters the page reads
+
+
 def address_problems(params) -> list[str]:
+    """Warnings for the page's address parameters that cannot be shown (each names the valid values)."""
     problems = [bad for _, bad in [query.choice(params, "section", SECTIONS)] if bad]
-    problems += [bad for _, bad in [query.choice(params, "cell", list(query.CELL_BY_TITLE))] if bad]
-    problems += [bad for _, bad in [query.choice(params, "text_cell", list(query.CELL_BY_TITLE))] if bad]
-    return problems + probes.address_problems(params)
+    return problems + readers.address_problems(params) + probes.address_problems(params)
+
+
+def open_view(params, *, whole_view: bool = True) -> None:
+    """Open the tab an address or a lesson scene names (`section`, else the first) at the inputs it names."""
+    if state.sets(params, whole_view)("section"):
+        st.session_state.section = query.choice(params, "section", SECTIONS)[0] or SECTIONS[0]
+    readers.open_view(params, whole_view=whole_view)
 
 
 def bound_options(params) -> dict:
@@ -61,12 +68,9 @@ def render() -> None:
         "Each tab turns one of those claims into a measurement with the shipped models, on this machine, now."
     )
 
-    if not st.session_state.get("compare_query_applied"):
-        st.session_state.compare_query_applied = True
-        problems = address_problems(st.query_params) + readers.open_view(st.query_params)
-        query.settle(st.query_params, problems, bound_options(st.query_params))  # before the widgets read them
-        st.session_state.compare_query_problems = problems
-    for problem in st.session_state.compare_query_problems:
+    for problem in state.open_address_once(
+        "compare", st.query_params, address_problems, open_view, bound_options(st.query_params)
+    ):
         st.warning(problem, icon=":material/link_off:")
     # Bound to the address (?section=...): a lecturer can open a prepared tab, the Guide can link to one.
     tabs = st.tabs(list(RENDER), key="section", bind="query-params")
@@ -79,6 +83,6 @@ def render() -> None:
 if __name__ == "__main__":
     # Streamlit runs a page file as the script "__main__": its cached functions would be copies apart from the
     # imported module's, which the warm-up fills. Render through the imported module, so they are the same.
-    from explorer.app.pages import compare as page
+    from explorer.app.pages.compare import page
 
     page.render()

@@ -1,6 +1,6 @@
 """Compare page, sections 3–5: the measured table, parallel vs sequential, vanishing gradients.
 
-Measurements are stored per process (st.cache_resource): once anyone has measured,
+Measurements are stored per process (resources.measurements, an st.cache_resource): once anyone has measured,
 everyone sees the numbers, and no measurement runs again until the server restarts.
 """
 
@@ -13,42 +13,22 @@ import numpy as np
 import streamlit as st
 
 from explorer import models
-from explorer.app import ui
-from explorer.app.shared_work import SharedWork
+from explorer.app import resources, ui
 from explorer.compute import gradients, measured_table, scaling
 from explorer.data import corpus, vocab
 from explorer.figures import compare as figures
 from explorer.figures import palette
-from explorer.models import weights
 from explorer.models.rnn import CELL_TITLES, CELLS
 
 GRADIENT_STEPS = 100  # characters of held-out text the gradient norms are measured over
 SCALING_MODELS = scaling.MODELS
 
 
-def _loaded(name: str, folder: str) -> tuple:
-    """(model, meta) from the app's one model cache (ui.loaded), or (None, the error message to show).
-
-    `folder` keys per-folder caches below (a measurement made with other weights is not reused)."""
-    found, message = ui.loaded(name)
-    return (found.model, found.meta) if found is not None else (None, message)
-
-
-@st.cache_resource(show_spinner=False)
-def _store(kind: str) -> dict:
-    """A per-process store for measurements ("table", "scaling"): shared by every session, filled on demand."""
-    return {}
-
-
-def _folder() -> str:
-    return str(weights.weights_dir())
-
-
 def table_rows() -> tuple[list[measured_table.Row], list[str]]:
     """Every available model's row (measured where the store has it) and the messages of missing models."""
-    store, rows, missing = _store("table"), [], []
+    store, rows, missing = resources.measurements("table"), [], []
     for name in models.DIGIT_AND_TEXT_MODELS:
-        model, meta = _loaded(name, _folder())
+        model, meta = resources.model_and_meta(name)
         if model is None:
             missing.append(meta)
             continue
@@ -59,20 +39,14 @@ def table_rows() -> tuple[list[measured_table.Row], list[str]]:
     return rows, missing
 
 
-@st.cache_resource(show_spinner=False)
-def shared() -> SharedWork:
-    """This process's single-flight runner for the measurements every session shares."""
-    return SharedWork()
-
-
 def _measure_table(report) -> float:
     """Runs in the shared worker thread: every model's row measured now, into the per-process store."""
-    store = _store("table")
-    names = [n for n in models.DIGIT_AND_TEXT_MODELS if _loaded(n, _folder())[0] is not None]
+    store = resources.measurements("table")
+    names = [n for n in models.DIGIT_AND_TEXT_MODELS if resources.model_and_meta(n)[0] is not None]
     start = time.perf_counter()
     for i, name in enumerate(names):
         report(i / len(names), f"{name}: held-out evaluation and latency at batch 1 and 64")
-        model, meta = _loaded(name, _folder())
+        model, meta = resources.model_and_meta(name)
         store[name] = measured_table.measured_row(name, model, meta)
     store["seconds"] = time.perf_counter() - start
     return store["seconds"]
@@ -81,7 +55,7 @@ def _measure_table(report) -> float:
 @st.fragment(run_every=1.0)
 def _progress(name: str) -> None:
     """A running measurement's progress, refreshed every second; the whole page reruns once it is done."""
-    job = shared().get(name)
+    job = resources.shared_work().get(name)
     if job is None or not job.running:
         st.rerun()
     who = "you" if st.session_state.get(f"started_{name}") == id(job) else "another student"
@@ -91,7 +65,7 @@ def _progress(name: str) -> None:
 
 def _measurement(name: str, button: str, label: str, help_text: str, work) -> bool:
     """The button that starts a shared measurement, or its progress while it runs; True once it has a result."""
-    job = shared().get(name)
+    job = resources.shared_work().get(name)
     if job is not None and job.running:
         _progress(name)
         return False
@@ -99,7 +73,7 @@ def _measurement(name: str, button: str, label: str, help_text: str, work) -> bo
         st.error(f"The last measurement failed ({job.error}); press the button to try again.", icon=":material/error:")
     if job is None or job.error:
         if st.button(label, icon=":material/speed:", key=button, help=help_text):
-            job = shared().start(name, work)
+            job = resources.shared_work().start(name, work)
             st.session_state[f"started_{name}"] = id(job)
             _progress(name)
         return False
@@ -147,12 +121,12 @@ def scaling_section() -> None:
         f"batch 1 and 64, for {', '.join(map(str, scaling.LENGTHS))} characters. Each shape is compiled first; "
         "compilation is timed separately and not counted."
     )
-    store = _store("scaling")
-    named = {n: _loaded(n, _folder())[0] for n in SCALING_MODELS}
+    store = resources.measurements("scaling")
+    named = {n: resources.model_and_meta(n)[0] for n in SCALING_MODELS}
     if any(m is None for m in named.values()):
         for n in SCALING_MODELS:
             if named[n] is None:
-                st.warning(_loaded(n, _folder())[1], icon=":material/error:")
+                st.warning(resources.model_and_meta(n)[1], icon=":material/error:")
         return
 
     def work(report) -> None:  # runs in the shared worker thread
@@ -167,7 +141,7 @@ def scaling_section() -> None:
         "Compiles and times both models at every length (about 15 seconds); one measurement serves everyone.",
         work,
     ):
-        if shared().get("scaling") is None:
+        if resources.shared_work().get("scaling") is None:
             st.info("Press the button to measure on this machine (about 15 seconds).", icon=":material/timer:")
         return
     points = store["points"]
@@ -203,7 +177,7 @@ def _gradient_curves(folder: str, steps: int, available: tuple[str, ...]) -> tup
     ids = vocab.encode(text)
     curves, colours, untrained, missing = {}, {}, [], []
     for cell in CELLS:
-        model, meta = _loaded(f"char-rnn-{cell}", folder)
+        model, meta = resources.model_and_meta(f"char-rnn-{cell}")
         colour = palette.CELL_COLOURS[cell]
         if model is None:
             missing.append(meta)
@@ -224,8 +198,8 @@ def gradients_section() -> None:
         "the held-out text, trained (solid) and freshly initialised (dashed). Log scale: a straight falling line is "
         "exponential decay, the vanishing gradient."
     )
-    available = tuple(c for c in CELLS if _loaded(f"char-rnn-{c}", _folder())[0] is not None)
-    curves, colours, untrained, missing = _gradient_curves(_folder(), GRADIENT_STEPS, available)
+    available = tuple(c for c in CELLS if resources.model_and_meta(f"char-rnn-{c}")[0] is not None)
+    curves, colours, untrained, missing = _gradient_curves(resources.weights_folder(), GRADIENT_STEPS, available)
     for message in missing:
         st.warning(message, icon=":material/error:")
     with st.container(key="compare-gradients"):
@@ -245,8 +219,9 @@ def gradients_section() -> None:
     changes = []
     for cell in CELLS:
         tr, un = curves.get(f"{CELL_TITLES[cell]} (trained)"), curves.get(f"{CELL_TITLES[cell]} (untrained)")
-        if tr is not None and un is not None and un[-1 - back] > 0:
-            changes.append(f"{CELL_TITLES[cell]} ×{tr[-1 - back] / un[-1 - back]:.2g}")
+        ratio = None if tr is None or un is None else gradients.change_by_training(tr, un, back)
+        if ratio is not None:
+            changes.append(f"{CELL_TITLES[cell]} ×{ratio:.2g}")
     zeros = [label for label, n in curves.items() if np.any(n == 0)]
     st.caption(
         "Norms are computed so they cannot underflow (each Jacobian is scaled by its largest entry before squaring), "

@@ -8,14 +8,15 @@ import jax
 import numpy as np
 import streamlit as st
 
-from explorer.app import present, query, ui
+from explorer.app import present, query, state, ui
 from explorer.compute import recurrence, saliency
 from explorer.data import vocab
 from explorer.figures import palette, text_grid
 from explorer.figures import text as text_figures
 from explorer.models import weights
-from explorer.models.rnn import CELL_TITLES, CELLS, CharRNNConfig
+from explorer.models.rnn import CELL_TITLES, CharRNNConfig
 
+TEMPERATURE = 0.7  # the generation's default temperature
 DEFAULT_TEXT = "Return the number of items in the list. If the list is empty, raise an error."
 GATED_UPDATE = {
     "gru": "The update gate z decides how much of the old state to keep; the reset gate r how much of it feeds the candidate n.",
@@ -58,11 +59,36 @@ def _step_control(length: int) -> int:
     return present.stepper("step", 1, length, "Character being read", play_key="text_playing") - 1
 
 
-def open_view(text: str | None) -> None:
-    """Show `text` (from the address or a lesson scene), as if the user had typed it."""
-    if text is not None:
-        st.session_state.text_typed = text
-        st.session_state.text_input = text
+PARAMS = ("text", "cell", "step", "unit", "temperature", "seed")  # the address parameters the page reads
+
+
+def open_view(params, *, whole_view: bool = True) -> None:
+    """Open the view an address or a lesson scene names: `text` read up to `step` by the `cell`, hidden `unit`,
+    generation `temperature` and `seed`. A parameter it leaves out, or names badly (address_problems says so), takes
+    the page's default: the example text read to its end, the LSTM, the unit that moves most, 0.7, seed 0."""
+    sets = state.sets(params, whole_view)
+    if sets("text"):
+        typed = query.text(params, "text", recurrence.MAX_CHARS)[0]
+        st.session_state.text_typed = st.session_state.text_input = DEFAULT_TEXT if typed is None else typed
+    if sets("step"):
+        read = recurrence.prepare_text(st.session_state.get("text_typed", DEFAULT_TEXT)).text
+        st.session_state.text_last = st.session_state.text_read = read  # not a new text: keep the view's step
+        st.session_state.step = query.whole(params, "step", 1, max(1, len(read)))[0] or len(read)
+    if sets("cell"):
+        cell = query.choice(params, "cell", list(query.CELL_BY_TITLE))[0]
+        st.session_state.cell = query.CELL_BY_TITLE[cell] if cell else state.DEFAULT_CELL
+    if sets("temperature"):
+        temperature = query.number(params, "temperature", *recurrence.TEMPERATURE_RANGE)[0]
+        st.session_state.temperature = TEMPERATURE if temperature is None else temperature
+    if sets("seed"):
+        st.session_state.seed = query.whole(params, "seed", 0, 2**31 - 1)[0] or 0
+    st.session_state.text_playing = False
+    if sets("unit"):
+        unit = query.whole(params, "unit", 0, CharRNNConfig.hidden - 1)[0]
+        if unit is None:
+            st.session_state.unit_auto = True  # the page picks the unit that moves most over this text
+        else:
+            st.session_state.unit = unit
 
 
 def address_problems(params) -> list[str]:
@@ -157,7 +183,7 @@ def _generation_panel(rnn_name: str, ids: np.ndarray, text: str, cell_title: str
         )
         a, b, c = st.columns(3)
         lo, hi = recurrence.TEMPERATURE_RANGE
-        temperature = a.slider("Temperature", lo, hi, 0.7, 0.1, key="temperature", bind="query-params")
+        temperature = a.slider("Temperature", lo, hi, TEMPERATURE, 0.1, key="temperature", bind="query-params")
         length = b.slider(
             f"Characters (at most {recurrence.MAX_GENERATE})", 1, recurrence.MAX_GENERATE, 80, key="text_gen_length"
         )
@@ -174,8 +200,8 @@ def render() -> None:
         "reads it character by character, carrying a hidden state from one character to the next, and predicts "
         "the character that comes next. Step through it and see every number."
     )
-    for problem in ui.open_typed_text_once(
-        "text", "text", recurrence.MAX_CHARS, address_problems, open_view, {"cell": query.CELL_BY_TITLE}
+    for problem in state.open_address_once(
+        "text", st.query_params, address_problems, open_view, {"cell": query.CELL_BY_TITLE}
     ):
         st.warning(problem, icon=":material/link_off:")
     # The text survives a visit to another page (Streamlit forgets a widget's own state there).
@@ -187,17 +213,8 @@ def render() -> None:
         height=100,
         on_change=keep_text,
     )
-    kind = cell_col.segmented_control(
-        "RNN cell",
-        CELLS,
-        default="lstm",
-        format_func=CELL_TITLES.get,
-        key="cell",
-        required=True,
-        bind="query-params",
-        help="Which trained recurrent cell reads the text. All three are trained and shipped.",
-    )
-    st.session_state.text_rnn_cell = kind  # Compare reads the same cell
+    kind = ui.rnn_cell_control("cell", "Which trained recurrent cell reads the text.", where=cell_col)
+    state.set_text_rnn_cell(kind)  # Compare opens with the same cell
     prepared = recurrence.prepare_text(raw)
     if prepared.cut:
         st.warning(
@@ -298,6 +315,6 @@ def _step_section(rnn_name: str, kind: str, text: str, ids: np.ndarray) -> None:
 if __name__ == "__main__":
     # Streamlit runs a page file as the script "__main__": its cached functions would be copies apart from the
     # imported module's, which the warm-up fills. Render through the imported module, so they are the same.
-    from explorer.app.pages import text as page
+    from explorer.app.pages.text import page
 
     page.render()

@@ -5,55 +5,56 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from explorer.app import present, query, ui
-from explorer.app.pages import digit_inside
+from explorer.app import present, query, resources, state, ui
+from explorer.app.pages.digit import inside as digit_inside
 from explorer.data import digits
 from explorer.figures import digits as digit_figures
 from explorer.figures import palette
-from explorer.models.rnn import CELL_TITLES, CELLS
+from explorer.models.rnn import CELL_TITLES
 
 CANVAS_SIZE = 280
 STROKE_WIDTH = 20  # at 280 px this becomes a 2-pixel MNIST stroke after scaling
 
 
 def _pick_random_digit() -> None:
-    st.session_state.digit_source = "sample"
-    st.session_state.sample_index = int(ui.session_rng().integers(digits.N_HELDOUT))
+    state.choose_digit(state.DigitChoice("sample", int(ui.session_rng().integers(digits.N_HELDOUT))))
 
 
 def _sketch_changed() -> None:
-    st.session_state.digit_source = "sketch"
+    state.choose_digit(state.DigitChoice("sketch"))
 
 
-def open_view(values: dict) -> None:
-    """Show the input an address (or a lesson scene) names: a held-out sample or a shared sketch."""
+PARAMS = ("sample", "sketch", "cell", *digit_inside.PARAMS)  # the address parameters the page reads
+# the parameters bound to option widgets, with their options (an address may write them in any case)
+BOUND_OPTIONS = {"cell": list(query.CELL_BY_TITLE), "layer": list(digit_inside.LAYER_LABELS.values())}
+
+
+def address_problems(params) -> list[str]:
+    """Warnings for the page's address parameters that cannot be shown (each names the valid values)."""
+    return query.parse_digit_params(params, digits.N_HELDOUT)[1] + digit_inside.address_problems(params)
+
+
+def open_view(params, *, whole_view: bool = True) -> None:
+    """Open the view an address or a lesson scene names: its input (a held-out `sample` or a shared `sketch`; the
+    canvas when it names neither), its `cell`, and the inside view (`layer`, `map`, `row`, `frame`). A parameter
+    it leaves out, or names badly (address_problems says so), takes the page's default."""
+    values, _ = query.parse_digit_params(params, digits.N_HELDOUT)
     if "sample" in values:
-        st.session_state.digit_source = "sample"
-        st.session_state.sample_index = values["sample"]
+        state.choose_digit(state.DigitChoice("sample", values["sample"]))
     elif "sketch" in values:
-        st.session_state.digit_source = "shared"
-        st.session_state.shared_sketch = values["sketch"]
-
-
-def _apply_query_params(n_samples: int) -> None:
-    """The address opens a prepared view once per session (the widgets bound to it read their own parameters);
-    bad values are reported, not fatal."""
-    if st.session_state.get("digit_query_applied"):
-        return
-    st.session_state.digit_query_applied = True
-    values, problems = query.parse_digit_params(st.query_params, n_samples)
-    problems += digit_inside.address_problems(st.query_params)
-    bound_options = {"cell": query.CELL_BY_TITLE, "layer": digit_inside.LAYER_LABELS.values()}
-    query.settle(st.query_params, problems, bound_options)  # before the widgets bound to them read them
-    st.session_state.digit_query_problems = problems
-    open_view(values)
+        state.choose_digit(state.DigitChoice("shared", shared=values["sketch"]))
+    elif whole_view:
+        state.choose_digit(state.DigitChoice())  # the canvas
+    if state.sets(params, whole_view)("cell"):
+        st.session_state.cell = values.get("cell", state.DEFAULT_CELL)
+    digit_inside.open_view(params, whole_view=whole_view)
 
 
 def _write_address(source: str, model_input: np.ndarray | None) -> None:
     """The input into the address: `sample=N`, or `sketch=…` for a drawing (so a student can share their own)."""
     want: dict[str, str] = {}
     if source == "sample":
-        want["sample"] = str(st.session_state.sample_index)
+        want["sample"] = str(state.digit_choice().sample)
     elif model_input is not None:
         want["sketch"] = query.encode_sketch(model_input)
     for name in ("sample", "sketch"):
@@ -80,9 +81,8 @@ def render() -> None:
         "neighbours or order, is the baseline beside them: what the other two do better is what their structure buys."
     )
 
-    heldout = ui.heldout_digits()
-    _apply_query_params(len(heldout.labels))
-    for problem in st.session_state.get("digit_query_problems", []):
+    heldout = resources.heldout_digits()
+    for problem in state.open_address_once("digit", st.query_params, address_problems, open_view, BOUND_OPTIONS):
         st.warning(problem, icon=":material/link_off:")
 
     cnn = ui.reader("digit-cnn")
@@ -92,28 +92,20 @@ def render() -> None:
         st.markdown("**Your input**")
         canvas_rgba = ui.sketch_canvas("digit-canvas", CANVAS_SIZE, STROKE_WIDTH, on_change=_sketch_changed)
         st.button("Random MNIST digit", icon=":material/casino:", on_click=_pick_random_digit, key="random-digit")
-        cell = st.segmented_control(
-            "RNN cell",
-            CELLS,
-            default="lstm",
-            format_func=CELL_TITLES.get,
-            key="cell",
-            required=True,
-            bind="query-params",
-            help="Which trained recurrent cell reads the rows. All three are trained and shipped.",
-        )
-        st.session_state.rnn_cell = cell  # Compare reads the same cell
+        cell = ui.rnn_cell_control("cell", "Which trained recurrent cell reads the rows.")
+        state.set_rnn_cell(cell)  # Compare opens with the same cell
 
     # What the models read: a held-out sample, or the preprocessed sketch.
-    source = st.session_state.get("digit_source", "sketch")
+    choice = state.digit_choice()
+    source = choice.source
     if source == "sample":
-        index = st.session_state.sample_index
+        index = choice.sample
         image = heldout.images[index].astype(np.float32) / 255.0
         stages = [("MNIST digit (already centred)", image)]
         model_input = image
         note = f"Held-out MNIST digit #{index}, labelled **{heldout.labels[index]}** by a person. Draw on the canvas to switch back to your sketch."
     elif source == "shared":
-        model_input = st.session_state.shared_sketch
+        model_input = choice.shared
         stages = [("shared sketch (28 × 28, from the address)", model_input)]
         note = "A sketch shared through the address, exactly as its author's models read it. Draw on the canvas to replace it."
     else:
@@ -135,8 +127,8 @@ def render() -> None:
             # on MNIST's 8-bit grid, as the held-out digits are: the shared address then reproduces it exactly
             model_input, note = query.quantised(result.centred), None
 
-    # Other pages (Compare) read the digit the user is looking at from here.
-    st.session_state.digit_input = model_input
+    # Other pages (Compare, Hybrid, Training) read the digit the user is looking at from here.
+    state.set_digit_input(model_input)
     _write_address(source, model_input)
 
     with right:
@@ -192,6 +184,6 @@ def render() -> None:
 if __name__ == "__main__":
     # Streamlit runs a page file as the script "__main__": its cached functions would be copies apart from the
     # imported module's, which the warm-up fills. Render through the imported module, so they are the same.
-    from explorer.app.pages import digit as page
+    from explorer.app.pages.digit import page
 
     page.render()

@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from explorer.app import query, ui
+from explorer.app import query, resources, state, ui
 from explorer.compute import printing, recurrence, saliency, side_by_side
 from explorer.data import corpus, digits, vocab
 from explorer.figures import compare as figures
-from explorer.models.rnn import CELL_TITLES, CELLS
+from explorer.models.rnn import CELL_TITLES
 
 TEXT_SAMPLE_CHARS = 150  # a held-out sample this long when the Text page has no text yet
 
@@ -32,28 +32,44 @@ def _address(name: str, value: str | None) -> None:
         st.query_params[name] = value
 
 
-def open_view(params) -> list[str]:
-    """The Compare tabs' inputs from the address (a held-out digit, a held-out text sample); returns warnings."""
-    index, bad_digit = query.whole(params, "digit", 0, digits.N_HELDOUT - 1)
-    start, bad_text = query.whole(params, "text_start", 0, len(corpus.load_heldout()))
+PARAMS = ("cell", "digit", "text_start", "text_cell")  # the address parameters these sections read
+
+
+def address_problems(params) -> list[str]:
+    """Warnings for the sections' inputs in the address that cannot be shown."""
+    checks = (
+        query.choice(params, "cell", list(query.CELL_BY_TITLE)),
+        query.whole(params, "digit", 0, digits.N_HELDOUT - 1),
+        query.whole(params, "text_start", 0, len(corpus.load_heldout())),
+    )
+    return [bad for _, bad in checks if bad]
+
+
+def open_view(params, *, whole_view: bool = True) -> None:
+    """The tabs' inputs an address or a lesson scene names (a held-out `digit`, a held-out text sample at
+    `text_start`, the `cell`); an input it leaves out stays what it was (the Digit or Text page's, else random)."""
+    index = query.whole(params, "digit", 0, digits.N_HELDOUT - 1)[0]
+    start = query.whole(params, "text_start", 0, len(corpus.load_heldout()))[0]
     if index is not None:
         st.session_state.compare_digit_source = "sample"
         st.session_state.compare_sample_index = index
     if start is not None:
         st.session_state.compare_text_source = "sample"
         st.session_state.compare_text_start = start
-    return [bad for bad in (bad_digit, bad_text) if bad]
+    if state.sets(params, whole_view)("cell"):
+        cell = query.choice(params, "cell", list(query.CELL_BY_TITLE))[0]
+        st.session_state.cell = query.CELL_BY_TITLE[cell] if cell else state.rnn_cell()  # else the Digit page's
 
 
 def current_digit() -> tuple[np.ndarray, str]:
     """The digit to compare on, (28, 28) float32 in 0..1, and a sentence saying where it comes from."""
-    shared = st.session_state.get("digit_input")
+    shared = state.digit_input()
     if shared is not None and st.session_state.get("compare_digit_source") != "sample":
         _address("digit", None)
         return np.asarray(shared, np.float32), "The digit from the Digit page."
     if "compare_sample_index" not in st.session_state:
         _pick_heldout_digit()
-    held = ui.heldout_digits()
+    held = resources.heldout_digits()
     i = st.session_state.compare_sample_index
     _address("digit", str(i))
     return held.images[i].astype(
@@ -66,19 +82,12 @@ def digit_controls() -> None:
     cols[0].button(
         "Another held-out digit", icon=":material/casino:", on_click=_pick_heldout_digit, key="compare-random-digit"
     )
-    if st.session_state.get("digit_input") is not None:
+    if state.digit_input() is not None:
         cols[1].button(
             "Use the Digit page's digit", icon=":material/draw:", on_click=_use_digit_page, key="compare-use-sketch"
         )
-    st.session_state.rnn_cell = cols[2].segmented_control(
-        "RNN cell",
-        CELLS,
-        default=st.session_state.get("rnn_cell", "lstm"),  # the same cell as on the Digit page
-        format_func=CELL_TITLES.get,
-        key="cell",
-        required=True,
-        bind="query-params",
-    )
+    cell = ui.rnn_cell_control("cell", "Which trained recurrent cell reads the rows.", state.rnn_cell(), cols[2])
+    state.set_rnn_cell(cell)  # the same cell as on the Digit page
 
 
 def digit_section() -> None:
@@ -89,7 +98,7 @@ def digit_section() -> None:
     digit_controls()
     image, source = current_digit()
     st.caption(source)
-    cell = st.session_state.rnn_cell
+    cell = state.rnn_cell()
     cnn, rnn = ui.reader("digit-cnn"), ui.reader(f"row-rnn-{cell}")
     x = digits.to_model_input(image)
     left, right = st.columns([0.6, 0.4], gap="medium")
@@ -164,10 +173,8 @@ def text_section() -> None:
         c2.button(
             "Use the Text page's text", icon=":material/keyboard:", on_click=_use_text_page, key="compare-use-text"
         )
-    st.session_state.setdefault("text_cell", st.session_state.get("text_rnn_cell", "lstm"))
-    c3.segmented_control(
-        "RNN cell", CELLS, format_func=CELL_TITLES.get, key="text_cell", required=True, bind="query-params"
-    )
+    st.session_state.setdefault("text_cell", state.text_rnn_cell())  # the same cell as on the Text page
+    ui.rnn_cell_control("text_cell", "Which trained recurrent cell reads the text.", where=c3)
     text, source = current_text()
     if len(text) < 2:
         st.info(

@@ -8,11 +8,10 @@ from decimal import Decimal
 import numpy as np
 import streamlit as st
 
-from explorer.app import present, query, ui
+from explorer.app import present, query, resources, state, ui
 from explorer.compute import printing, sentiment
 from explorer.data import sentiment as data
 from explorer.figures import sentiment as figures
-from explorer.models import weights
 
 DEFAULT_REVIEW = "The acting is great but the plot is dull."
 TITLES = {"sentiment-rnn": "GRU (RNN)", "sentiment-cnn": "n-gram CNN", "sentiment-vader": "VADER (word list)"}
@@ -21,40 +20,32 @@ MAX_VADER_BARS = 40  # more of VADER's words than this: only those with a score 
 EXAMPLES = 12  # held-out snippets offered in the picker
 
 
-@st.cache_resource(show_spinner="Loading the sentiment models…")
-def _readers(folder: str) -> tuple[sentiment.Readers | None, str]:
-    try:
-        return sentiment.load_readers(folder), ""
-    except weights.WeightsError as e:
-        return None, str(e)
+PARAMS = ("review", "word", "order_seed")  # the address parameters the page reads
 
 
-@st.cache_resource(show_spinner="Measuring all three readers on the held-out snippets…")
-def measured(folder: str) -> dict:
-    """`python -m explorer evaluate`'s sentiment rows, measured once per process (a few seconds)."""
-    return sentiment.evaluate(folder)
+def _show_review(review: str) -> None:
+    """Show `review` as if the user had typed it."""
+    st.session_state.review_typed = review
+    st.session_state.review_input = review
 
 
-@st.cache_resource(show_spinner=False)
-def _archive_counts() -> dict:
-    return data.archive_counts()
-
-
-@st.cache_resource(show_spinner=False)
-def _examples() -> list[tuple[str, float]]:
-    """A few held-out snippets, as many positive as negative, with people's mean rating."""
-    _, held = data.load_split()
-    pos = [i for i in range(len(held)) if held.labels[i] == 1][: EXAMPLES // 2]
-    neg = [i for i in range(len(held)) if held.labels[i] == 0][: EXAMPLES // 2]
-    order = [i for pair in zip(pos, neg) for i in pair]
-    return [(held.texts[i], float(held.ratings[i])) for i in order]
-
-
-def open_view(review: str | None) -> None:
-    """Show `review` (from the address or a lesson scene), as if the user had typed it."""
-    if review is not None:
-        st.session_state.review_typed = review
-        st.session_state.review_input = review
+def open_view(params, *, whole_view: bool = True) -> None:
+    """Open the view an address or a lesson scene names: the `review` read up to `word`, and the shuffle's
+    `order_seed`. A parameter it leaves out, or names badly (address_problems says so), takes the page's default:
+    the example review, read to its last word, seed 0."""
+    sets = state.sets(params, whole_view)
+    if sets("review"):
+        review = query.text(params, "review", data.MAX_CHARS)[0]
+        _show_review(DEFAULT_REVIEW if review is None else review)
+        st.session_state.review_example = None
+    if sets("word"):
+        read = st.session_state.get("review_typed", DEFAULT_REVIEW)[: data.MAX_CHARS]
+        st.session_state.review_last = read  # not a new review: keep the view's word
+        n_words = max(1, min(len(data.tokenize(read)), data.MAX_WORDS))
+        st.session_state.word = query.whole(params, "word", 1, n_words)[0] or n_words
+    if sets("order_seed"):
+        st.session_state.order_seed = query.whole(params, "order_seed", 0, 2**31 - 1)[0] or 0
+    st.session_state.review_playing = False
 
 
 def address_problems(params) -> list[str]:
@@ -72,7 +63,7 @@ def address_problems(params) -> list[str]:
 def _pick_example() -> None:
     choice = st.session_state.get("review_example")
     if choice:
-        open_view(choice)
+        _show_review(choice)
 
 
 def _side(logit: float) -> str:
@@ -86,11 +77,11 @@ def render() -> None:
         "4-word phrases anywhere in it; VADER adds up the ratings of the words it has in its list, with a few rules. "
         f"Both networks were trained on rated movie-review snippets. {data.CREDIT}"
     )
-    readers, message = _readers(str(weights.weights_dir()))
+    readers, message = resources.sentiment_readers(resources.weights_folder())
     if readers is None:
         st.error(message, icon=":material/error:")
         return
-    for problem in ui.open_typed_text_once("review", "review", data.MAX_CHARS, address_problems, open_view):
+    for problem in state.open_address_once("sentiment", st.query_params, address_problems, open_view):
         st.warning(problem, icon=":material/link_off:")
     keep_text = ui.lasting("review_input", "review_typed", DEFAULT_REVIEW)
 
@@ -105,7 +96,7 @@ def render() -> None:
         height=100,
         on_change=keep,
     )
-    ratings = dict(_examples())
+    ratings = dict(resources.sentiment_examples(EXAMPLES))
     pick_col.selectbox(
         "…or a held-out snippet (never trained on)",
         list(ratings),
@@ -207,8 +198,7 @@ def _rnn_section(reading: sentiment.Reading) -> None:
             figures.reading_figure(words, prob, prob_text, reading.hidden, read, reading.known),
             key="sentiment-reading",
         )
-        change = np.diff(np.concatenate([[0.0], reading.rnn_logits[:read]]))
-        turn = int(np.argmax(np.abs(change[1:]))) + 1 if read > 1 else 0
+        turn = sentiment.largest_move(reading.rnn_logits, read)
         st.markdown(
             f"After word {read}, “{words[read - 1]}”, the GRU says **{sentiment.percent_positive(reading.rnn_logits[read - 1])}"
             f" positive**."
@@ -336,9 +326,10 @@ def _vader_section(reading: sentiment.Reading) -> None:
         )
         if len(drawn) < len(words):
             st.caption(f"Drawn: {len(drawn)} of its {len(words)} words, those with a score.")
+        in_list, total = sentiment.vader_totals(words)
         rules = sentiment.rule_constants()
         st.markdown(
-            f"{int(np.count_nonzero(lexicon))} of its {len(words)} words are in VADER's list of "
+            f"{in_list} of its {len(words)} words are in VADER's list of "
             f"{len(sentiment.analyzer().lexicon):,} rated words. Its rules then change them: a negation such as “not” "
             f"in the three words before multiplies a rating by {rules['negation']}, “very” and other boosters add "
             f"{rules['booster']}, words before “but” count half and words after it 1.5 times. "
@@ -407,7 +398,7 @@ def _probe_section(readers: sentiment.Readers, review: str) -> None:
 
 def _measured_section() -> None:
     st.subheader("Measured on snippets none of them trained on")
-    results = measured(str(weights.weights_dir()))
+    results = resources.sentiment_measured(resources.weights_folder())
     rows = []
     for name, row in results.items():
         probes = row["probes"]
@@ -424,7 +415,7 @@ def _measured_section() -> None:
             }
         )
     pct = st.column_config.NumberColumn(format="percent")
-    counts = _archive_counts()
+    counts = resources.sentiment_archive_counts()
     movie = counts["movie"]
     kept = {k: c["in_archive"] - c["dropped"] for k, c in counts.items()}
     other = ", ".join(f"{data.SET_TITLES[k]} {kept[k]:,}" for k in ("tweets", "amazon", "nyt"))
@@ -487,6 +478,6 @@ def _order_sentence(results: dict) -> str:
 if __name__ == "__main__":
     # Streamlit runs a page file as the script "__main__": its cached functions would be copies apart from the
     # imported module's, which the warm-up fills. Render through the imported module, so they are the same.
-    from explorer.app.pages import sentiment as page
+    from explorer.app.pages.sentiment import page
 
     page.render()

@@ -7,12 +7,10 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from explorer import models
-from explorer.app import ui
+from explorer.app import resources, state, ui
 from explorer.compute import clip_reading, printing
 from explorer.data import clips
 from explorer.figures import hybrid as figures
-from explorer.models import weights
 
 TITLES = {
     "hybrid-clip": "hybrid: CNN per frame → GRU",
@@ -22,20 +20,9 @@ TITLES = {
 }
 
 
-@st.cache_resource(show_spinner="Loading the clip models…")
-def _models(folder: str) -> tuple[dict, str]:
-    found, message = {}, ""
-    for name in models.CLIP_MODELS:
-        try:
-            found[name] = weights.load(name)
-        except weights.WeightsError as e:
-            message = str(e)
-    return found, message
-
-
 def _input() -> tuple[np.ndarray, str]:
-    shared = st.session_state.get("digit_input")
-    held = ui.heldout_digits()
+    shared = state.digit_input()
+    held = resources.heldout_digits()
     sources = ["held-out digit"] + (["the Digit page's digit"] if shared is not None else [])
     source = st.segmented_control("Digit", sources, default=sources[-1], key="hy_source", required=True)
     if source == "the Digit page's digit" and shared is not None:
@@ -52,7 +39,7 @@ def render() -> None:
         f"Here a 28 × 28 digit moves one pixel per frame across a {clips.SIZE} × {clips.SIZE} frame for "
         f"{clips.FRAMES} frames; the task is to say which digit and which way it moves."
     )
-    found, message = _models(str(weights.weights_dir()))
+    found, message = resources.clip_models(resources.weights_folder())
     if message:
         st.error(message, icon=":material/error:")
         return
@@ -119,15 +106,14 @@ def render() -> None:
             f"After frame 1 it says {int(digit_p[0].argmax())} ({share(digit_p[0].max())}), moving {first} "
             f"({share(direction_p[0].max())}); after all {clips.FRAMES} frames, **{int(digit_p[-1].argmax())}**, "
             f"moving **{last}** ({share(direction_p[-1].max())}). The clip moves {direction}. "
-            + first_frame_sentence(_first_frame_motion(str(weights.weights_dir())))
+            + _first_frame_sentence_if_measured()
         )
     _table(found, x, {"hybrid-clip": (trace.digit_logits, trace.direction_logits)})
 
 
-@st.cache_resource(show_spinner="Measuring the hybrid's first-frame guesses on the held-out clips…")
-def _first_frame_motion(folder: str) -> clip_reading.FirstFrameMotion:
-    """Once per process (a few seconds): the direction the hybrid names after frame 1, over held-out clips."""
-    return clip_reading.first_frame_motion(_models(folder)[0]["hybrid-clip"][0], ui.heldout_digits().images)
+def _first_frame_sentence_if_measured() -> str:
+    motion = resources.first_frame_motion(resources.weights_folder())
+    return "" if motion is None else first_frame_sentence(motion)
 
 
 def first_frame_sentence(m: clip_reading.FirstFrameMotion) -> str:
@@ -198,6 +184,6 @@ def _sentence_start(text: str) -> str:
 if __name__ == "__main__":
     # Streamlit runs a page file as the script "__main__": its cached functions would be copies apart from the
     # imported module's, which the warm-up fills. Render through the imported module, so they are the same.
-    from explorer.app.pages import hybrid as page
+    from explorer.app.pages.hybrid import page
 
     page.render()

@@ -11,8 +11,8 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from explorer.app import present, query, ui
-from explorer.app.pages import digit_playground
+from explorer.app import present, query, state, ui
+from explorer.app.pages.digit import playground as digit_playground
 from explorer.compute import convolution
 from explorer.figures import animation, cnn_animation
 from explorer.figures import cnn as cnn_figures
@@ -77,6 +77,28 @@ LAYER_BY_LABEL = {label: layer for layer, label in LAYER_LABELS.items()}
 # Sizes the address parameters are checked against (the shipped CNN's): maps per layer and rows of its output.
 MAPS = {"conv1": 8, "relu1": 8, "pool1": 8, "conv2": 16, "relu2": 16, "pool2": 16}
 ROWS = {"conv1": 28, "pool1": 14, "conv2": 14, "pool2": 7}
+
+
+PARAMS = ("layer", "map", "row", "frame")
+
+
+def open_view(params, *, whole_view: bool = True) -> None:
+    """The inside view an address or a lesson scene names (`layer` by its label, `map`, `row`, `frame`), each
+    left out or out of range taking its default: conv 1, map 0, the middle row, the first window position."""
+    sets = state.sets(params, whole_view)
+    label, _ = query.choice(params, "layer", list(LAYER_LABELS.values()))
+    layer = LAYER_BY_LABEL.get(label, "conv1")
+    limit = ROWS.get(layer, 1)  # as address_problems checks them
+    if sets("layer"):
+        st.session_state.layer = layer
+    if sets("map"):
+        st.session_state.map = query.whole(params, "map", 0, MAPS.get(layer, 1) - 1)[0] or 0
+    if sets("row"):
+        row = query.whole(params, "row", 0, limit - 1)[0]
+        st.session_state.row = ROWS.get(layer, 28) // 2 if row is None else row
+    if sets("frame"):
+        st.session_state.frame = query.whole(params, "frame", 0, limit - 1)[0] or 0
+    st.session_state.frame_playing = False
 
 
 def address_problems(params) -> list[str]:

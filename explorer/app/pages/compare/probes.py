@@ -2,35 +2,31 @@
 
 from __future__ import annotations
 
-import numpy as np
 import streamlit as st
 
-from explorer.app import query, ui
-from explorer.app.pages.compare_measured import _loaded
-from explorer.app.pages.compare_readers import current_digit, current_text, digit_controls
-from explorer.compute import measured_table, probes, side_by_side
+from explorer.app import query, resources, state, ui
+from explorer.app.pages.compare.readers import current_digit, current_text, digit_controls
+from explorer.compute import probes, side_by_side
 from explorer.data import vocab
 from explorer.figures import compare as figures
 from explorer.figures import digits as digit_figures
-from explorer.models import compiled, weights
+from explorer.models import compiled
 from explorer.models.rnn import CELL_TITLES
 
 INSERT_COUNTS = [0, 10, 20, 40, 80, 120]
 LENGTHS = [8, 32, 128]
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
-def _compiled(name: str, folder: str):
-    return measured_table.compiled_forward(_loaded(name, folder)[0])
-
-
 def _forward(name: str, folder: str):
     """The model's own __call__, compiled once per process (one compilation per input length); None if missing."""
-    model, message = _loaded(name, folder)
+    model, message = resources.model_and_meta(name)
     if model is None:
         st.warning(message, icon=":material/error:")
         return None
-    return _compiled(name, folder)
+    return resources.compiled_forward(name, folder)
+
+
+PARAMS = ("probe", "amount", "shuffle_seed")  # the address parameters these sections read
 
 
 def address_problems(params) -> list[str]:
@@ -56,7 +52,7 @@ def _digit_probes() -> None:
     digit_controls()
     image, source = current_digit()
     st.caption(source)
-    cell = st.session_state.rnn_cell
+    cell = state.rnn_cell()
     cnn, rnn = ui.reader("digit-cnn"), ui.reader(f"row-rnn-{cell}")
     if cnn is None or rnn is None:
         return
@@ -69,7 +65,7 @@ def _digit_probes() -> None:
         bind="query-params",
     )
     spec = probes.DIGIT_PROBES[probe]
-    mlp = ui.loaded("digit-mlp")[0]  # the no-structure baseline, beside them when its weights are there
+    mlp = resources.model("digit-mlp")[0]  # the no-structure baseline, beside them when its weights are there
     curves = side_by_side.digit_probe(cnn.trace, rnn.trace, probe, image, None if mlp is None else mlp.trace)
     if st.session_state.get("amount", 0) not in spec.settings:  # the previous probe's setting
         st.session_state.amount = 0
@@ -97,7 +93,7 @@ def _digit_probes() -> None:
         f"the RNN is the {CELL_TITLES[cell]} row reader. Shuffling rows keeps every pixel but changes the order the "
         "RNN reads them in."
     )
-    shifts = _small_shifts(cell)
+    shifts = resources.small_shifts(cell)
     if shifts is not None:
         with st.container(key="compare-small-shifts"):
             st.caption(probes.small_shift_sentence(shifts, _shift_titles(cell)))
@@ -105,25 +101,6 @@ def _digit_probes() -> None:
 
 def _shift_titles(cell: str) -> dict:
     return {"digit-cnn": "CNN", f"row-rnn-{cell}": f"{CELL_TITLES[cell]} row RNN", "digit-mlp": "MLP"}
-
-
-@st.cache_resource(show_spinner="Measuring the digit models on shifted held-out digits…", max_entries=3)
-def _small_shifts(cell: str) -> probes.SmallShifts | None:
-    """Once per process and cell: held-out accuracy of the CNN, the row RNN and the MLP at 0, 1 and 2 px shifts."""
-    readers = {name: ui.reader(name) for name in _shift_titles(cell)}
-    if any(r is None for r in readers.values()):
-        return None
-
-    def predict(reader, x, batch=1000):  # batched: a 4,000-digit trace of every CNN layer would be large
-        out = []
-        for i in range(0, len(x), batch):
-            p = np.asarray(reader.trace(x[i : i + batch]).probs)
-            out.append((p if p.ndim == 2 else p[:, -1]).argmax(-1))  # the row RNN answers after its last row
-        return np.concatenate(out)
-
-    held = ui.heldout_digits()
-    fns = {name: (lambda x, r=r: predict(r, x)) for name, r in readers.items()}
-    return probes.small_shifts(fns, held.images, held.labels)
 
 
 def _text_probes() -> None:
@@ -198,7 +175,7 @@ def variable_length_section() -> None:
     )
     text, source = current_text()
     cell = st.session_state.get("text_cell", "lstm")
-    folder = str(weights.weights_dir())
+    folder = resources.weights_folder()
     fwd_rnn, fwd_cnn = _forward(f"char-rnn-{cell}", folder), _forward("char-cnn", folder)
     lengths = [n for n in LENGTHS if n <= len(text)] or [len(text)]
     if fwd_rnn is not None and fwd_cnn is not None and len(text) >= 1:

@@ -13,7 +13,8 @@ import uuid
 import numpy as np
 import streamlit as st
 
-from explorer.app import query
+from explorer.app import query, ui
+from explorer.app.state import digit_input
 from explorer.compute import live_training as live
 from explorer.data import digits
 from explorer.figures import digits as digit_figures
@@ -163,37 +164,22 @@ def _progress() -> None:
             + (f" · held-out accuracy {accuracy:.1%}" if accuracy is not None else "")
         )
     if run.history:
-        st.plotly_chart(figures.live_curves(run.history), key="live-curves", width="stretch", theme=None)
-    image = st.session_state.get("digit_input")
+        ui.plot(figures.live_curves(run.history), key="live-curves")
+    image = digit_input()
     if image is None:
         held = digits.load_heldout()
         image = held.images[0].astype(np.float32) / 255.0
     left, right = st.columns([0.4, 0.6])
     with left:
         probs = live.predict(run, digits.to_model_input(image))[0]
-        st.plotly_chart(
-            digit_figures.probability_bars(probs, "Its answer for your digit now", palette.MLP),
-            key="live-probs",
-            width="stretch",
-            theme=None,
-        )
+        ui.plot(digit_figures.probability_bars(probs, "Its answer for your digit now", palette.MLP), key="live-probs")
     with right:
         layer = live.first_layer(run)
         if layer is not None and layer.ndim == 2:  # the MLP: one 28 × 28 picture per hidden unit
             pictures = layer[:, :6].T.reshape(-1, 28, 28)
             st.markdown("**First-layer weights** (six hidden units)")
-            st.plotly_chart(
-                figures.tiles(pictures, [f"unit {i}" for i in range(6)], height=160),
-                key="live-weights",
-                width="stretch",
-                theme=None,
-            )
+            ui.plot(figures.tiles(pictures, [f"unit {i}" for i in range(6)], height=160), key="live-weights")
         elif layer is not None:  # the CNN's conv1 kernels (3, 3, 1, C)
             kernels = layer[:, :, 0, :].transpose(2, 0, 1)
             st.markdown("**conv1 kernels**")
-            st.plotly_chart(
-                figures.tiles(kernels, [f"{i}" for i in range(len(kernels))], height=140),
-                key="live-weights",
-                width="stretch",
-                theme=None,
-            )
+            ui.plot(figures.tiles(kernels, [f"{i}" for i in range(len(kernels))], height=140), key="live-weights")

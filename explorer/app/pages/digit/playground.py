@@ -66,7 +66,7 @@ def _kernel_choice(cnn: compiled.Reader) -> tuple[np.ndarray | None, str]:
 
 def render(image: np.ndarray, cnn: compiled.Reader) -> None:
     """The playground for image (28, 28) float32 in 0..1 (the model's input). Not a fragment: see
-    digit_inside._layers for the measurement behind that."""
+    inside._layers for the measurement behind that."""
     st.subheader("Convolution playground")
     st.caption(
         "Run one convolution yourself on your digit. Stride skips positions, padding adds a border of "

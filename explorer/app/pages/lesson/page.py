@@ -7,12 +7,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from explorer.app import lessons, query, ui
-from explorer.app.pages import compare, digit, digit_inside, guide, sentiment, text
-from explorer.app.pages import compare_readers as readers
-from explorer.compute import recurrence
-
-PAGES = {"digit": digit, "text": text, "compare": compare, "guide": guide, "sentiment": sentiment}
+from explorer.app import lessons, query, state
 
 
 @st.cache_resource(show_spinner=False, ttl=60)
@@ -25,47 +20,10 @@ def _load(slug: str, path: str) -> lessons.Lesson | str:
 
 
 def open_scene(scene: lessons.Scene) -> None:
-    """Put every parameter the scene's page reads into its state: the scene's value, or the page's default, so
-    that nothing of the previous scene lingers."""
-    p = scene.params
-    state = st.session_state
-    # the scene, not the page's own reading of the address, decides the input
-    state[f"{scene.page}_query_applied"] = True
-    state[f"{scene.page}_query_problems"] = []
-    if scene.page == "digit":
-        values, _ = query.parse_digit_params(p, ui.heldout_digits().images.shape[0])
-        digit.open_view(values or {"sample": 0})
-        layer = digit_inside.LAYER_BY_LABEL[p.get("layer", "conv1")]
-        state.layer, state.cell = layer, values.get("cell", "lstm")
-        state.map, state.frame = int(p.get("map", 0)), int(p.get("frame", 0))
-        state.row = int(p.get("row", digit_inside.ROWS.get(layer, 28) // 2))
-        state.frame_playing = False
-    elif scene.page == "text":
-        typed = p.get("text", text.DEFAULT_TEXT)
-        text.open_view(typed)
-        read = recurrence.prepare_text(typed).text
-        state.text_last = state.text_read = read  # not a new text: keep the scene's step
-        state.step = int(p.get("step", len(read)))
-        state.cell = query.CELL_BY_TITLE[p.get("cell", "LSTM")]
-        state.temperature, state.seed = float(p.get("temperature", 0.7)), int(p.get("seed", 0))
-        state.text_playing = False
-        if "unit" in p:
-            state.unit = int(p["unit"])
-        else:
-            state.unit_auto = True  # the page picks the unit that moves most over this text
-    elif scene.page == "compare":
-        state.section = p.get("section", compare.SECTIONS[0])
-        state.cell = query.CELL_BY_TITLE.get(p.get("cell", ""), state.get("rnn_cell", "lstm"))
-        readers.open_view(p)
-    elif scene.page == "sentiment":
-        review = p.get("review", sentiment.DEFAULT_REVIEW)
-        sentiment.open_view(review)
-        read = review[: sentiment.data.MAX_CHARS]
-        state.review_last = read  # not a new review: keep the scene's word
-        state.word = int(p.get("word", max(1, min(len(sentiment.data.tokenize(read)), sentiment.data.MAX_WORDS))))
-        state.order_seed, state.review_playing, state.review_example = int(p.get("order_seed", 0)), False, None
-    else:
-        guide.open_view(p)
+    """Open the scene's page at the scene's parameters (the page's defaults for the others, so that nothing of the
+    previous scene lingers): the scene, not the page's own reading of the address, decides the view."""
+    lessons.page(scene.page).open_view(scene.params)
+    state.mark_opened(scene.page)
 
 
 def _move(delta: int, n: int) -> None:
@@ -125,12 +83,12 @@ def render() -> None:
     with st.container(key="lesson-scene", border=True):
         st.markdown(f"#### Scene {number} of {n}: {scene.title}")
         st.markdown(scene.note)
-    PAGES[scene.page].render()
+    lessons.page(scene.page).render()
 
 
 if __name__ == "__main__":
     # Streamlit runs a page file as the script "__main__": its cached functions would be copies apart from the
     # imported module's, which the warm-up fills. Render through the imported module, so they are the same.
-    from explorer.app.pages import lesson as page
+    from explorer.app.pages.lesson import page
 
     page.render()

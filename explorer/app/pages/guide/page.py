@@ -3,23 +3,14 @@ hybrid CNN→RNN models, and a Keras-style summary of every shipped model."""
 
 from __future__ import annotations
 
-import numpy as np
 import streamlit as st
 
 from explorer import models
-from explorer.app import query, ui
-from explorer.compute import decision_guide, probes, summary
+from explorer.app import pages, query, resources, state, ui
+from explorer.compute import decision_guide
 from explorer.figures import guide as guide_figures
-from explorer.models import weights
 
-PAGE_FILES = {
-    "digit": "explorer/app/pages/digit.py",
-    "text": "explorer/app/pages/text.py",
-    "compare": "explorer/app/pages/compare.py",
-    "hybrid": "explorer/app/pages/hybrid.py",
-    "forecast": "explorer/app/pages/forecast.py",
-    "sentiment": "explorer/app/pages/sentiment.py",
-}
+PAGE_FILES = {name: pages.file(name) for name in ("digit", "text", "compare", "hybrid", "forecast", "sentiment")}
 PAGE_TITLES = {
     "digit": "Digit page",
     "text": "Text page",
@@ -28,19 +19,6 @@ PAGE_TITLES = {
     "forecast": "Forecast page",
     "sentiment": "Sentiment page",
 }
-
-
-@st.cache_resource(show_spinner="Measuring how the shipped models take shifted digits…")
-def _shift_measurement():
-    """Once per process: held-out accuracy of the digit CNN and the LSTM row RNN on shifted digits (or None)."""
-    readers = {name: ui.reader(name) for name in ("digit-cnn", "row-rnn-lstm")}
-    if any(r is None for r in readers.values()):
-        return None
-    held = ui.heldout_digits()
-    last = lambda probs: probs if probs.ndim == 2 else probs[:, -1]  # the row RNN answers after its last row
-    predict = {n: (lambda x, r=r: last(np.asarray(r.trace(x).probs)).argmax(-1)) for n, r in readers.items()}
-    n = probes.SHIFT_DIGITS
-    return probes.shift_accuracy(predict, held.images[:n], held.labels[:n])
 
 
 def _link(page: str, where: str) -> None:
@@ -59,14 +37,16 @@ def address_problems(params) -> list[str]:
     return [bad for _, bad in checks if bad]
 
 
-def open_view(params) -> list[str]:
-    """Answers from the address (`guide_data=grid`, …: the options' short names); returns warnings."""
-    problems = []
+PARAMS = tuple(f"guide_{key}" for key in decision_guide.QUESTIONS)  # the address parameters the page reads
+
+
+def open_view(params, *, whole_view: bool = True) -> None:
+    """The answers an address or a lesson scene names (`guide_data=grid`, …: the options' short names); a
+    question it leaves out, or answers badly (address_problems says so), is unanswered."""
+    sets = state.sets(params, whole_view)
     for q in decision_guide.QUESTIONS.values():
-        value, bad = query.choice(params, f"guide_{q.key}", list(q.options))
-        st.session_state[f"guide_{q.key}"] = value
-        problems += [bad] if bad else []
-    return problems
+        if sets(f"guide_{q.key}"):
+            st.session_state[f"guide_{q.key}"] = query.choice(params, f"guide_{q.key}", list(q.options))[0]
 
 
 def _write_answers(answers: dict) -> None:
@@ -99,7 +79,9 @@ def which_network() -> None:
         for i, reason in enumerate(rec.reasons):
             text = reason.text
             if reason is decision_guide.SHIFT:  # a claim the shipped models can contradict: measured, not asserted
-                measured = _shift_measurement()
+                measured = resources.shift_measurement(resources.weights_folder())
+                if measured is None:  # say which model is missing and how to rebuild it
+                    ui.reader("digit-cnn"), ui.reader("row-rnn-lstm")
                 text = text if measured is None else decision_guide.shift_sentence(measured)
             st.markdown(f"**{i + 1}.** {text}")
             if reason.page:
@@ -144,26 +126,14 @@ def hybrids() -> None:
         "the state itself is a map."
     )
     with st.container(key="guide-hybrid"):
-        st.plotly_chart(
+        ui.plot(
             guide_figures.hybrid_diagram(
                 4, ("frame 1", "frame 2", "frame 3", "frame 4"), ("a", "dog", "runs", "(end)")
             ),
             key="guide-hybrid-figure",
-            width="stretch",
-            config={"displayModeBar": False},
+            mode_bar=False,
         )
     _link("hybrid", "a digit moving across frames, read by a CNN per frame and a GRU")
-
-
-@st.cache_resource(show_spinner=False)
-def _summary(name: str, folder: str) -> tuple[list[dict], str]:
-    """(rows, note): from the trained model, or the same architecture untrained if its weights are missing."""
-    found, message = ui.loaded(name)
-    if found is not None:
-        model, note = found.model, "trained weights"
-    else:
-        model, note = models.build(name), f"weights missing ({message}); shapes and counts from the same architecture"
-    return summary.records(summary.summarise(model)), note
 
 
 def model_summaries() -> None:
@@ -173,7 +143,7 @@ def model_summaries() -> None:
         "from the model's own trace (B = batch, T = characters)."
     )
     name = st.selectbox("Model", models.DIGIT_AND_TEXT_MODELS, key="guide_model")
-    rows, note = _summary(name, str(weights.weights_dir()))
+    rows, note = resources.model_summary(name, resources.weights_folder())
     with st.container(key="guide-summary"):
         st.dataframe(rows, hide_index=True, width="stretch", height=36 * (len(rows) + 1) + 4)  # every row, no scrolling
     st.caption(f"{name}: {note}.")
@@ -181,10 +151,7 @@ def model_summaries() -> None:
 
 def render() -> None:
     st.title("Guide: when to use which")
-    if not st.session_state.get("guide_query_applied"):
-        st.session_state.guide_query_applied = True
-        st.session_state.guide_query_problems = open_view(st.query_params)
-    for problem in st.session_state.guide_query_problems:
+    for problem in state.open_address_once("guide", st.query_params, address_problems, open_view):
         st.warning(problem, icon=":material/link_off:")
     st.caption(
         "A few questions about your data lead to a reasoned choice; each reason links to the page that shows it."
@@ -198,6 +165,6 @@ def render() -> None:
 if __name__ == "__main__":
     # Streamlit runs a page file as the script "__main__": its cached functions would be copies apart from the
     # imported module's, which the warm-up fills. Render through the imported module, so they are the same.
-    from explorer.app.pages import guide as page
+    from explorer.app.pages.guide import page
 
     page.render()

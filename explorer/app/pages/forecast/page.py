@@ -6,65 +6,31 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from explorer import models
-from explorer.app import present, query
+from explorer.app import present, query, resources, ui
 from explorer.compute import forecasting, series_models
 from explorer.data import series as series_data
 from explorer.figures import forecast as figures
-from explorer.models import weights
 
 TITLES = {"forecast-rnn": "GRU (RNN)", "forecast-cnn": "causal CNN"}
+SHOWN = {"persistence": "persistence", "seasonal_naive": "seasonal naive", "linear_ar": "linear AR", **TITLES}
 
 
-@st.cache_resource(show_spinner="Loading the forecasting models…")
-def _loaded(folder: str):
-    """(series, start, {name: (model, scaler)}, message): everything the page computes from, once per process."""
-    full = series_data.load()
-    start = len(series_data.split(full)[0].values)
-    found, message = {}, ""
-    for name in models.FORECAST_MODELS:
-        try:
-            model, meta = weights.load(name)
-            found[name] = (model, series_models.scaler_of(meta))
-        except weights.WeightsError as e:
-            message = str(e)
-    return full, start, found, message
-
-
-@st.cache_resource(show_spinner=False)
-def _table(folder: str):
-    """Every model's forecasts of the held-out years and their errors (sunspot numbers), measured once per process."""
-    full, start, found, _ = _loaded(folder)
-    values, true = full.values, full.values[start:]
-    ar = forecasting.fit_ar(values[:start])
-    one = {
-        "persistence": forecasting.one_step_persistence(values, start),
-        "seasonal naive": forecasting.one_step_seasonal_naive(values, start),
-        "linear AR": ar.predict_one_step(values, start),
-    }
-    w = series_data.WINDOW
-    history = values[start - w : start]
-    rolled = {
-        "persistence": forecasting.rollout(lambda h: float(h[-1]), history, len(true)),
-        "seasonal naive": forecasting.rollout(lambda h: float(h[-forecasting.SEASON]), history, len(true)),
-        "linear AR": forecasting.rollout(ar.predict_next, history, len(true)),
-    }
-    params = {"linear AR": ar.order + 1, "persistence": 0, "seasonal naive": 0}
-    for name, (model, scaler) in found.items():
-        f = series_models.evaluate(model, scaler, values, start)
-        one[TITLES[name]], rolled[TITLES[name]] = f.one_step, f.rollout
-        params[TITLES[name]] = models.count_params(model)
+def _table(folder: str) -> tuple[dict, dict, list[dict]]:
+    """(one-step forecasts, rolled-out forecasts, table rows), keyed and labelled by the titles shown."""
+    forecasts, errors = resources.forecast_errors(folder)
+    one = {SHOWN[name]: f.one_step for name, f in forecasts.items()}
+    rolled = {SHOWN[name]: f.rolled for name, f in forecasts.items()}
     rows = [
         {
-            "model": name,
-            "one-step MAE": forecasting.mae(one[name], true),
-            "one-step RMSE": forecasting.rmse(one[name], true),
-            "rolled-out MAE": forecasting.mae(rolled[name], true),
-            "parameters": params[name],
+            "model": SHOWN[r.name],
+            "one-step MAE": r.one_step_mae,
+            "one-step RMSE": r.one_step_rmse,
+            "rolled-out MAE": r.rollout_mae,
+            "parameters": r.params,
         }
-        for name in one
+        for r in errors
     ]
-    return one, rolled, sorted(rows, key=lambda r: r["one-step MAE"])
+    return one, rolled, rows
 
 
 def _verdict(rows: list[dict]) -> str:
@@ -93,7 +59,8 @@ def _verdict(rows: list[dict]) -> str:
 
 def render() -> None:
     st.title("Forecast: a real series, year by year")
-    full, start, found, message = _loaded(str(weights.weights_dir()))
+    loaded = resources.forecast_models(resources.weights_folder())
+    full, start, found, message = loaded.full, loaded.start, loaded.found, loaded.message
     st.caption(
         f"{full.source} Trained on {int(full.years[0])}–{int(full.years[start - 1])}; the last "
         f"{len(full.years) - start} years ({int(full.years[start])}–{int(full.years[-1])}) are held out. Every "
@@ -102,7 +69,7 @@ def render() -> None:
     if message:
         st.error(message, icon=":material/error:")
         return
-    one, rolled, rows = _table(str(weights.weights_dir()))
+    one, rolled, rows = _table(resources.weights_folder())
     how = st.segmented_control(
         "Forecast",
         ["one step ahead", "rolled out"],
@@ -114,11 +81,9 @@ def render() -> None:
     )
     shown = one if how != "rolled out" else rolled
     with st.container(key="forecast-series"):
-        st.plotly_chart(
+        ui.plot(
             figures.series_figure(full.years, full.values, start, shown, f"The held-out years, {how}"),
             key="forecast-series-figure",
-            width="stretch",
-            theme=None,
         )
     with st.container(key="forecast-table"):
         st.dataframe(
@@ -152,11 +117,9 @@ def _inside(full, start: int, found: dict) -> None:
         st.session_state.fc_read = w  # it opens having read the whole window
     read = present.stepper("fc_read", 1, w, "Years the GRU has read", play_key="fc_playing")
     with st.container(key="forecast-rnn-reading"):
-        st.plotly_chart(
+        ui.plot(
             figures.rnn_reading_figure(years, window, readout, np.asarray(trace.hidden[0]), read, full.values[t]),
             key="forecast-rnn-figure",
-            width="stretch",
-            theme=None,
         )
         st.markdown(
             f"After reading {int(years[0])}–{int(years[read - 1])} the GRU's state says **{readout[read - 1]:.1f}** for "
@@ -172,11 +135,9 @@ def _inside(full, start: int, found: dict) -> None:
     prediction = float(cnn_scaler.inverse(np.asarray(ctrace.prediction, np.float64))[0])
     rf = cnn.config.receptive_field
     with st.container(key="forecast-cnn-layers"):
-        st.plotly_chart(
+        ui.plot(
             figures.cnn_layers_figure(years, [np.asarray(a[0]) for a in ctrace.layers], cnn.config.dilations, rf),
             key="forecast-cnn-figure",
-            width="stretch",
-            theme=None,
         )
         st.markdown(
             f"The causal CNN computes every position of every layer at once; each position sees only the years up to "
@@ -231,17 +192,15 @@ def _your_series(found: dict) -> None:
         n = len(values)
         years = np.arange(n + 10)
         padded = np.concatenate([values, np.full(10, np.nan)])
-        st.plotly_chart(
+        ui.plot(
             figures.series_figure(years, padded, n, forecasts, "Your series and the next 10 values"),
             key="forecast-user-figure",
-            width="stretch",
-            theme=None,
         )
 
 
 if __name__ == "__main__":
     # Streamlit runs a page file as the script "__main__": its cached functions would be copies apart from the
     # imported module's, which the warm-up fills. Render through the imported module, so they are the same.
-    from explorer.app.pages import forecast as page
+    from explorer.app.pages.forecast import page
 
     page.render()
