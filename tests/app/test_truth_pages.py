@@ -32,7 +32,7 @@ def _open(page: str, params: dict | None = None, state: dict | None = None):
 def test_hybrid_says_what_it_does_after_frame_1_measured_on_held_out_clips():
     """After frame 1 the hybrid names the opposite direction: the page's counts are recomputed here from full
     8-frame clips (not the page's one-frame shortcut), digit i moving in direction i mod 4."""
-    at = _open("explorer/app/pages/hybrid.py")
+    at = _open("explorer/app/pages/hybrid/page.py")
     text = texts(at.get_by_key("hybrid-first-frame"))
     model, _ = weights.load("hybrid-clip")
     held = digits.load_heldout()
@@ -64,7 +64,7 @@ def test_sentiment_page_says_vaders_neutral_band_and_counts_it():
     from explorer.compute import sentiment
     from explorer.data import sentiment as data
 
-    at = _open("explorer/app/pages/sentiment.py")
+    at = _open("explorer/app/pages/sentiment/page.py")
     _, held = data.load_split()
     compound = np.asarray([sentiment.analyzer().polarity_scores(t)["compound"] for t in held.texts])
     neutral = int(np.sum(np.abs(compound) < 0.05))
@@ -77,7 +77,7 @@ def test_sentiment_cnn_sentence_adds_up_and_separates_the_highlighted_places():
     """On the lesson's review: all places' pushes + bias = the log-odds (exact in decimal), and the highlighted
     eight push something else (+2.74 against +0.28 over all places, measured when the issue was filed)."""
     review = "The plot is dull but the acting is wonderful, and I was not bored for a minute."
-    at = _open("explorer/app/pages/sentiment.py", state={"review_typed": review})
+    at = _open("explorer/app/pages/sentiment/page.py", state={"review_typed": review})
     text = texts(at.get_by_key("sentiment-cnn-ngrams"))
     found = re.search(r": ([+-][0-9.]+) \+ bias ([+-][0-9.]+) = log-odds \*\*([+-][0-9.]+)\*\*", text)
     assert found and printing.adds_up(found.groups()[:2], found.group(3))
@@ -91,7 +91,7 @@ def test_training_unrolled_step_says_how_the_models_really_train_and_prints_no_u
     decimal arithmetic at 50 digits."""
     from explorer.compute import backprop, live_training
 
-    at = _open("explorer/app/pages/training.py", params={"training_section": "One step, unrolled"})
+    at = _open("explorer/app/pages/training/page.py", params={"training_section": "One step, unrolled"})
     intro = " ".join(m.value for m in at.markdown)
     assert "exactly these steps" not in intro and "AdamW" in intro and "momentum" in intro
     assert live_training.MOMENTUM > 0  # what “Train one yourself” really uses
@@ -126,7 +126,7 @@ def test_compare_probes_state_the_measured_small_shifts_not_a_pooling_claim():
     """The caption under the digit probe is built from accuracies at 0, 1 and 2 px, recomputed here."""
     from explorer.compute import probes
 
-    at = _open("explorer/app/pages/compare.py", state={"section": "Invariance probes", "rnn_cell": "lstm"})
+    at = _open("explorer/app/pages/compare/page.py", state={"section": "Invariance probes", "rnn_cell": "lstm"})
     caption = " ".join(c.value for c in at.get_by_key("compare-small-shifts").caption)
     held = digits.load_heldout()
     names = ("digit-cnn", "row-rnn-lstm", "digit-mlp")
@@ -148,7 +148,7 @@ def test_forecast_says_where_the_25th_tap_reads():
     gives exactly the 24-year forecast)."""
     from explorer.data import series as series_data
 
-    at = _open("explorer/app/pages/forecast.py")
+    at = _open("explorer/app/pages/forecast/page.py")
     text = texts(at.get_by_key("forecast-cnn-layers"))
     cnn = weights.load("forecast-cnn")[0]
     rf, w = cnn.config.receptive_field, series_data.WINDOW
@@ -162,7 +162,7 @@ def test_forecast_says_where_the_25th_tap_reads():
     assert not math.isclose(float(np.asarray(cnn(other))[0]), float(np.asarray(cnn(x))[0]))  # the tap is read
 
 
-@pytest.mark.parametrize("page", ["explorer/app/pages/guide.py"])
+@pytest.mark.parametrize("page", ["explorer/app/pages/guide/page.py"])
 def test_guide_never_says_the_training_digits_were_centred(page):
     at = _open(page)
     assert "were all centred" not in " ".join(m.value for m in at.markdown)

@@ -288,7 +288,7 @@ def test_cnn_places_count_live_filters_only(sentiment_readings):
 
 def test_cnn_sum_sentence_adds_up_exactly_on_held_out_snippets(sentiment_readings):
     """pushes + bias = log-odds as printed: exact in decimal, each printed number its float correctly rounded."""
-    from explorer.app.pages import sentiment as page
+    from explorer.app.pages.sentiment import page
 
     _, readings = sentiment_readings
     pattern = re.compile(r": ([+-][0-9.]+) \+ bias ([+-][0-9.]+) (=|≈) log-odds \*\*([+-][0-9.]+)\*\*")
@@ -312,7 +312,7 @@ def test_cnn_sum_sentence_adds_up_exactly_on_held_out_snippets(sentiment_reading
 def test_vader_sum_sentence_adds_up_to_vaders_own_compound(sentiment_readings):
     """Word scores + the “!”/“?” emphasis = the sum, exactly; squashing the printed sum (decimal arithmetic)
     rounds to the printed compound, which is VADER's own polarity_scores compound."""
-    from explorer.app.pages import sentiment as page
+    from explorer.app.pages.sentiment import page
     from explorer.compute import sentiment
 
     _, readings = sentiment_readings
@@ -432,7 +432,7 @@ def test_the_lesson_does_not_say_the_highlighted_pushes_add_up_to_the_answer(sen
     import tomllib
     from importlib import resources
 
-    from explorer.app.pages import sentiment as page
+    from explorer.app.pages.sentiment import page
     from explorer.compute import sentiment
 
     readers, _ = sentiment_readings
