@@ -9,6 +9,7 @@ from explorer.app import pages, present, ui
 st.set_page_config(page_title="CNN vs RNN Explorer", page_icon="🧠", layout="wide")
 ui.warm_up()  # compiles every model once per process, in the background
 ui.memory_keeper()  # frees finished sessions' memory once a minute, in the background
+ui.tolerate_non_finite_whole_numbers()  # a tampered client's NaN in a whole-number input: its default
 
 digit = st.Page(pages.file("digit"), title="Digit (CNN)", icon=":material/draw:", url_path="digit")
 listed = [

@@ -6,6 +6,7 @@ from __future__ import annotations
 import ctypes
 import gc
 import logging
+import math
 import os
 import sys
 import threading
@@ -86,6 +87,29 @@ def memory_keeper() -> threading.Thread:
     thread = threading.Thread(target=_collect_periodically, args=(GC_EVERY_S,), name="explorer-gc", daemon=True)
     thread.start()
     return thread
+
+
+def tolerate_non_finite_whole_numbers() -> None:
+    """Once per process: a whole-number `st.number_input` given NaN or ±inf over the websocket (no browser sends
+    it, a tampered client can) takes its default instead of failing the session.
+
+    Streamlit (1.5x–1.6x) resets a non-finite value to the default only for float inputs: for whole numbers it
+    calls int(NaN) first, and that ValueError / OverflowError is raised while Streamlit compares widget values
+    before the script runs, where no page code can catch it. The value goes to Streamlit's own reset path."""
+    from streamlit.elements.widgets import number_input
+
+    serde = number_input.NumberInputSerde
+    original = serde.deserialize
+    if getattr(original, "tolerates_non_finite", False):
+        return
+
+    def deserialize(self, ui_value):
+        if isinstance(ui_value, float) and not math.isfinite(ui_value):
+            ui_value = None  # Streamlit's own meaning: not set, so the widget's default
+        return original(self, ui_value)
+
+    deserialize.tolerates_non_finite = True
+    serde.deserialize = deserialize
 
 
 def write_typed_text(name: str, value: str, example: str) -> None:
