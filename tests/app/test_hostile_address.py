@@ -48,7 +48,7 @@ def rendered(markdown: str) -> str:
 def opened(page: str, address: dict[str, str]):
     at = new_app()
     at.query_params.update(address)
-    at.switch_page(f"explorer/app/pages/{page}.py")
+    at.switch_page(f"explorer/app/pages/{page}/page.py")
     return at.run()
 
 
