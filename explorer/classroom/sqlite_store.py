@@ -2,10 +2,11 @@
 
 Durability: every write is one IMMEDIATE transaction committed with synchronous=FULL before the call returns, so
 an acknowledged submission survives the process and a power cut. Several processes and threads may share the
-file; each call opens its own connection (cheap), so no connection crosses threads.
+file; each thread of a process uses its own connection, so none crosses threads.
 """
 
 import sqlite3
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -42,6 +43,7 @@ class SQLiteStore(ClassStore):
     def __init__(self, path: str | Path, limits: RoomLimits | None = None, clock: Clock = time.time) -> None:
         super().__init__(limits, clock)
         self.path = Path(path)
+        self._local = threading.local()  # one connection per thread: sqlite3 connections stay in their thread
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:
@@ -52,16 +54,25 @@ class SQLiteStore(ClassStore):
 
     @contextmanager
     def _connection(self) -> Iterator[sqlite3.Connection]:
+        """This thread's connection to the file, opened on first use and kept: closing the last connection would
+        checkpoint the WAL on every call. A connection that failed is dropped, so the next call starts afresh."""
+        db = getattr(self._local, "db", None)
         try:
-            db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
-        except sqlite3.Error as error:
-            raise StoreUnavailable(f"The class room file cannot be opened: {error}") from None
-        try:
-            db.execute("PRAGMA synchronous=FULL")
+            if db is None:
+                db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+                db.execute("PRAGMA synchronous=FULL")  # a commit is on disk before the call returns
+                self._local.db = db
             yield db
         except sqlite3.OperationalError as error:  # locked past the timeout, disk full, file gone
+            self._drop(db)
             raise StoreUnavailable(f"The class room file cannot be used just now: {error}") from None
-        finally:
+        except sqlite3.Error as error:
+            self._drop(db)
+            raise StoreUnavailable(f"The class room file cannot be opened: {error}") from None
+
+    def _drop(self, db: sqlite3.Connection | None) -> None:
+        self._local.db = None
+        if db is not None:
             db.close()
 
     @contextmanager
