@@ -148,6 +148,24 @@ def test_a_room_expires_after_its_lifetime_and_everything_refuses_it(opener, clo
         store.clear(keys.code, keys.lecturer_key)
 
 
+def test_an_expired_rooms_data_goes(opener, clock):
+    """SQLite deletes expired rooms' rows when the next room opens; Redis gives every key of a room the room's
+    time to live, so the server drops them by itself."""
+    store = opener(clock, RoomLimits(lifetime_s=600.0))
+    keys = store.create_room()
+    store.add_submission(keys.code, SESSION, sid(1), review())
+    clock.advance(2)
+    store.add_submission(keys.code, SESSION, sid(2), sketch())
+    store.hide(keys.code, keys.lecturer_key, sid(1))
+    if isinstance(store, RedisStore):
+        ttls = [store.client.ttl(k) for k in store.client.scan_iter(match=f"*{{{keys.code}}}*")]
+        assert len(ttls) == 6 and all(0 < t <= 600 for t in ttls)
+    else:
+        clock.advance(600)
+        store.create_room()
+        assert _leftovers(store, keys.code) == 0
+
+
 def test_codes_are_drawn_at_random_from_the_unambiguous_alphabet():
     drawn = {codes.new_room_code() for _ in range(2000)}
     assert len(drawn) > 1990  # 31**5 codes: a repeat among 2,000 draws has probability ~7%, ten repeats ~0
@@ -499,7 +517,7 @@ def test_redis_down_raises_store_unavailable_and_back_up_loses_nothing_acknowled
         keys = store.create_room()
         for n in range(20):
             store.add_submission(keys.code, f"session-{n:04d}", sid(n), sketch(n))
-        server.kill()  # SIGKILL: only what was on disk when each reply went out survives
+        server.kill()  # SIGKILL: no save on the way out; only what is in the append-only file survives
         for call in (
             lambda: store.add_submission(keys.code, SESSION, sid(100), sketch()),
             lambda: store.room(keys.code),
@@ -515,6 +533,15 @@ def test_redis_down_raises_store_unavailable_and_back_up_loses_nothing_acknowled
         assert store.count(keys.code) == 21
     finally:
         server.stop()
+
+
+def test_sqlite_commits_to_disk_in_wal_mode(tmp_path):
+    """What acknowledged = durable rests on for SQLite: WAL (readers never block the writer) and
+    synchronous=FULL (the WAL is fsynced at every commit, so a power cut keeps each acknowledged submission)."""
+    store = SQLiteStore(tmp_path / "room.sqlite3")
+    with store._connection() as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
 
 
 def test_sqlite_that_cannot_be_written_raises_store_unavailable(tmp_path):
