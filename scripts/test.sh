@@ -11,10 +11,11 @@ fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[test]"
 
 # Debian packages: the browser tests drive the system Chromium (Playwright never downloads a browser);
-# the scale-out test runs the app behind the system HAProxy.
+# the scale-out test runs the app behind the system HAProxy; the class-room store tests start a real redis-server.
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v haproxy >/dev/null || [ -x /usr/sbin/haproxy ] || missing+=(haproxy)
+[ -x /usr/bin/redis-server ] || missing+=(redis-server)
 if [ ${#missing[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
