@@ -99,7 +99,7 @@ def test_a_lesson_moves_between_scenes_with_the_arrow_keys(browser, app_url, siz
     expect(scene).to_contain_text("Scene 2 of 12", timeout=240_000)
     wait_idle(page)
     expect(page.locator(".st-key-inside-detail")).to_contain_text("conv1, map 2")
-    expect(page.locator(".st-key-scene-next button")).to_be_visible()  # drawn, its key listening
+    expect(page.locator(".st-key-scene-next button")).to_be_visible(timeout=60_000)  # drawn, its key listening
     page.wait_for_function(DRAWN)
     page.screenshot(path=str(SHOTS / f"lesson-scene2-{size[0]}x{size[1]}.png"))
     page.mouse.click(5, 300)
