@@ -27,4 +27,6 @@ fi
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 
-exec .venv/bin/python -m pytest --durations=15 "$@"
+# Two workers on the machine's two cores; each test file runs whole on one worker (its module fixtures, e.g. one
+# app server per browser-test file, are not started twice).
+exec .venv/bin/python -m pytest -n 2 --dist loadfile --durations=15 "$@"

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from explorer.cli import appserver
 from explorer.cli import browser as chromium
@@ -13,13 +14,17 @@ from explorer.cli import browser as chromium
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM", chromium.CHROMIUM)
 CHROMIUM_ARGS = chromium.CHROMIUM_ARGS
+# The suite runs on two workers (pytest-xdist) sharing two cores with the app servers they start: an element can
+# take longer than Playwright's default 5 s to be drawn; 30 s is still a failure, not a hang.
+expect.set_options(timeout=30_000)
 
 
 @pytest.fixture(scope="session")
 def app_url():
     log_dir = ROOT / ".pytest_cache"
     log_dir.mkdir(exist_ok=True)
-    with open(log_dir / "streamlit-e2e.log", "w") as log, appserver.running_app(log) as url:
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")  # one server, and one log, per test worker
+    with open(log_dir / f"streamlit-e2e-{worker}.log", "w") as log, appserver.running_app(log) as url:
         yield url
 
 
