@@ -33,10 +33,15 @@ def test_random_digit_overview_detail_and_play(page, app_url):
 
     label = detail.locator("g.slider-group > text.slider-label").first  # the slider's current-value line
     expect(label).to_have_text(re.compile(r"output row \d+, column 0"))
-    start = label.text_content()
-    detail.locator(".updatemenu-button", has_text="play").first.click()
-    expect(label).not_to_have_text(start, timeout=15_000)
-    expect(label).to_have_text(re.compile(r"output row \d+, column [1-9]\d*"))
+    moved = re.compile(r"output row \d+, column [1-9]\d*")
+    for _ in range(3):  # a press that lands while a rerun redraws the figure is lost with the old figure: again
+        detail.locator(".updatemenu-button", has_text="play").first.click()
+        try:
+            expect(label).to_have_text(moved, timeout=15_000)  # playing: the window moves along the row
+            break
+        except AssertionError:
+            wait_idle(page)
+    expect(label).to_have_text(moved)
 
 
 def test_drawing_shows_the_overview_and_pool_detail(page, app_url):
