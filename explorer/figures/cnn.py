@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 
 from explorer.compute import printing
 from explorer.figures import palette
-from explorer.figures.spec import SpecFigure, subplot_row
+from explorer.figures.spec import SpecFigure, subplot_row, subplot_title
 
 
 @dataclass(frozen=True)
@@ -303,20 +303,7 @@ def dense_softmax_figure(
         margin=dict(l=10, r=10, t=50, b=10),
         font=palette.FONT,
         showlegend=False,
-        annotations=[
-            dict(
-                text=t,
-                x=(x[0] + x[1]) / 2,
-                y=y[1],
-                xref="paper",
-                yref="paper",
-                xanchor="center",
-                yanchor="bottom",
-                showarrow=False,
-                font=dict(size=14),
-            )
-            for t, (x, y) in zip(titles, domains)
-        ],  # fmt: skip
+        annotations=[subplot_title(t, (x[0] + x[1]) / 2, y[1]) for t, (x, y) in zip(titles, domains)],
     )
     for i, (x, y) in enumerate(domains, start=1):
         xname, yname = ("x", "y") if i == 1 else (f"x{i}", f"y{i}")

@@ -8,7 +8,7 @@ import numpy as np
 
 from explorer.compute import printing
 from explorer.figures import animation, palette
-from explorer.figures.spec import SpecFigure, subplot_row
+from explorer.figures.spec import SpecFigure, subplot_row, subplot_title
 
 
 def _rounded(a, decimals: int = 3) -> np.ndarray:
@@ -191,20 +191,7 @@ def reach_figure(
         margin=dict(l=70, r=20, t=50, b=55),
         font=palette.FONT,
         bargap=0.1,
-        annotations=[
-            dict(
-                text=title,
-                x=0.5,
-                y=domain[1],
-                xref="paper",
-                yref="paper",
-                xanchor="center",
-                yanchor="bottom",
-                showarrow=False,
-                font=dict(size=14),
-            )
-            for title, domain in zip(titles, domains)
-        ],  # fmt: skip
+        annotations=[subplot_title(title, 0.5, domain[1]) for title, domain in zip(titles, domains)],
         xaxis=dict(anchor="y", domain=[0.0, 1.0], matches="x2", showticklabels=False),
         xaxis2=dict(
             anchor="y2",

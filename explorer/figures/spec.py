@@ -122,6 +122,21 @@ def axis_names(i: int) -> tuple[str, str]:
     return f"x{suffix}", f"y{suffix}"
 
 
+def subplot_title(text: str, x_center: float, y_top: float, size: int = 14) -> dict:
+    """A subplot's title as make_subplots writes it: a paper-anchored annotation centred above the subplot."""
+    return dict(
+        text=text,
+        x=x_center,
+        y=y_top,
+        xref="paper",
+        yref="paper",
+        xanchor="center",
+        yanchor="bottom",
+        showarrow=False,
+        font=dict(size=size),
+    )
+
+
 def subplot_row(
     titles: list[str],
     widths: list[float] | None = None,
@@ -154,19 +169,7 @@ def subplot_row(
         layout["xaxis" if i == 1 else f"xaxis{i}"] = x_axis
         layout["yaxis" if i == 1 else f"yaxis{i}"] = y_axis
         if title:
-            layout["annotations"].append(
-                dict(
-                    text=title,
-                    x=x + span / 2,
-                    y=y_domain[1],
-                    xref="paper",
-                    yref="paper",
-                    xanchor="center",
-                    yanchor="bottom",
-                    showarrow=False,
-                    font=dict(size=title_size),
-                )
-            )
+            layout["annotations"].append(subplot_title(title, x + span / 2, y_domain[1], title_size))
         x += span + spacing
     return layout
 
