@@ -1,0 +1,182 @@
+"""A class room survives its app process being killed, and Redis going away, with nothing acknowledged lost.
+
+A writer process (this module run with `python -m`) opens the store as the app does (`open_store()`, from the
+environment), sends real sketches to one room and prints `ack <id>` only after `add_submission` has returned,
+which is when the app would show the student "sent". The test kills it with SIGKILL mid-stream (no clean-up,
+no flush), starts it again, and reads the room back through a store object of its own.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from explorer.classroom import Sketch, StoreUnavailable, open_store
+from tests.support.processes import wait_for_output
+from tests.support.redis_server import RedisServer
+
+pytestmark = pytest.mark.load
+ROOT = Path(__file__).resolve().parents[2]
+SKETCHES = 40  # distinct held-out sketches; submission i sends sketch i % SKETCHES
+RETRY_S = 0.2  # the writer's pause before retrying a send the store could not take (a client's back-off)
+ACK = re.compile(rb"^ack (sub\d{6})$", re.MULTILINE)
+
+
+def submission_id(i: int) -> str:
+    return f"sub{i:06d}"
+
+
+def session_id(i: int) -> str:
+    return f"session{i:06d}"  # one session per submission: the per-session rate limit stays as shipped
+
+
+# ---------------------------------------------------------------------------------------------- the writer
+
+
+def write(code: str, first: int, last: int, sketches_file: str) -> None:
+    """Send submissions first..last-1 to room `code`, each until the store takes it; print `ack <id>` after each
+    is acknowledged, `unavailable <message>` for each refusal of an unreachable store, and `done` at the end."""
+    with np.load(sketches_file) as f:
+        arrays = {k: f[k] for k in ("pixels", "meant", "cnn", "rnn")}
+    store = open_store()
+    for i in range(first, last):
+        k = i % len(arrays["meant"])
+        sketch = Sketch(arrays["pixels"][k], int(arrays["meant"][k]), arrays["cnn"][k], arrays["rnn"][k])
+        while True:
+            try:
+                kept = store.add_submission(code, session_id(i), submission_id(i), sketch)
+                break
+            except StoreUnavailable as error:
+                print(f"unavailable {error}", flush=True)
+                time.sleep(RETRY_S)
+        print(f"ack {kept.id}", flush=True)
+    print("done", flush=True)
+
+
+def start_writer(env: dict[str, str], code: str, first: int, last: int, sketches_file: Path) -> subprocess.Popen:
+    command = [sys.executable, "-m", "tests.load.test_class_recovery", code, str(first), str(last), str(sketches_file)]
+    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, bufsize=0)
+
+
+def acknowledged(said: bytes) -> list[str]:
+    return [m.decode() for m in ACK.findall(said)]
+
+
+# ---------------------------------------------------------------------------------------------- the tests
+
+
+@pytest.fixture(scope="module")
+def sketches(tmp_path_factory) -> tuple[Path, list[Sketch]]:
+    """Held-out digits with the trained CNN's and row RNN's answers, in a file the writer reads."""
+    from explorer.cli.loadtest.class_sketches import heldout_sketches  # JAX: here, not in every writer process
+
+    made = heldout_sketches(SKETCHES)
+    path = tmp_path_factory.mktemp("sketches") / "sketches.npz"
+    np.savez(
+        path,
+        pixels=np.stack([s.pixels for s in made]),
+        meant=np.array([s.meant for s in made]),
+        cnn=np.stack([s.cnn for s in made]),
+        rnn=np.stack([s.rnn for s in made]),
+    )
+    return path, made
+
+
+@pytest.fixture(params=["sqlite", "redis"])
+def place(request, tmp_path, monkeypatch):
+    """The environment an app process would have (EXPLORER_DATA_DIR for SQLite, EXPLORER_CLASS_STORE for a Redis
+    with appendonly yes and appendfsync always, as deploy/ configures it), set here too; yields (env, redis or
+    None)."""
+    monkeypatch.setenv("EXPLORER_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("EXPLORER_CLASS_STORE", raising=False)
+    server = None
+    if request.param == "redis":
+        server = RedisServer(tmp_path / "redis", appendonly=True).start()
+        monkeypatch.setenv("EXPLORER_CLASS_STORE", server.url)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    yield env, server
+    if server is not None:
+        server.stop()
+
+
+def kept_ids(code: str) -> list[str]:
+    """Every shown submission's id, read by a store object that did not write them (another process's view)."""
+    return [s.id for s in open_store().submissions_since(code, 0).added]
+
+
+def assert_kept_as_sent(code: str, sketches: list[Sketch]) -> None:
+    for s in open_store().submissions_since(code, 0).added:
+        sent = sketches[int(s.id.removeprefix("sub")) % SKETCHES]
+        assert np.array_equal(s.content.pixels, sent.pixels) and s.content.meant == sent.meant
+        assert np.array_equal(s.content.cnn, sent.cnn) and np.array_equal(s.content.rnn, sent.rnn)
+
+
+def test_a_writer_killed_mid_class_loses_nothing_acknowledged_and_a_restart_adds_each_once(place, sketches):
+    env, server = place
+    sketches_file, sent = sketches
+    code = open_store().create_room().code
+    writer = start_writer(env, code, 0, 100_000, sketches_file)
+    said = wait_for_output(writer, b"ack sub000040\n", timeout=120)
+    writer.kill()  # SIGKILL mid-stream: no finally, no atexit, no flush
+    writer.wait(timeout=30)
+    said += writer.stdout.read()
+    first = acknowledged(said)
+    assert b"done" not in said and len(first) >= 41 and first == [submission_id(i) for i in range(len(first))]
+    if server is not None:  # and the Redis server with it: only its fsynced append-only file survives
+        server.kill()
+        server.start()
+    kept = kept_ids(code)
+    assert set(first) <= set(kept)  # every acknowledged one is there
+    assert len(kept) == len(set(kept)) and len(kept) - len(first) <= 1  # once each; at most the one in flight more
+    assert kept == [submission_id(i) for i in range(len(kept))]
+
+    # The restarted writer sends everything again from the start (a client retrying what it cannot know was
+    # kept), then 20 new ones: each is kept exactly once.
+    last = len(kept) + 20
+    writer = start_writer(env, code, 0, last, sketches_file)
+    said = wait_for_output(writer, b"done\n", timeout=120)
+    assert writer.wait(timeout=30) == 0
+    assert acknowledged(said) == [submission_id(i) for i in range(last)]
+    assert kept_ids(code) == [submission_id(i) for i in range(last)]
+    assert open_store().count(code) == last
+    assert_kept_as_sent(code, sent)
+
+
+def test_redis_stopped_mid_class_is_unreachable_then_recovers_with_nothing_acknowledged_lost(
+    tmp_path, monkeypatch, sketches
+):
+    monkeypatch.setenv("EXPLORER_DATA_DIR", str(tmp_path / "data"))
+    server = RedisServer(tmp_path / "redis", appendonly=True).start()
+    monkeypatch.setenv("EXPLORER_CLASS_STORE", server.url)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    sketches_file, sent = sketches
+    try:
+        code = open_store().create_room().code
+        last = 80
+        writer = start_writer(env, code, 0, last, sketches_file)
+        said = wait_for_output(writer, b"ack sub000020\n", timeout=120)
+        server.kill()  # Redis gone mid-class, without saving anything on the way out
+        with pytest.raises(StoreUnavailable, match="unreachable"):
+            open_store().room(code)
+        said += wait_for_output(writer, b"unavailable The class room is unreachable just now", timeout=60)
+        server.start()  # back, on the same port, from its append-only file
+        said += wait_for_output(writer, b"done\n", timeout=120)
+        assert writer.wait(timeout=30) == 0
+        acks = acknowledged(said)
+        assert acks == [submission_id(i) for i in range(last)]  # every send went through in the end, in order
+        assert kept_ids(code) == acks  # each kept once, nothing acknowledged lost
+        assert open_store().count(code) == last
+        assert_kept_as_sent(code, sent)
+    finally:
+        server.stop()
+
+
+if __name__ == "__main__":
+    write(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4])
