@@ -178,5 +178,43 @@ def test_redis_stopped_mid_class_is_unreachable_then_recovers_with_nothing_ackno
         server.stop()
 
 
+# ---------------------------------------------------------------------------------------------- the shipped settings
+
+
+def test_the_shipped_redis_runs_with_the_durability_tested_here(tmp_path):
+    """deploy/compose.yaml and deploy/k8s give Redis the same options, which include those the tests above ran
+    it with (appendonly yes, appendfsync always); a real redis-server takes them and reports them; and the app
+    containers name that Redis in EXPLORER_CLASS_STORE."""
+    import redis
+    import yaml
+
+    from explorer.cli.appserver import free_port
+
+    compose = yaml.safe_load((ROOT / "deploy" / "compose.yaml").read_text())["services"]
+    k8s = {p.stem: yaml.safe_load(p.read_text()) for p in (ROOT / "deploy" / "k8s").glob("*.yaml")}
+    options = compose["redis"]["command"][1:]
+    assert k8s["redis"]["spec"]["template"]["spec"]["containers"][0]["args"] == options
+    for app in ("app1", "app2"):
+        assert compose[app]["environment"]["EXPLORER_CLASS_STORE"] == "redis://redis:6379/0"
+    env = {e["name"]: e["value"] for e in k8s["deployment"]["spec"]["template"]["spec"]["containers"][0]["env"]}
+    service = k8s["redis-service"]
+    assert (
+        env["EXPLORER_CLASS_STORE"] == f"redis://{service['metadata']['name']}:{service['spec']['ports'][0]['port']}/0"
+    )
+    assert service["spec"]["selector"] == k8s["redis"]["spec"]["template"]["metadata"]["labels"]
+
+    port = free_port()
+    command = ["/usr/bin/redis-server", *options, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(tmp_path)]
+    server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, bufsize=0)
+    try:
+        wait_for_output(server, b"Ready to accept connections", timeout=30)
+        config = redis.Redis(port=port, decode_responses=True).config_get("*")
+        assert config["appendonly"] == "yes" and config["appendfsync"] == "always"
+        assert config["maxmemory-policy"] == "noeviction" and config["save"] == ""
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
 if __name__ == "__main__":
     write(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4])
