@@ -194,6 +194,14 @@ def _stats(values_ms: list[float]) -> dict:
     }
 
 
+def summarise(log: list[students.Action]) -> dict:
+    """Per kind of action: count and p50/p95/max in ms; then the problems seen (the first 20)."""
+    out: dict = {kind: _stats([a.seconds * 1000 for a in log if a.kind == kind]) for kind in {a.kind for a in log}}
+    out.pop("error", None)
+    problems = [f"{a.kind}: {a.problem}" for a in log if not a.ok]
+    return {**out, "errors": len(problems), "problems": problems[:20]}
+
+
 def tally(plan: ClassPlan, stored: list[bytes]) -> dict:
     """Acknowledged sends against what the store keeps and what the projector showed."""
     acked = Counter(s.key for s in plan.sends)
@@ -332,8 +340,6 @@ def run(
         if store_url:
             store = RedisStore(store_url) if store_url.startswith("redis") else SQLiteStore(store_url)
             stored = [s.content.pixels.tobytes() for s in store.submissions_since(plan.code, 0).added]
-        from explorer.cli.loadtest import summarise
-
         report = {"url": url, "replicas": replicas, "students": students_n, "mode": "class", "store": store_kind}
         report.update({"sketches_each": sketches, "duration_s": duration, "wall_s": wall_s})
         report.update(summarise(plan.log))
