@@ -73,7 +73,7 @@ def render(store: ClassStore, room: Room) -> None:
     with draw_col:
         pixels, why = _sketch_input()
     with send_col:
-        meant = st.segmented_control(
+        meant = st.pills(  # pills wrap on a phone; each is a button: Tab to a digit, Enter or Space picks it
             "Which digit did you mean?", list(range(10)), key="class_meant", help="Tab to a digit, Enter picks it."
         )
         sketch = None

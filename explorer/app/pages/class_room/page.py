@@ -85,33 +85,42 @@ def landing(store) -> None:
         )
 
 
+TITLE = "Class: the room's own handwriting"
+
+
 def render() -> None:
-    st.title("Class: the room's own handwriting")
     store, message = resources.class_store()
+    raw = query.first(st.query_params, "room")
+    code = None if raw is None else codes.normalized_code(raw)
+    key = query.first(st.query_params, "key")
+    room, lecturer, problem = None, False, None
+    if code is not None and store is not None:
+        try:
+            room = store.room(code)
+            lecturer = key is not None and store.is_lecturer(code, key)
+        except ClassroomError as e:  # no open room has the code, or the store is unreachable
+            problem = e
+    if room is not None and not lecturer:
+        st.title(f"Room {room.code}: draw a digit for the class")  # a phone's first screen: the code, the canvas
+    else:
+        st.title(TITLE)
     if store is None:
         st.warning(query.literal(message, None), icon=":material/cloud_off:")
-    raw = query.first(st.query_params, "room")
+        if code is None:
+            landing(store)
+        return
     if raw is None:
         landing(store)
         return
-    code = codes.normalized_code(raw)
     if code is None:
-        for problem in address_problems(st.query_params):
-            st.warning(problem, icon=":material/link_off:")
+        for bad in address_problems(st.query_params):
+            st.warning(bad, icon=":material/link_off:")
         landing(store)
         return
-    if store is None:
-        return
-    key = query.first(st.query_params, "key")
-    try:
-        room = store.room(code)
-        lecturer = key is not None and store.is_lecturer(code, key)
-    except RoomNotFound as e:
-        st.warning(query.literal(str(e), None), icon=":material/door_front:")
-        landing(store)
-        return
-    except ClassroomError as e:  # the store is unreachable
-        st.warning(query.literal(str(e), None), icon=":material/cloud_off:")
+    if room is None:
+        st.warning(query.literal(str(problem), None), icon=":material/door_front:")
+        if isinstance(problem, RoomNotFound):  # mistyped, expired or closed: another code may be typed here
+            landing(store)
         return
     if lecturer:
         projector.render(store, room, key)
@@ -120,7 +129,6 @@ def render() -> None:
         st.warning(
             "This lecturer key does not open this room, so this is the student's view.", icon=":material/key_off:"
         )
-    st.subheader(f"Room {room.code}")
     join.render(store, room)
 
 

@@ -47,9 +47,14 @@ def join_link(code: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, f"{base}/class", f"room={code}", ""))
 
 
-def qr_svg(link: str) -> str:
-    """The join link as a QR code (segno, error correction M), an SVG that scales to its container."""
-    return segno.make(link, error="m", micro=False).svg_inline(scale=QR_SCALE, border=2, omitsize=True)
+def qr_image(link: str) -> str:
+    """The join link as a QR code (segno, error correction M): an <img> of its SVG as a data: URL (Streamlit's
+    HTML sanitiser keeps images, not inline SVG), drawn to fill its column, square modules kept sharp."""
+    svg = segno.make(link, error="m", micro=False).svg_data_uri(scale=QR_SCALE, border=2)
+    return (
+        f'<img src="{svg}" alt="QR code of the join link" '
+        'style="display:block;width:100%;height:auto;image-rendering:pixelated;background:#fff">'
+    )
 
 
 def _act(store: ClassStore, call: str, code: str, key: str, done: str) -> None:
@@ -100,7 +105,7 @@ def render(store: ClassStore, room: Room, key: str) -> None:
         )
         _controls(store, room, key)
     with qr, st.container(key="class-qr"):
-        st.html(f'<div style="width:100%;max-width:70vh;margin:auto;background:#fff">{qr_svg(link)}</div>')
+        st.html(f'<div style="width:100%;max-width:70vh;margin:auto">{qr_image(link)}</div>')
     _live(store, code, key)
 
 
@@ -257,8 +262,11 @@ def _scoreboard(view: RoomView) -> None:
     hardest = summary.hardest
     numbers = {sid: i + 1 for i, sid in enumerate(table.ids)}
     shown = [view.shown[table.ids[h.index]] for h in hardest]
-    notes = {table.ids[h.index]: f"p(meant): {h.cnn_p:.0%} · {h.rnn_p:.0%}" for h in hardest}
-    st.markdown("**The hardest sketches**: the lowest mean probability the two networks give the digit meant.")
+    notes = {table.ids[h.index]: f"p {h.cnn_p:.0%} · {h.rnn_p:.0%}" for h in hardest}
+    st.markdown(
+        "**The hardest sketches**: the lowest mean probability the two networks give the digit meant "
+        "(p: the CNN's, then the row RNN's)."
+    )
     with st.container(key="class-hardest"):
         st.html(gallery.wall(_tiles(view, shown, numbers, notes)))
 
@@ -281,13 +289,17 @@ def _reviews(view: RoomView) -> None:
         if not splits:
             st.caption("All three readers agree on every review so far.")
             return
-        st.markdown(f"**Where they split**: {len(reviews.splits)} reviews, the latest {len(splits)} below.")
+        many = len(reviews.splits)
+        st.markdown(
+            f"**Where they split**: {many} review{'s' if many != 1 else ''}"
+            + (f", the latest {len(splits)} below." if many > len(splits) else ", below.")
+        )
         side = lambda positive: "positive" if positive else "negative"  # noqa: E731
         st.dataframe(
             [
                 {
                     "review": r.text[:REVIEW_CHARS_SHOWN] + ("…" if len(r.text) > REVIEW_CHARS_SHOWN else ""),
-                    "student": "👍" if r.liked else "👎",
+                    "student": side(r.liked),
                     "GRU": side(r.rnn),
                     "CNN": side(r.cnn),
                     "VADER": side(r.vader),
