@@ -178,6 +178,55 @@ def test_redis_stopped_mid_class_is_unreachable_then_recovers_with_nothing_ackno
         server.stop()
 
 
+# ---------------------------------------------------------------------------------------------- the app itself
+
+
+def test_an_app_process_killed_mid_class_shows_every_acknowledged_sketch_once_restarted(tmp_path, monkeypatch):
+    """The real thing, on SQLite: students send through the Class page of a `streamlit run`; once three pages
+    have said "Sent" the process is killed with SIGKILL while the others are still drawing and sending; a new
+    process on the same data directory shows the lecturer every acknowledged sketch, each once."""
+    import asyncio
+    import urllib.parse
+
+    from explorer.cli import appserver
+    from explorer.cli.loadtest import classroom
+    from explorer.cli.loadtest import protocol as p
+    from explorer.data import digits
+
+    monkeypatch.setenv("EXPLORER_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("EXPLORER_CLASS_STORE", raising=False)
+    heldout = digits.load_heldout()
+
+    async def class_until_killed(url: str, proc: subprocess.Popen) -> tuple[classroom.ClassPlan, str]:
+        lecturer, _ = await classroom.start_room(url, "")
+        code = urllib.parse.parse_qs(lecturer.query)["room"][0]
+        plan = classroom.ClassPlan(url, code, sketches=1, duration=6.0)
+        students = [asyncio.create_task(classroom.student(plan, i, 0.5 * i, heldout)) for i in range(8)]
+        while len(plan.sends) < 3:
+            await asyncio.sleep(0.05)  # the driver's own poll of its students' progress
+        proc.kill()  # SIGKILL mid-class: students still drawing and sending
+        await asyncio.gather(*students)
+        await lecturer.close()
+        return plan, lecturer.query
+
+    with appserver.started_app() as (url, proc):
+        plan, lecturer_query = p.run_async(class_until_killed(url, proc))
+    assert 3 <= len(plan.sends) < 8 and any(a.kind == "error" for a in plan.log)  # it died mid-class
+
+    async def projector(url: str) -> p.Run:
+        async with p.Session(url, "class", query=lecturer_query) as s:
+            return await s.open()
+
+    with appserver.started_app() as (url, _):
+        run = p.run_async(projector(url))
+    shown = int(classroom.WALL_COUNT.search(" ".join(run.markdown)).group(1))
+    walls = [body for body in run.html if classroom.SKETCH_LINK.search(body)]
+    on_wall = [classroom.sketch_key(t) for t in classroom.SKETCH_LINK.findall(walls[0])]
+    acked = [s.key for s in plan.sends]
+    assert not run.exceptions and set(acked) <= set(on_wall) and len(on_wall) == len(set(on_wall)) == shown
+    assert shown <= 8  # the acknowledged ones, and at most the sends that were in flight besides
+
+
 # ---------------------------------------------------------------------------------------------- the shipped settings
 
 
