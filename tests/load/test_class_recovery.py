@@ -201,7 +201,8 @@ def test_an_app_process_killed_mid_class_shows_every_acknowledged_sketch_once_re
         lecturer, _ = await classroom.start_room(url, "")
         code = urllib.parse.parse_qs(lecturer.query)["room"][0]
         plan = classroom.ClassPlan(url, code, sketches=1, duration=6.0)
-        students = [asyncio.create_task(classroom.student(plan, i, 0.5 * i, heldout)) for i in range(8)]
+        made = [classroom.drawings(i, 1, heldout) for i in range(8)]
+        students = [asyncio.create_task(classroom.student(plan, i, 0.5 * i, made[i])) for i in range(8)]
         while len(plan.sends) < 3:
             await asyncio.sleep(0.05)  # the driver's own poll of its students' progress
         proc.kill()  # SIGKILL mid-class: students still drawing and sending

@@ -13,7 +13,8 @@ Digit page" link, in the projector wall's tile links, in the store.
 
 Reported: p50/p95/max per action (join, stroke, meant, send, refresh = a projector tick's round trip);
 `refresh_server_ms` (the server time the projector says each refresh took); `visible` (from a student pressing
-Send to the end of the first projector refresh whose wall shows that sketch); `lost` (acknowledged, not in the
+Send to the end of the first projector refresh whose wall shows that sketch; `visible_after_sent`: from the
+student's page saying "Sent"); `lost` (acknowledged, not in the
 store), `duplicated` (a sketch kept or shown more than once), `never_on_wall` (acknowledged, in the store, but no
 refresh showed its tile: the wall shows the latest 24 only), the projector's last count against the acknowledged
 sends, errors, and each app process's RSS.
@@ -59,6 +60,7 @@ def sketch_key(token: str) -> bytes:
 class Send:
     key: bytes
     pressed: float  # perf_counter when the student pressed Send
+    sent: float  # perf_counter when the student's page said "Sent" (the send run's end)
     student: int
 
 
@@ -148,9 +150,23 @@ def _read_wall(plan: ClassPlan, run: p.Run, seen_at: float) -> None:
         plan.first_seen.setdefault(key, seen_at)
 
 
-async def student(plan: ClassPlan, number: int, start_after: float, heldout: digits.Digits) -> None:
-    """One student: open the app (behind a proxy: its first page visit, which picks the replica), join, then `plan.sketches` times draw a new held-out digit stroke by stroke, pick the digit
-    meant and press Send, with a person's pauses."""
+Drawing = tuple[int, list[str]]  # the digit meant, and the canvas's PNG data URL after each stroke
+
+
+def drawings(number: int, sketches: int, heldout: digits.Digits) -> list[Drawing]:
+    """Student `number`'s sketches, made before the class starts (a browser draws them on the student's own
+    device, not on the server's cores): held-out digits number·sketches … +sketches-1, each a different one."""
+    rng = np.random.default_rng(3000 + number)
+    out = []
+    for k in range(sketches):
+        index = number * sketches + k
+        out.append((int(heldout.labels[index]), inputs.canvas_strokes(heldout.images[index], STROKES, rng)))
+    return out
+
+
+async def student(plan: ClassPlan, number: int, start_after: float, sketches: list[Drawing]) -> None:
+    """One student: open the app (behind a proxy: its first page visit, which picks the replica), join, then for
+    each of `sketches` draw it stroke by stroke, pick the digit meant and press Send, with a person's pauses."""
     rng = np.random.default_rng(2000 + number)
     await asyncio.sleep(start_after)
     try:
@@ -158,15 +174,13 @@ async def student(plan: ClassPlan, number: int, start_after: float, heldout: dig
         async with p.Session(plan.url, "class", query=f"room={plan.code}", cookies=cookies) as s:
             run = await s.open()
             _log(plan, s, "join", run, _problem(run, f"Room {plan.code}"))
-            for k in range(plan.sketches):
-                index = number * plan.sketches + k  # every send a different held-out digit
-                strokes = inputs.canvas_strokes(heldout.images[index], STROKES, rng)
+            for meant, strokes in sketches:
                 for drawn, png in enumerate(strokes, start=1):
                     await asyncio.sleep(students._pause(rng, plan.think))
                     run = await s.rerun([p.canvas(s.widget_id("class_canvas"), png, drawn)])
                     _log(plan, s, "stroke", run, _problem(run, "The CNN reads" if drawn == STROKES else ""))
                 await asyncio.sleep(students._pause(rng, plan.think))
-                run = await s.rerun([p.choice(s.widget_id("class_meant"), str(int(heldout.labels[index])))])
+                run = await s.rerun([p.choice(s.widget_id("class_meant"), str(meant))])
                 _log(plan, s, "meant", run, _problem(run, "The CNN reads"))
                 await asyncio.sleep(students._pause(rng, plan.think))
                 pressed = time.perf_counter()
@@ -177,7 +191,7 @@ async def student(plan: ClassPlan, number: int, start_after: float, heldout: dig
                     problem = "no link to the sent sketch"
                 _log(plan, s, "send", run, problem)
                 if not problem:
-                    plan.sends.append(Send(sketch_key(links[-1]), pressed, number))
+                    plan.sends.append(Send(sketch_key(links[-1]), pressed, pressed + run.seconds, number))
     except Exception as e:  # a refused connection, a timeout: counted, never fatal for the other students
         plan.log.append(students.Action("error", 0.0, False, f"{type(e).__name__}: {e}"[:300]))
 
@@ -206,7 +220,7 @@ def tally(plan: ClassPlan, stored: list[bytes]) -> dict:
     """Acknowledged sends against what the store keeps and what the projector showed."""
     acked = Counter(s.key for s in plan.sends)
     kept = Counter(stored)
-    visible = [(plan.first_seen[s.key] - s.pressed) * 1000 for s in plan.sends if s.key in plan.first_seen]
+    seen = [s for s in plan.sends if s.key in plan.first_seen]
     return {
         "acknowledged": len(plan.sends),
         "in_store": len(stored),
@@ -216,20 +230,22 @@ def tally(plan: ClassPlan, stored: list[bytes]) -> dict:
         + sum(n - 1 for n in acked.values() if n > 1)
         + plan.wall_duplicates,
         "never_on_wall": sum(1 for s in plan.sends if s.key not in plan.first_seen),
-        "visible": _stats(visible),
+        "visible": _stats([(plan.first_seen[s.key] - s.pressed) * 1000 for s in seen]),  # from pressing Send
+        "visible_after_sent": _stats([(plan.first_seen[s.key] - s.sent) * 1000 for s in seen]),  # from "Sent"
         "refresh_server_ms": _stats(plan.refresh_server_ms),
         "projector_replica": plan.projector_replica,
     }
 
 
 async def _run(
-    plan: ClassPlan, lecturer: p.Session, students_n: int, ramp: float, pids: list[int], heldout, progress: bool
+    plan: ClassPlan, lecturer: p.Session, made: list[list[Drawing]], ramp: float, pids: list[int], progress: bool
 ) -> dict:
     rss: dict[int, list[float]] = {pid: [servers.rss_mb(pid)] for pid in pids}
     done = asyncio.Event()
+    students_n = len(made)
     expected = students_n * plan.sketches
     watcher = asyncio.create_task(projector(plan, lecturer, done))
-    tasks = [asyncio.create_task(student(plan, i, ramp * i / max(1, students_n), heldout)) for i in range(students_n)]
+    tasks = [asyncio.create_task(student(plan, i, ramp * i / max(1, students_n), made[i])) for i in range(students_n)]
     while not all(t.done() for t in tasks):
         for pid in pids:
             rss[pid].append(servers.rss_mb(pid))
@@ -272,8 +288,10 @@ async def _class(
             for log in logs:
                 await asyncio.to_thread(appserver.warmed_up, log)
     plan = ClassPlan(url, code, sketches, duration, proxied=replicas > 1)
+    heldout = digits.load_heldout()
+    made = [drawings(i, sketches, heldout) for i in range(students_n)]
     start = time.perf_counter()
-    memory = await _run(plan, lecturer, students_n, ramp, pids, digits.load_heldout(), progress)
+    memory = await _run(plan, lecturer, made, ramp, pids, progress)
     plan.wall_s = time.perf_counter() - start
     return plan, memory
 
@@ -357,7 +375,7 @@ def print_report(report: dict) -> None:
         f"{report['students']} students, {report['sketches_each']} sketches each over {report['duration_s']:g} s, "
         f"{report['replicas']} replica(s), store {report['store']}, {report['wall_s']} s"
     )
-    for kind in ("join", "stroke", "meant", "send", "refresh", "refresh_server_ms", "visible"):
+    for kind in ("join", "stroke", "meant", "send", "refresh", "refresh_server_ms", "visible", "visible_after_sent"):
         row = report.get(kind)
         if isinstance(row, dict) and "p50_ms" in row:
             print(f"  {kind:<18} n={row['count']:<5} p50 {row['p50_ms']:>8.1f} ms  p95 {row['p95_ms']:>8.1f} ms  "
