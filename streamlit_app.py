@@ -21,6 +21,7 @@ listed = [
     st.Page(pages.file("sentiment"), title="Sentiment", icon=":material/reviews:", url_path="sentiment"),
     st.Page(pages.file("training"), title="Training", icon=":material/model_training:", url_path="training"),
     st.Page(pages.file("guide"), title="Guide", icon=":material/explore:", url_path="guide"),
+    st.Page(pages.file("class_room"), title="Class", icon=":material/groups:", url_path="class"),
 ]
 
 

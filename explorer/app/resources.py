@@ -7,6 +7,7 @@ student to open a page finds them ready. Nothing here imports a page.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,8 +15,9 @@ from pathlib import Path
 import numpy as np
 import streamlit as st
 
-from explorer import models
+from explorer import classroom, models
 from explorer.app.shared_work import SharedWork
+from explorer.classroom import answers
 from explorer.compute import clip_reading, forecasting, measured_table, probes, sentiment, series_models, summary
 from explorer.data import digits, series
 from explorer.data import sentiment as sentiment_data
@@ -182,6 +184,40 @@ def sentiment_examples(count: int) -> list[tuple[str, float]]:
     neg = [i for i in range(len(held)) if held.labels[i] == 0][: count // 2]
     order = [i for pair in zip(pos, neg) for i in pair]
     return [(held.texts[i], float(held.ratings[i])) for i in order]
+
+
+# ---------------------------------------------------------------- the class room
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _class_store(place: str) -> classroom.ClassStore:
+    return classroom.open_store()
+
+
+def class_store() -> tuple[classroom.ClassStore | None, str]:
+    """(the class-room store this process shares with the others, "") or (None, why it cannot be opened). One per
+    process and place (EXPLORER_CLASS_STORE, else the SQLite file under EXPLORER_DATA_DIR); a failure is not
+    cached, so the next run tries again."""
+    place = os.environ.get(classroom.opening.STORE_VARIABLE, "").strip() or str(classroom.data_dir())
+    try:
+        return _class_store(place), ""
+    except classroom.StoreUnavailable as e:
+        return None, str(e)
+    except ValueError as e:  # EXPLORER_CLASS_STORE names something that is not a Redis address
+        return None, f"The class room store is misconfigured: {e}"
+
+
+@st.cache_resource(show_spinner=False)
+def class_forwards(folder: str) -> tuple[tuple | None, str]:
+    """((CNN forward, row RNN forward), "") for the class room's answers, each its model's compiled __call__, or
+    (None, the message naming the command that rebuilds the missing weights)."""
+    found = []
+    for name in (answers.CLASS_CNN, answers.CLASS_RNN):
+        reader, message = model(name)
+        if reader is None:
+            return None, message
+        found.append(compiled_forward(name, folder))
+    return tuple(found), ""
 
 
 # ---------------------------------------------------------------- the Compare page's shared measurements

@@ -6,6 +6,7 @@ pages live here, each behind one typed accessor, so a page never reads another p
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -127,3 +128,17 @@ def sets(params: Mapping[str, object], whole_view: bool) -> Callable[[str], bool
 def mark_opened(page: str) -> None:
     """The page's view was opened by something other than its address (a lesson scene): the address is not read."""
     st.session_state[_opened_key(page)] = Opened()
+
+
+# ---------------------------------------------------------------- the class room
+
+
+_CLASS_SESSION = "class_session_id"
+
+
+def class_session_id() -> str:
+    """This browser session's anonymous id in a class room (random, no name): what the room's rate limit counts
+    by. Made on first use and kept for the session."""
+    if _CLASS_SESSION not in st.session_state:
+        st.session_state[_CLASS_SESSION] = uuid.uuid4().hex
+    return st.session_state[_CLASS_SESSION]

@@ -92,6 +92,11 @@ class ClassStore(ABC):
 
     # ------------------------------------------------------------------ lecturer
 
+    def is_lecturer(self, code: str, key: object) -> bool:
+        """Whether `key` opens this open room (constant-time compare); RoomNotFound when no open room has the code.
+        A page asks this before it shows the lecturer's controls; every lecturer call checks the key again."""
+        return codes.key_matches(key, self._key_digest(self._code(code)))
+
     def pause(self, code: str, key: str) -> None:
         self._set_paused(self._lecturer(code, key), True)
 

@@ -12,7 +12,7 @@ ADDRESSES = [p["url_pathname"] for p in REGISTERED if p["url_pathname"]]
 
 def test_navigation_lists_every_page_at_a_stable_address():
     by_address = {p["url_pathname"]: p["page_name"] for p in REGISTERED}
-    expected = {"digit", "text", "compare", "forecast", "hybrid", "sentiment", "training", "guide", "lesson"}
+    expected = {"digit", "text", "compare", "forecast", "hybrid", "sentiment", "training", "guide", "lesson", "class"}
     assert expected <= set(by_address), sorted(by_address)
     assert by_address["digit"] == "Digit (CNN)"
     assert len(ADDRESSES) == len(set(ADDRESSES))  # no two pages share an address

@@ -1,5 +1,6 @@
-"""The app's pages, one package each, named by its address (/digit, /text, …). Streamlit runs `<name>/page.py`,
-found from this package's own location, so an installed app finds its pages from any working directory."""
+"""The app's pages, one package each, named by its address (/digit, /text, …; /class is `class_room`, since
+`class` is a Python keyword). Streamlit runs `<name>/page.py`, found from this package's own location, so an
+installed app finds its pages from any working directory."""
 
 from pathlib import Path
 

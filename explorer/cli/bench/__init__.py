@@ -28,6 +28,7 @@ AREAS = (
     "explorer.cli.bench.hybrid",
     "explorer.cli.bench.sentiment",
     "explorer.cli.bench.serving",
+    "explorer.cli.bench.classroom",
 )
 
 _COLD_START = """

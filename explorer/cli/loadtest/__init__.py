@@ -10,6 +10,8 @@
     python -m explorer loadtest --students 30 --trainers 2           # … while 2 sessions train a network live
     python -m explorer loadtest --students 30 --mode train           # 30 students press Play on live training
     python -m explorer loadtest --students 30 --mode hostile --hostile 3  # drawing, alone then with 3 hostile tabs
+    python -m explorer loadtest --mode class --students 60               # a class room, one process, SQLite
+    python -m explorer loadtest --mode class --students 200 --replicas 2 # … two replicas, HAProxy, one Redis
 
 Each student opens the page, then acts --actions times with a pause of about --think seconds between actions:
 draw = a new stroke on the canvas (a held-out digit drawn stroke by stroke: a fresh image every time);
@@ -18,6 +20,7 @@ its words; train = press Play on the Training page's live training, then
 tick once a second (as the browser's fragment does) --actions times. Reports p50/p95/max per kind of action (from sending the
 interaction to the server finishing its run), errors, and the app processes' memory (RSS). A server it starts
 is first opened once per page and replica, as a teacher would before class (--cold skips that).
+--mode class: see explorer/cli/loadtest/classroom.py (students send sketches to a room; the projector shows them).
 """
 
 from __future__ import annotations
@@ -146,7 +149,9 @@ def main(argv=None) -> None:
     where.add_argument("--url", help="drive a running app at this address instead of starting one")
     where.add_argument("--replicas", type=int, default=1, help="app processes to start (2+ run behind HAProxy)")
     parser.add_argument("--students", type=int, default=30)
-    parser.add_argument("--mode", choices=("draw", "text", "review", "open", "train", "hostile"), default="draw")
+    parser.add_argument(
+        "--mode", choices=("draw", "text", "review", "open", "train", "hostile", "class"), default="draw"
+    )
     parser.add_argument("--hostile", type=int, default=3, help="--mode hostile: hostile students (see hostile.py)")
     parser.add_argument(
         "--trainers", type=int, default=0, help="more sessions training a network live (Training page) meanwhile"
@@ -156,12 +161,33 @@ def main(argv=None) -> None:
     parser.add_argument("--ramp", type=float, default=10.0, help="students start spread over this many seconds")
     parser.add_argument("--after", type=float, default=0.0, help="seconds to wait after the class, then read RSS")
     parser.add_argument("--cold", action="store_true", help="no warm-up visit: the class finds a fresh server")
+    parser.add_argument("--sketches", type=int, default=3, help="--mode class: sketches each student sends")
+    parser.add_argument("--duration", type=float, default=120.0, help="--mode class: seconds the sends spread over")
+    parser.add_argument(
+        "--store", help="--mode class with --url: the store that server uses (redis://… or the SQLite file)"
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args(argv)
     if not 1 <= args.students <= 500 or not 0 <= args.actions <= 1000 or not 1 <= args.replicas <= 8:
         parser.error("students must be 1..500, actions 0..1000, replicas 1..8")
     if not 0 <= args.trainers <= 100:
         parser.error("trainers must be 0..100")
+    if args.mode == "class":
+        from explorer.cli.loadtest import classroom
+
+        if not 1 <= args.sketches <= 50 or not 1.0 <= args.duration <= 3600.0:
+            parser.error("--sketches must be 1..50 (a room takes 50 from one session), --duration 1..3600 s")
+        try:
+            report = classroom.run(
+                args.url, args.replicas, args.students, args.sketches, args.duration, args.ramp, True, args.store
+            )
+        except ValueError as e:
+            parser.error(str(e))
+        if args.json:
+            print(json.dumps(report, indent=2))
+        else:
+            classroom.print_report(report)
+        return
     if args.mode == "hostile":
         from explorer.cli.loadtest import hostile
 

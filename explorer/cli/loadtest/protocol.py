@@ -34,6 +34,7 @@ class Run:
     exceptions: list[str] = field(default_factory=list)  # messages of exception elements (tracebacks on screen)
     errors: list[str] = field(default_factory=list)  # bodies of st.error alerts
     notices: list[str] = field(default_factory=list)  # bodies of st.info / st.warning alerts (hints to the user)
+    html: list[str] = field(default_factory=list)  # bodies of st.html elements
     payload_bytes: int = 0  # bytes received for this run
 
     @property
@@ -67,6 +68,7 @@ class Session:
         self.fragment_ids: list[str] = []  # every fragment the page drew, in order
         self._held: dict[str, WidgetState] = {}  # values sent before: a browser sends them with every rerun
         self.session_id = ""
+        self.auto_rerun: dict[str, float] = {}  # fragment id → seconds: the fragments the page asks to rerun on a timer
         self.response_headers: dict[str, str] = {}
         self._ws = None
 
@@ -172,6 +174,10 @@ class Session:
                 run.seconds = time.perf_counter() - start
                 run.status = fwd.script_finished
                 return run
+            elif kind == "page_info_changed":  # the page set st.query_params: the browser's address changes
+                self.query = fwd.page_info_changed.query_string
+            elif kind == "auto_rerun":  # a fragment with run_every: the browser reruns it on this timer
+                self.auto_rerun[fwd.auto_rerun.fragment_id] = fwd.auto_rerun.interval
             elif kind == "page_not_found":
                 raise RuntimeError(f"page not found: {self.page}")
 
@@ -184,6 +190,10 @@ class Session:
         kind = element.WhichOneof("type")
         if kind == "markdown":
             run.markdown.append(element.markdown.body)
+        elif kind == "heading":
+            run.markdown.append(element.heading.body)
+        elif kind == "html":
+            run.html.append(element.html.body)
         elif kind == "text":
             run.markdown.append(element.text.body)
         elif kind == "exception":
@@ -211,6 +221,13 @@ def number(widget_id: str, value: float) -> WidgetState:
     """A slider's value (Streamlit sends sliders as an array of doubles)."""
     state = WidgetState(id=widget_id)
     state.double_array_value.data.append(float(value))
+    return state
+
+
+def choice(widget_id: str, option: str) -> WidgetState:
+    """A single-select segmented control (st.segmented_control / st.pills): the chosen option as its text."""
+    state = WidgetState(id=widget_id)
+    state.string_array_value.data.append(option)
     return state
 
 

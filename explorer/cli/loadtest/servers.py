@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import time
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,15 +36,19 @@ def rss_mb(pid: int) -> float:
 
 
 @contextlib.contextmanager
-def app_processes(n: int, log_dir: Path | None = None):
-    """n `streamlit run streamlit_app.py` processes, each on its own free loopback port; yields [App]."""
+def app_processes(n: int, log_dir: Path | None = None, env: dict[str, str] | None = None):
+    """n `streamlit run streamlit_app.py` processes, each on its own free loopback port, with `env` added to this
+    process's environment (a value "" removes the variable); yields [App]."""
+    environment = None
+    if env:
+        environment = {k: v for k, v in {**os.environ, **env}.items() if v != ""}
     with contextlib.ExitStack() as stack:
         apps = []
         for i in range(n):
             log = None
             if log_dir is not None:
                 log = stack.enter_context(open(log_dir / f"app{i + 1}.log", "w"))
-            apps.append(stack.enter_context(appserver.started_app(log)))
+            apps.append(stack.enter_context(appserver.started_app(log, env=environment)))
         yield [App(url, proc.pid) for url, proc in apps]
 
 
@@ -84,6 +89,45 @@ def haproxy(backends: list[str], log=None, timeout: float = 30.0):
         command = [haproxy_binary(), "-db", "-f", str(cfg)]
         with appserver.serving(command, url, "haproxy", timeout=timeout, log=log, env=env, stop_s=10.0):
             yield url
+
+
+# The options deploy/compose.yaml and deploy/k8s/redis.yaml give Redis (tests/load/test_class_load.py checks that
+# they agree): every acknowledged write fsynced to the append-only file before the reply; full = refuse, not evict.
+REDIS_OPTIONS = ("--appendonly", "yes", "--appendfsync", "always", "--save", "",
+                 "--maxmemory", "256mb", "--maxmemory-policy", "noeviction")  # fmt: skip
+REDIS_SERVER = "/usr/bin/redis-server"  # Debian's; scripts/test.sh installs it
+
+
+@contextlib.contextmanager
+def redis_server(folder: Path, timeout: float = 30.0):
+    """redis-server with the shipped options on a free loopback port, its files in `folder`; yields its URL once
+    it answers PING, and stops it (SIGTERM) on exit."""
+    import redis
+
+    folder.mkdir(parents=True, exist_ok=True)
+    port = appserver.free_port()
+    command = [REDIS_SERVER, *REDIS_OPTIONS, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(folder)]
+    url = f"redis://127.0.0.1:{port}/0"
+    with open(folder / "redis.log", "w") as log:
+        proc = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            client = redis.Redis.from_url(url, socket_connect_timeout=1.0)
+            deadline = time.monotonic() + timeout
+            while True:
+                if proc.poll() is not None:
+                    raise RuntimeError(
+                        f"redis-server exited with {proc.returncode}: {(folder / 'redis.log').read_text()}"
+                    )
+                with contextlib.suppress(redis.exceptions.ConnectionError):
+                    if client.ping():
+                        break
+                if time.monotonic() > deadline:
+                    raise RuntimeError("redis-server did not answer PING in time")
+                time.sleep(0.1)  # it is starting; the next PING is all there is to wait on
+            yield url
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
 
 
 def first_visit(url: str) -> tuple[str, dict[str, str]]:

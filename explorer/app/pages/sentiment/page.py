@@ -9,6 +9,7 @@ import numpy as np
 import streamlit as st
 
 from explorer.app import present, query, resources, state, ui
+from explorer.app.pages.class_room import review_send
 from explorer.compute import printing, sentiment
 from explorer.data import sentiment as data
 from explorer.figures import sentiment as figures
@@ -140,6 +141,7 @@ def render() -> None:
         shown = ", ".join(f"“{query.literal(w)}”" for w in dict.fromkeys(unknown[:12]))  # the user's words
         st.caption(f"Read as the unknown word (seen fewer than {data.MIN_COUNT} times in training): {shown}.")
     _answers(reading)
+    review_send.render(reading)  # only when the address names a class room (`room=CODE`)
     _rnn_section(reading)
     _cnn_section(reading)
     _vader_section(reading)
