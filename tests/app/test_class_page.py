@@ -52,7 +52,7 @@ def class_app(**params: str):
     at = new_app()
     for name, value in params.items():
         at.query_params[name] = value
-    at._page_hash = calc_hash("class")
+    at.switch_page("explorer/app/pages/class_room/page.py")
     return at.run()
 
 
@@ -504,3 +504,24 @@ def test_page_state_is_json_free_of_the_key_for_students(store):
     state = at.session_state._state.filtered_state
     dumped = json.dumps({k: repr(v) for k, v in state.items()})
     assert keys.lecturer_key not in dumped
+
+
+def test_a_lesson_scene_opens_the_class_page_and_a_room_started_there_keeps_the_lesson(store, tmp_path, monkeypatch):
+    from explorer.app import lessons
+
+    folder = tmp_path / "lessons"
+    folder.mkdir()
+    (folder / "live.toml").write_text(
+        'title = "Live"\n[[scene]]\ntitle = "Your handwriting"\npage = "class"\nnote = "Scan the code."\n'
+    )
+    monkeypatch.setattr(lessons, "LESSONS", folder)
+    at = new_app()
+    at.query_params["lesson"] = "live"
+    at.switch_page("explorer/app/pages/lesson/page.py")
+    at.run()
+    assert_clean(at)
+    assert any("Scene 1 of 1: Your handwriting" in m.value for m in at.markdown)
+    at.button(key="class_start").click().run()
+    assert_clean(at)
+    assert at.query_params["lesson"] == "live" and store.is_lecturer(at.query_params["room"], at.query_params["key"])
+    assert at.button(key="class_close")

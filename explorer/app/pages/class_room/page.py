@@ -41,7 +41,8 @@ def _start(store) -> None:
     except ClassroomError as e:
         st.session_state.class_notice = ("warning", str(e))
         return
-    st.query_params.from_dict({"room": keys.code, "key": keys.lecturer_key})
+    # added to the address, not replacing it: in a lesson's Class scene the lesson and scene stay in it
+    st.query_params.update({"room": keys.code, "key": keys.lecturer_key})
 
 
 def _join(store) -> None:
@@ -51,7 +52,9 @@ def _join(store) -> None:
     except ClassroomError as e:
         st.session_state.class_notice = ("warning", str(e))
         return
-    st.query_params.from_dict({"room": room.code})
+    st.query_params.update({"room": room.code})
+    if "key" in st.query_params:
+        del st.query_params["key"]
 
 
 def landing(store) -> None:

@@ -67,7 +67,9 @@ def _act(store: ClassStore, call: str, code: str, key: str, done: str) -> None:
     st.session_state.class_notice = ("success", done)
     if call == "close":
         st.session_state.pop("class_view", None)
-        st.query_params.clear()
+        for name in ("room", "key"):  # the rest of the address (a lesson's, presenter mode) stays
+            if name in st.query_params:
+                del st.query_params[name]
 
 
 def _hide(store: ClassStore, code: str, key: str) -> None:
