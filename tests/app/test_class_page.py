@@ -486,6 +486,14 @@ def test_an_unreachable_store_is_said_on_the_class_page_and_the_digit_page_keeps
     at = class_app(room="K7MPQ")
     assert_clean(at)
     assert any("unreachable" in w for w in warnings(at))
+    at.button(key="class_send").click().run()  # the student keeps the join view; Send says why nothing went
+    assert_clean(at)
+    assert any("Nothing to send yet" in i.value for i in at.info)
+    lecturer = class_app(room="K7MPQ", key="k" * 32)
+    assert_clean(lecturer)
+    assert any("unreachable" in w for w in warnings(lecturer))
+    with pytest.raises(KeyError):
+        lecturer.button(key="class_pause")
     at = class_app()
     at.button(key="class_start").click().run()
     assert_clean(at)

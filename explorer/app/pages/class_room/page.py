@@ -12,7 +12,7 @@ import streamlit as st
 
 from explorer.app import query, resources
 from explorer.app.pages.class_room import join, projector
-from explorer.classroom import ClassroomError, RoomNotFound, codes
+from explorer.classroom import ClassroomError, Room, RoomNotFound, codes
 
 PARAMS = ("room", "key")  # the address parameters the page reads
 
@@ -103,10 +103,9 @@ def render() -> None:
             lecturer = key is not None and store.is_lecturer(code, key)
         except ClassroomError as e:  # no open room has the code, or the store is unreachable
             problem = e
-    if room is not None and not lecturer:
-        st.title(f"Room {room.code}: draw a digit for the class")  # a phone's first screen: the code, the canvas
-    else:
-        st.title(TITLE)
+    student = store is not None and code is not None and not lecturer and not isinstance(problem, RoomNotFound)
+    # a phone's first screen: the room's code (its own alphabet only) and then the canvas
+    st.title(f"Room {code}: draw a digit for the class" if student and (room or key is None) else TITLE)
     if store is None:
         st.warning(query.literal(message, None), icon=":material/cloud_off:")
         if code is None:
@@ -124,6 +123,8 @@ def render() -> None:
         st.warning(query.literal(str(problem), None), icon=":material/door_front:")
         if isinstance(problem, RoomNotFound):  # mistyped, expired or closed: another code may be typed here
             landing(store)
+        elif key is None:  # the store is down: the student keeps the canvas; Send says so until it is back
+            join.render(store, Room(code, 0.0, 0.0, False))
         return
     if lecturer:
         projector.render(store, room, key)
