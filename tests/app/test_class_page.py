@@ -533,3 +533,39 @@ def test_a_lesson_scene_opens_the_class_page_and_a_room_started_there_keeps_the_
     assert_clean(at)
     assert at.query_params["lesson"] == "live" and store.is_lecturer(at.query_params["room"], at.query_params["key"])
     assert at.button(key="class_close")
+
+
+def test_redis_stopped_mid_class_is_said_and_sending_recovers_without_a_duplicate(
+    monkeypatch, tmp_path, canvas_image, heldout, forward
+):
+    from tests.support.redis_server import RedisServer
+
+    server = RedisServer(tmp_path / "redis", appendonly=True).start()
+    try:
+        monkeypatch.setenv("EXPLORER_CLASS_STORE", server.url)
+        store = classroom.open_store()
+        keys = store.create_room()
+        add_sketches(store, keys.code, heldout, forward, 2)
+        projector = class_app(room=keys.code, key=keys.lecturer_key)
+        assert_clean(projector)
+        student = class_app(room=keys.code)
+        student.radio(key="class_meant").set_value(int(heldout.labels[5])).run()
+        canvas_image(canvas_of(heldout.images[5]))
+        server.stop()
+        student.button(key="class_send").click().run()
+        assert_clean(student)
+        assert any("unreachable" in w for w in warnings(student)) and not student.success
+        projector.run()  # the projector's refresh: the message, and what it read last stays on screen
+        assert_clean(projector)
+        assert any("unreachable" in w for w in warnings(projector))
+        assert "\n".join(h.proto.body for h in projector.get_by_key("class-wall").get("html")).count("<img") == 2
+        server.start()
+        student.button(key="class_send").click().run()
+        assert_clean(student)
+        assert any(s.value.startswith("Sent") for s in student.success)
+        projector.run()
+        assert_clean(projector) and not warnings(projector)
+        assert "\n".join(h.proto.body for h in projector.get_by_key("class-wall").get("html")).count("<img") == 3
+        assert store.count(keys.code) == 3
+    finally:
+        server.stop()

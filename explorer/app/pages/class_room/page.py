@@ -91,6 +91,12 @@ def landing(store) -> None:
 TITLE = "Class: the room's own handwriting"
 
 
+def _verified(code: str, key: str) -> Room | None:
+    """The room as last read when this session's store checked that `key` opens it, or None."""
+    known = st.session_state.get("class_lecturer")
+    return known[2] if known is not None and known[:2] == (code, key) else None
+
+
 def render() -> None:
     store, message = resources.class_store()
     raw = query.first(st.query_params, "room")
@@ -125,8 +131,11 @@ def render() -> None:
             landing(store)
         elif key is None:  # the store is down: the student keeps the canvas; Send says so until it is back
             join.render(store, Room(code, 0.0, 0.0, False))
+        elif _verified(code, key) is not None:  # this session's lecturer: the projector keeps refreshing itself
+            projector.render(store, _verified(code, key), key)
         return
     if lecturer:
+        st.session_state.class_lecturer = (code, key, room)
         projector.render(store, room, key)
         return
     if key is not None:
