@@ -252,10 +252,16 @@ def _scoreboard(view: RoomView) -> None:
         (rnn_col, answers.CLASS_RNN, RNN_TITLE, summary.rnn_right, summary.rnn_confusion, palette.RNN, "rnn"),
     ):
         with col, st.container(key=f"class-score-{key}"):
-            st.metric(f"{title}: right on this room's sketches", f"{right / summary.count:.1%}")
-            st.caption(f"{right} of {summary.count} sketches · {_heldout(name)}")
+            # the counts ride in the metric's delta line: captions are hidden in presenter mode
+            st.metric(
+                f"{title}: right on this room's sketches",
+                f"{right / summary.count:.1%}",
+                f"{right} of {summary.count} sketches · {_heldout(name)}",
+                delta_color="off",
+                delta_arrow="off",
+            )
             ui.plot(_confusion(summary, key, counts, title, colour), key=f"class-confusion-{key}")
-    st.caption(
+    st.markdown(
         f"The two networks disagree on {summary.disagree} of {summary.count} sketches; both are wrong on "
         f"{summary.both_wrong}."
     )
@@ -292,8 +298,13 @@ def _reviews(view: RoomView) -> None:
             (cols[1], "n-gram CNN", reviews.cnn_right),
             (cols[2], "VADER (word list)", reviews.vader_right),
         ):
-            col.metric(f"{title}: agrees with the student's thumbs", f"{right / reviews.count:.0%}")
-            col.caption(f"{right} of {reviews.count} reviews")
+            col.metric(
+                f"{title}: agrees with the student's thumbs",
+                f"{right / reviews.count:.0%}",
+                f"{right} of {reviews.count} reviews",
+                delta_color="off",
+                delta_arrow="off",
+            )
         splits = reviews.splits[::-1][:SPLITS_SHOWN]
         if not splits:
             st.caption("All three readers agree on every review so far.")
