@@ -291,6 +291,7 @@ def _reviews(view: RoomView) -> None:
     if not reviews.count:
         return
     st.subheader(f"The class's reviews: {reviews.count}")
+    st.markdown("How often each reader's answer is the student's own thumbs up or down:")
     with st.container(key="class-reviews"):
         cols = st.columns(3)
         for col, title, right in (
@@ -299,9 +300,9 @@ def _reviews(view: RoomView) -> None:
             (cols[2], "VADER (word list)", reviews.vader_right),
         ):
             col.metric(
-                f"{title}: agrees with the student's thumbs",
+                title,
                 f"{right / reviews.count:.0%}",
-                f"{right} of {reviews.count} reviews",
+                f"{right} of {reviews.count} as the student's thumbs",
                 delta_color="off",
                 delta_arrow="off",
             )
