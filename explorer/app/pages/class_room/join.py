@@ -11,6 +11,7 @@ import streamlit as st
 from explorer.app import query, resources, ui
 from explorer.app.pages.class_room import sending
 from explorer.classroom import ClassStore, Room, Sketch, answers
+from explorer.compute import printing
 from explorer.data import digits
 from explorer.models.rnn import CELL_TITLES
 
@@ -42,7 +43,10 @@ def _sketch_input() -> tuple[np.ndarray | None, str]:
 
 def _answer_line(sketch: Sketch) -> str:
     cnn, rnn = int(sketch.cnn.argmax()), int(sketch.rnn.argmax())
-    return f"The CNN reads **{cnn}** ({sketch.cnn[cnn]:.0%}) · the {RNN_TITLE} reads **{rnn}** ({sketch.rnn[rnn]:.0%})"
+    return (
+        f"The CNN reads **{cnn}** ({printing.share(sketch.cnn[cnn])}) · the {RNN_TITLE} reads **{rnn}** "
+        f"({printing.share(sketch.rnn[rnn])})"
+    )
 
 
 def _last_sent(code: str) -> None:

@@ -24,6 +24,7 @@ from explorer.classroom import (
     export,
 )
 from explorer.classroom.summary import RoomView
+from explorer.compute import printing
 from explorer.figures import classroom as figures
 from explorer.figures import palette
 from explorer.models.rnn import CELL_TITLES
@@ -255,7 +256,7 @@ def _scoreboard(view: RoomView) -> None:
             # the counts ride in the metric's delta line: captions are hidden in presenter mode
             st.metric(
                 f"{title}: right on this room's sketches",
-                f"{right / summary.count:.1%}",
+                printing.share(right / summary.count, 1),
                 f"{right} of {summary.count} sketches · {_heldout(name)}",
                 delta_color="off",
                 delta_arrow="off",
@@ -268,7 +269,7 @@ def _scoreboard(view: RoomView) -> None:
     hardest = summary.hardest
     numbers = {sid: i + 1 for i, sid in enumerate(table.ids)}
     shown = [view.shown[table.ids[h.index]] for h in hardest]
-    notes = {table.ids[h.index]: f"p {h.cnn_p:.0%} · {h.rnn_p:.0%}" for h in hardest}
+    notes = {table.ids[h.index]: f"p {printing.share(h.cnn_p)} · {printing.share(h.rnn_p)}" for h in hardest}
     st.markdown(
         "**The hardest sketches**: the lowest mean probability the two networks give the digit meant "
         "(p: the CNN's, then the row RNN's)."
@@ -301,7 +302,7 @@ def _reviews(view: RoomView) -> None:
         ):
             col.metric(
                 title,
-                f"{right / reviews.count:.0%}",
+                printing.share(right / reviews.count),
                 f"{right} of {reviews.count} as the student's thumbs",
                 delta_color="off",
                 delta_arrow="off",
