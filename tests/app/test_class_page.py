@@ -507,7 +507,7 @@ def test_an_unreachable_store_is_said_on_the_class_page_and_the_digit_page_keeps
     assert any(m.value.startswith("### Prediction:") for m in digit.get_by_key("cnn-prediction").markdown)
 
 
-def test_page_state_is_json_free_of_the_key_for_students(store):
+def test_a_students_session_holds_no_lecturer_key(store):
     """The student's session holds no lecturer key anywhere (its address has none, and nothing copies one)."""
     keys = store.create_room()
     at = class_app(room=keys.code)
