@@ -11,6 +11,7 @@ import streamlit as st
 from explorer.app import query, resources, ui
 from explorer.app.pages.class_room import sending
 from explorer.classroom import ClassStore, Room, Sketch, answers
+from explorer.compute import printing
 from explorer.data import digits
 from explorer.models.rnn import CELL_TITLES
 
@@ -42,7 +43,10 @@ def _sketch_input() -> tuple[np.ndarray | None, str]:
 
 def _answer_line(sketch: Sketch) -> str:
     cnn, rnn = int(sketch.cnn.argmax()), int(sketch.rnn.argmax())
-    return f"The CNN reads **{cnn}** ({sketch.cnn[cnn]:.0%}) · the {RNN_TITLE} reads **{rnn}** ({sketch.rnn[rnn]:.0%})"
+    return (
+        f"The CNN reads **{cnn}** ({printing.share(sketch.cnn[cnn])}) · the {RNN_TITLE} reads **{rnn}** "
+        f"({printing.share(sketch.rnn[rnn])})"
+    )
 
 
 def _last_sent(code: str) -> None:
@@ -73,8 +77,8 @@ def render(store: ClassStore, room: Room) -> None:
     with draw_col:
         pixels, why = _sketch_input()
     with send_col:
-        meant = st.pills(  # pills wrap on a phone; each is a button: Tab to a digit, Enter or Space picks it
-            "Which digit did you mean?", list(range(10)), key="class_meant", help="Tab to a digit, Enter picks it."
+        meant = st.radio(  # a radio group wraps on a phone, and ← / → move between its digits
+            "Which digit did you mean?", list(range(10)), index=None, key="class_meant", horizontal=True
         )
         sketch = None
         if pixels is None:
