@@ -29,7 +29,8 @@ h1 { font-size: 2.1rem !important; }
 
 # The link is read in the browser, where the address is always current (the server's copy of the query string
 # is not refreshed on every rerun). navigator.clipboard needs a secure context (https or localhost); elsewhere
-# the link is selected in a text field and copied with the older execCommand.
+# the link is selected in a text field and copied with the older execCommand. The Class page's lecturer key is
+# left out of the copied link: whoever gets the link sees the view, never the room's controls.
 _COPY_LINK_HTML = """
 <div class="explorer-copy-link" style="display:flex;gap:.5rem;align-items:center">
 <button type="button" style="font:inherit;padding:.25rem .75rem;border-radius:.5rem;border:1px solid #bbb;
@@ -43,7 +44,9 @@ for (const box of document.querySelectorAll('.explorer-copy-link')) {
   box.dataset.ready = '1';
   const [button, field, said] = ['button', 'input', 'span'].map((tag) => box.querySelector(tag));
   button.addEventListener('click', () => {
-    const link = window.location.href;
+    const address = new URL(window.location.href);
+    address.searchParams.delete('key');  // a class room's lecturer key stays in the lecturer's own address
+    const link = address.href;
     field.value = link;
     const done = () => { said.textContent = 'Copied: ' + link; };
     const fallback = () => {

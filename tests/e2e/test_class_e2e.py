@@ -46,6 +46,14 @@ def test_a_sketch_reaches_the_projector_is_hidden_there_and_the_room_closes_for_
         code = query["room"][0]
         expect(lecturer.get_by_text(f"Room {code}")).to_be_visible()
         expect(lecturer.get_by_text("No sketch yet")).to_be_visible()
+        # "Copy link to this view" on the lecturer's screen gives the room's view without the lecturer key
+        lecturer.get_by_role("button", name="Copy link to this view").click()
+        said = lecturer.locator(".explorer-copy-link span")
+        expect(said).to_contain_text("Copied")
+        text = said.text_content()  # "Copied: <link>", or "Copied." with the link in the text field (no clipboard)
+        field = lecturer.locator(".explorer-copy-link input")
+        copied = text.removeprefix("Copied: ") if text.startswith("Copied: ") else field.input_value()
+        assert parse_qs(urlsplit(copied).query).get("room") == [code] and "key" not in parse_qs(urlsplit(copied).query)
 
         open_app(student, class_url, "class", f"?room={code}")  # the join link, as the QR code gives it
         expect(student.get_by_role("button", name="Pause sending")).to_have_count(0)
