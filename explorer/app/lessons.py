@@ -1,7 +1,7 @@
 """Lessons: small TOML files in `explorer/lessons/`, each a sequence of scenes (a page, its address parameters and a short
 presenter note). A file is checked whole when it loads; a bad one gives one clear error naming its line.
 
-    title = "CNN vs RNN in 12 scenes"
+    title = "CNN vs RNN in 13 scenes"
     [[scene]]
     title = "A convolution at one position"
     page = "digit"                      # digit | text | compare | guide | sentiment | class

@@ -25,7 +25,7 @@ def test_every_scene_opens_its_view(number):
     scene = LESSON.scenes[number - 1]
     assert_clean(at)
     assert not at.warning
-    assert f"Scene {number} of 12: {scene.title}" in at.get_by_key("lesson-scene").markdown[0].value
+    assert f"Scene {number} of {len(LESSON.scenes)}: {scene.title}" in at.get_by_key("lesson-scene").markdown[0].value
     state, params = at.session_state, scene.params
     if scene.page == "digit":
         assert state["digit_source"] == "sample" and state["sample_index"] == int(params["sample"])
@@ -38,8 +38,10 @@ def test_every_scene_opens_its_view(number):
         assert f"Step {params['step']} of {len(params['text'])}" in at.get_by_key("text-step").text[0].value
     elif scene.page == "compare":
         assert state["section"] == params["section"]
-    else:
+    elif scene.page == "guide":
         assert state["guide_data"] == params["guide_data"]
+    else:  # the class room: the lecturer starts a room from the scene
+        assert scene.page == "class" and at.button(key="class_start")
 
 
 def test_next_and_previous_move_between_scenes_and_reset_the_view():
@@ -47,7 +49,7 @@ def test_next_and_previous_move_between_scenes_and_reset_the_view():
     assert at.session_state["frame"] == 10
     at.button(key="scene-next").click().run()
     assert_clean(at)
-    assert "Scene 3 of 12" in at.get_by_key("lesson-scene").markdown[0].value
+    assert "Scene 3 of 13" in at.get_by_key("lesson-scene").markdown[0].value
     assert at.session_state["frame"] == 0 and at.session_state["layer"] == "conv1"  # nothing of scene 2 lingers
     at.button(key="scene-prev").click().run()
     assert_clean(at)

@@ -81,9 +81,9 @@ def test_a_sketch_of_the_wrong_size_is_refused():
 def test_the_shipped_lesson_is_valid_and_follows_the_lecture():
     found = lessons.available()
     lesson = lessons.load(found["cnn-vs-rnn"])
-    assert lesson.title == "CNN vs RNN in 12 scenes" and len(lesson.scenes) == 12
+    assert lesson.title == "CNN vs RNN in 13 scenes" and len(lesson.scenes) == 13
     pages = [s.page for s in lesson.scenes]
-    assert pages[:5] == ["digit"] * 5 and pages[5:8] == ["text"] * 3 and pages[-1] == "guide"
+    assert pages[:5] == ["digit"] * 5 and pages[5:8] == ["text"] * 3 and pages[-2:] == ["guide", "class"]
     layers = [s.params.get("layer") for s in lesson.scenes[:5]]
     assert layers == ["input", "conv1", "conv1", "pool 1", "softmax"]  # grid → convolution → map → pooling → answer
 
