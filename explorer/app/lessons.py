@@ -4,7 +4,7 @@ presenter note). A file is checked whole when it loads; a bad one gives one clea
     title = "CNN vs RNN in 12 scenes"
     [[scene]]
     title = "A convolution at one position"
-    page = "digit"                      # digit | text | compare | guide | sentiment
+    page = "digit"                      # digit | text | compare | guide | sentiment | class
     note = "What the presenter says."
     params = { sample = 7, layer = "conv1", map = 3 }
 """
@@ -23,13 +23,14 @@ MAX_SCENES = 60
 MAX_BYTES = 64 * 1024  # a lesson of MAX_SCENES full scenes is ~45 kB; tomllib is not fed anything larger
 MAX_NESTING = 8  # brackets and braces open at once: a scene needs 3; tomllib recurses on each (RecursionError)
 PROJECT = Path(__file__).resolve().parents[2]  # messages name files relative to it, never the server's full path
-PAGES = ("digit", "text", "compare", "guide", "sentiment")  # the pages a scene may open
+PAGES = ("digit", "text", "compare", "guide", "sentiment", "class")  # the pages a scene may open
+PACKAGES = {"class": "class_room"}  # a page whose package is not named as its address (`class` is a keyword)
 
 
 def page(name: str):
     """The page module a scene opens (explorer/app/pages/<name>/page.py): it declares the address parameters it
     reads (PARAMS), checks them (address_problems) and opens its view from them (open_view)."""
-    return importlib.import_module(f"explorer.app.pages.{name}.page")
+    return importlib.import_module(f"explorer.app.pages.{PACKAGES.get(name, name)}.page")
 
 
 class LessonError(ValueError):

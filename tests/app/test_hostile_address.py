@@ -19,6 +19,7 @@ PARAMS = {  # every address parameter each page reads (with `present`, which eve
     "training": ("training_section",),
     "guide": ("guide_data", "guide_order", "guide_variable", "guide_memory", "guide_streaming", "guide_scale"),
     "lesson": ("lesson", "scene"),
+    "class_room": ("room", "key"),
 }
 TYPED = {"text", "review"}  # free text the page reads as its input (shown in a text box, never as markdown)
 HOSTILE = {

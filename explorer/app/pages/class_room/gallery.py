@@ -48,7 +48,7 @@ def tile(submission: Submission, number: int, note: str = "") -> str:
     return (
         f'<a href="{html.escape(href)}" target="_blank" title="{html.escape(title)}" '
         f'style="display:inline-block;margin:3px;padding:4px;text-align:center;text-decoration:none;color:inherit;'
-        f"border:{width}px solid {colour};border-radius:6px;width:{TILE_PX + 28}px;vertical-align:top;"
+        f"border:{width}px solid {colour};border-radius:6px;min-width:{TILE_PX + 28}px;vertical-align:top;"
         'white-space:nowrap">'
         f'<img src="{png_data_url(s.pixels)}" alt="sketch {number}, meant {s.meant}" width="{TILE_PX}" '
         f'height="{TILE_PX}" style="image-rendering:pixelated;display:block;margin:0 auto">'

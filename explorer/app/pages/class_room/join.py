@@ -73,8 +73,8 @@ def render(store: ClassStore, room: Room) -> None:
     with draw_col:
         pixels, why = _sketch_input()
     with send_col:
-        meant = st.pills(  # pills wrap on a phone; each is a button: Tab to a digit, Enter or Space picks it
-            "Which digit did you mean?", list(range(10)), key="class_meant", help="Tab to a digit, Enter picks it."
+        meant = st.radio(  # a radio group wraps on a phone, and ← / → move between its digits
+            "Which digit did you mean?", list(range(10)), index=None, key="class_meant", horizontal=True
         )
         sketch = None
         if pixels is None:

@@ -12,7 +12,7 @@ import streamlit as st
 
 from explorer.app import query, resources
 from explorer.app.pages.class_room import join, projector
-from explorer.classroom import ClassroomError, RoomNotFound, codes
+from explorer.classroom import ClassroomError, Room, RoomNotFound, codes
 
 PARAMS = ("room", "key")  # the address parameters the page reads
 
@@ -41,7 +41,8 @@ def _start(store) -> None:
     except ClassroomError as e:
         st.session_state.class_notice = ("warning", str(e))
         return
-    st.query_params.from_dict({"room": keys.code, "key": keys.lecturer_key})
+    # added to the address, not replacing it: in a lesson's Class scene the lesson and scene stay in it
+    st.query_params.update({"room": keys.code, "key": keys.lecturer_key})
 
 
 def _join(store) -> None:
@@ -51,7 +52,9 @@ def _join(store) -> None:
     except ClassroomError as e:
         st.session_state.class_notice = ("warning", str(e))
         return
-    st.query_params.from_dict({"room": room.code})
+    st.query_params.update({"room": room.code})
+    if "key" in st.query_params:
+        del st.query_params["key"]
 
 
 def landing(store) -> None:
@@ -88,6 +91,12 @@ def landing(store) -> None:
 TITLE = "Class: the room's own handwriting"
 
 
+def _verified(code: str, key: str) -> Room | None:
+    """The room as last read when this session's store checked that `key` opens it, or None."""
+    known = st.session_state.get("class_lecturer")
+    return known[2] if known is not None and known[:2] == (code, key) else None
+
+
 def render() -> None:
     store, message = resources.class_store()
     raw = query.first(st.query_params, "room")
@@ -100,10 +109,9 @@ def render() -> None:
             lecturer = key is not None and store.is_lecturer(code, key)
         except ClassroomError as e:  # no open room has the code, or the store is unreachable
             problem = e
-    if room is not None and not lecturer:
-        st.title(f"Room {room.code}: draw a digit for the class")  # a phone's first screen: the code, the canvas
-    else:
-        st.title(TITLE)
+    student = store is not None and code is not None and not lecturer and not isinstance(problem, RoomNotFound)
+    # a phone's first screen: the room's code (its own alphabet only) and then the canvas
+    st.title(f"Room {code}: draw a digit for the class" if student and (room or key is None) else TITLE)
     if store is None:
         st.warning(query.literal(message, None), icon=":material/cloud_off:")
         if code is None:
@@ -121,8 +129,13 @@ def render() -> None:
         st.warning(query.literal(str(problem), None), icon=":material/door_front:")
         if isinstance(problem, RoomNotFound):  # mistyped, expired or closed: another code may be typed here
             landing(store)
+        elif key is None:  # the store is down: the student keeps the canvas; Send says so until it is back
+            join.render(store, Room(code, 0.0, 0.0, False))
+        elif _verified(code, key) is not None:  # this session's lecturer: the projector keeps refreshing itself
+            projector.render(store, _verified(code, key), key)
         return
     if lecturer:
+        st.session_state.class_lecturer = (code, key, room)
         projector.render(store, room, key)
         return
     if key is not None:

@@ -30,6 +30,7 @@ from explorer.models.rnn import CELL_TITLES
 
 GALLERY = 24  # the latest sketches on the wall: 4 rows of 6 at 1280 px, readable however many the room has
 HARDEST = 6
+HIDE_OFFERED = 60  # the latest submissions the hide control offers (the hardest sketches are offered too)
 SPLITS_SHOWN = 20  # reviews where the readers split, latest first
 REVIEW_CHARS_SHOWN = 200
 RNN_TITLE = f"Row RNN ({CELL_TITLES[answers.CLASS_RNN.removeprefix('row-rnn-')]})"
@@ -67,7 +68,9 @@ def _act(store: ClassStore, call: str, code: str, key: str, done: str) -> None:
     st.session_state.class_notice = ("success", done)
     if call == "close":
         st.session_state.pop("class_view", None)
-        st.query_params.clear()
+        for name in ("room", "key"):  # the rest of the address (a lesson's, presenter mode) stays
+            if name in st.query_params:
+                del st.query_params[name]
 
 
 def _hide(store: ClassStore, code: str, key: str) -> None:
@@ -249,13 +252,16 @@ def _scoreboard(view: RoomView) -> None:
         (rnn_col, answers.CLASS_RNN, RNN_TITLE, summary.rnn_right, summary.rnn_confusion, palette.RNN, "rnn"),
     ):
         with col, st.container(key=f"class-score-{key}"):
-            st.metric(f"{title}: right on this room's sketches", f"{right / summary.count:.1%}")
-            st.caption(f"{right} of {summary.count} sketches · {_heldout(name)}")
-            ui.plot(
-                figures.confusion_heatmap(counts, f"{title}: what it read, per digit meant", colour),
-                key=f"class-confusion-{key}",
+            # the counts ride in the metric's delta line: captions are hidden in presenter mode
+            st.metric(
+                f"{title}: right on this room's sketches",
+                f"{right / summary.count:.1%}",
+                f"{right} of {summary.count} sketches · {_heldout(name)}",
+                delta_color="off",
+                delta_arrow="off",
             )
-    st.caption(
+            ui.plot(_confusion(summary, key, counts, title, colour), key=f"class-confusion-{key}")
+    st.markdown(
         f"The two networks disagree on {summary.disagree} of {summary.count} sketches; both are wrong on "
         f"{summary.both_wrong}."
     )
@@ -271,11 +277,21 @@ def _scoreboard(view: RoomView) -> None:
         st.html(gallery.wall(_tiles(view, shown, numbers, notes)))
 
 
+def _confusion(summary, key: str, counts, title: str, colour: str):
+    """The network's confusion figure, built once per summary (the refreshes between two changes reuse it)."""
+    kept = st.session_state.get(f"class_confusion_{key}")
+    if kept is None or kept[0] is not summary:
+        kept = (summary, figures.confusion_heatmap(counts, f"{title}: what it read, per digit meant", colour))
+        st.session_state[f"class_confusion_{key}"] = kept
+    return kept[1]
+
+
 def _reviews(view: RoomView) -> None:
     reviews = view.review_summary()
     if not reviews.count:
         return
     st.subheader(f"The class's reviews: {reviews.count}")
+    st.markdown("How often each reader's answer is the student's own thumbs up or down:")
     with st.container(key="class-reviews"):
         cols = st.columns(3)
         for col, title, right in (
@@ -283,8 +299,13 @@ def _reviews(view: RoomView) -> None:
             (cols[1], "n-gram CNN", reviews.cnn_right),
             (cols[2], "VADER (word list)", reviews.vader_right),
         ):
-            col.metric(f"{title}: agrees with the student's thumbs", f"{right / reviews.count:.0%}")
-            col.caption(f"{right} of {reviews.count} reviews")
+            col.metric(
+                title,
+                f"{right / reviews.count:.0%}",
+                f"{right} of {reviews.count} as the student's thumbs",
+                delta_color="off",
+                delta_arrow="off",
+            )
         splits = reviews.splits[::-1][:SPLITS_SHOWN]
         if not splits:
             st.caption("All three readers agree on every review so far.")
@@ -315,8 +336,15 @@ def _hide_control(store: ClassStore, view: RoomView, code: str, key: str) -> Non
     shown = view.submissions
     if not shown:
         return
+    # the latest ones (the wall shows 24) and the hardest: what a lecturer sees and may want gone; a long list
+    # of every submission would cost each refresh its labels
+    table = view.sketches()
+    hardest = {table.ids[h.index] for h in view.sketch_summary().hardest}
     numbers = {s.id: i + 1 for i, s in enumerate(shown)}
-    labels = {s.id: _label(s, numbers[s.id]) for s in shown}
+    splits = {r.id for r in view.review_summary().splits[-SPLITS_SHOWN:]}  # the reviews in the table below
+    older = len(shown) - HIDE_OFFERED
+    offered = list(shown[-HIDE_OFFERED:]) + [view.shown[i] for i in hardest | splits if numbers[i] <= older]
+    labels = {s.id: _label(s, numbers[s.id]) for s in sorted(offered, key=lambda s: numbers[s.id])}
     with st.container(key="class-hide", horizontal=True, vertical_alignment="bottom"):
         st.selectbox(
             "Hide one submission (it disappears from every screen)",
@@ -324,7 +352,7 @@ def _hide_control(store: ClassStore, view: RoomView, code: str, key: str) -> Non
             index=None,
             format_func=labels.get,
             key="class_hide_pick",
-            placeholder="Pick one, newest first",
+            placeholder=f"Pick one of the latest {HIDE_OFFERED} or the hardest, newest first",
         )
         st.button(
             "Hide it", key="class_hide", icon=":material/visibility_off:", on_click=_hide, args=(store, code, key)
