@@ -3,7 +3,8 @@ submissions in the room. A fresh `streamlit run` on a room in a new SQLite file;
 trained CNN's and row RNN's answers) are sent to it first, then before each timed refresh 5 more that no refresh
 has seen (200 students sending 3 sketches in 2 minutes send 5 a second), and the projector fragment is rerun as the
 browser's once-a-second timer does. Timed from the rerun request to its `script_finished` (the server's whole
-work for that refresh, over loopback), and as the page itself reports it."""
+work for that refresh, over loopback), and as the page itself reports it. Then one student's strokes on the join
+view, fresh digits, as their round trip and as the server's CPU time per stroke."""
 
 from __future__ import annotations
 
@@ -17,8 +18,8 @@ import numpy as np
 
 from explorer.app.ui import WARM_UP_ENV
 from explorer.cli import appserver
+from explorer.cli.loadtest import inputs, servers
 from explorer.cli.loadtest import protocol as p
-from explorer.cli.loadtest import servers
 from explorer.cli.loadtest.class_sketches import heldout_sketches
 
 FILLED = 500  # submissions in the room before the timed refreshes
@@ -50,6 +51,32 @@ async def _refreshes(url: str, code: str, key: str, add, log: Path) -> dict[str,
     return times
 
 
+def cpu_ms(pid: int) -> float:
+    """CPU time (user + system) the process has used so far, in ms (from /proc/<pid>/stat)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
+
+
+async def _join_strokes(url: str, code: str, pid: int) -> tuple[list[float], float]:
+    """A student on the join view drawing fresh held-out digits stroke by stroke: each stroke's round trip, and
+    the server's CPU ms per stroke over the timed ones."""
+    source = inputs.DigitSource(seed=11)
+    times = []
+    async with p.Session(url, "class", query=f"room={code}") as s:
+        await s.open()
+        cpu = 0.0
+        while len(times) < REPEAT + 4:
+            if len(times) == 4:  # the first digit warms up what the first strokes of a process compile
+                cpu = cpu_ms(pid)
+            _, strokes = source.next_digit(4)
+            for k, image in enumerate(strokes, start=1):
+                run = await s.rerun([p.canvas(s.widget_id("class_canvas"), image, k)])
+                if not run.ok:
+                    raise RuntimeError(f"a join-view stroke failed: {run.exceptions or run.errors}")
+                times.append(run.seconds)
+        return times[4:], (cpu_ms(pid) - cpu) / (len(times) - 4)
+
+
 def measure() -> dict:
     from explorer.classroom.sqlite_store import SQLiteStore
 
@@ -74,9 +101,12 @@ def measure() -> dict:
                 return FILLED + (r + 1) * NEW_PER_REFRESH
 
             times = p.run_async(_refreshes(url, keys.code, keys.lecturer_key, add, Path(folder) / "app1.log"))
+            strokes, stroke_cpu_ms = p.run_async(_join_strokes(url, keys.code, apps[0].pid))
     ms = lambda xs: float(np.median(xs) * 1000)  # noqa: E731
     return {
         "class_refresh_ms": ms(times["new"]),  # p50, 5 new sketches since the last refresh, 500+ in the room
         "class_refresh_page_ms": float(np.median(times["new_page"])),  # the same refreshes, as the page timed them
         "class_refresh_idle_ms": ms(times["idle"]),  # p50, nothing new since the last refresh
+        "class_join_stroke_server_ms_p50": ms(strokes),  # a stroke on the join view, round trip
+        "class_join_stroke_cpu_ms": stroke_cpu_ms,  # the server's CPU time per join-view stroke (all its threads)
     }

@@ -150,6 +150,13 @@ def _read_wall(plan: ClassPlan, run: p.Run, seen_at: float) -> None:
         plan.first_seen.setdefault(key, seen_at)
 
 
+def pick(session: p.Session, key: str, option: str) -> p.WidgetState:
+    """Choosing `option` (as the widget shows it) in a single-choice widget, as the browser sends it: a radio group
+    sends the option's text, a segmented control or pills a list of one."""
+    widget = session.widgets[key]
+    return p.text(widget.id, option) if widget.kind == "radio" else p.choice(widget.id, option)
+
+
 Drawing = tuple[int, list[str]]  # the digit meant, and the canvas's PNG data URL after each stroke
 
 
@@ -180,7 +187,7 @@ async def student(plan: ClassPlan, number: int, start_after: float, sketches: li
                     run = await s.rerun([p.canvas(s.widget_id("class_canvas"), png, drawn)])
                     _log(plan, s, "stroke", run, _problem(run, "The CNN reads" if drawn == STROKES else ""))
                 await asyncio.sleep(students._pause(rng, plan.think))
-                run = await s.rerun([p.choice(s.widget_id("class_meant"), str(meant))])
+                run = await s.rerun([pick(s, "class_meant", str(meant))])
                 _log(plan, s, "meant", run, _problem(run, "The CNN reads"))
                 await asyncio.sleep(students._pause(rng, plan.think))
                 pressed = time.perf_counter()
