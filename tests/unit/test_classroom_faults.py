@@ -14,7 +14,7 @@ import textwrap
 
 import pytest
 
-from explorer.classroom import StoreUnavailable
+from explorer.classroom import StoreUnavailable, opening
 from explorer.classroom.sqlite_store import SQLiteStore
 
 CHILD = textwrap.dedent(
@@ -87,3 +87,23 @@ def test_a_data_folder_that_cannot_be_made_gives_a_clear_message(tmp_path):
     blocker.write_text("a file where the data folder should be")  # refuses even root, unlike a chmod
     with pytest.raises(StoreUnavailable, match="The class room file cannot be made at"):
         SQLiteStore(blocker / "classroom.sqlite3")
+
+
+@pytest.mark.parametrize(
+    ("hours", "lifetime_s"), [("", 12 * 3600.0), ("2", 7200.0), ("0.5", 1800.0), ("168", 604800.0)]
+)
+def test_a_rooms_lifetime_comes_from_the_environment(monkeypatch, tmp_path, hours, lifetime_s):
+    monkeypatch.setenv(opening.HOURS_VARIABLE, hours)
+    monkeypatch.setenv(opening.DATA_DIR_VARIABLE, str(tmp_path))
+    monkeypatch.delenv(opening.STORE_VARIABLE, raising=False)
+    store = opening.open_store()
+    keys = store.create_room()
+    assert store.limits.lifetime_s == lifetime_s
+    assert store.room(keys.code).expires - store.room(keys.code).created == pytest.approx(lifetime_s)
+
+
+@pytest.mark.parametrize("hours", ["0", "-3", "169", "nan", "inf", "twelve"])
+def test_a_wrong_lifetime_is_refused_with_what_is_allowed(monkeypatch, hours):
+    monkeypatch.setenv(opening.HOURS_VARIABLE, hours)
+    with pytest.raises(ValueError, match="EXPLORER_ROOM_HOURS must be a number of hours above 0 and at most 168"):
+        opening.limits_from_environment()
