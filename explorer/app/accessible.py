@@ -1,0 +1,56 @@
+"""What the app adds for keyboard and screen-reader users (WCAG 2.1 AA): a visible focus ring, text that meets
+contrast, text alternatives for charts, and a live region that announces a new prediction, step or scene.
+
+Nothing here runs JavaScript (the proxy's Content-Security-Policy allows no inline script but two by hash): the
+markup is plain HTML through `st.markdown`, whose text is given character by character as HTML entities, so no
+text (a student's typed words included) is ever read as markdown or HTML.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+# Visually hidden, still read by screen readers (the usual "sr-only" recipe). The element container that holds
+# only such text leaves the page's flow, so a chart's text alternative adds no gap above the chart.
+# Captions: Streamlit fades the whole caption (opacity 0.6), its links and code too: #828180 on white was 3.9:1,
+# a link 2.96:1. A solid warm grey instead: 5.9:1 on white, 5.7:1 on the code background.
+# Focus: Streamlit draws a faint ring (or none) on some controls; every focusable thing gets a 2 px ring in the
+# text colour, shown for keyboard focus only (:focus-visible), 3:1 or more against every background here.
+_CSS = """
+<style>
+.explorer-sr-only { position: absolute !important; width: 1px; height: 1px; padding: 0; margin: -1px;
+  overflow: hidden; clip: rect(0, 0, 0, 0); white-space: nowrap; border: 0; }
+[data-testid="stElementContainer"]:has(.explorer-sr-only) { position: absolute !important; width: 1px;
+  height: 1px; overflow: hidden; clip: rect(0, 0, 0, 0); margin: 0; padding: 0; }
+[data-testid="stCaptionContainer"] { opacity: 1; color: #66645f; }
+:is(a, button, input, select, textarea, summary, [tabindex], [role=tab], [role=slider]):focus-visible {
+  outline: 2px solid #1f1e1d !important; outline-offset: 2px !important; }
+</style>
+"""
+
+
+def install() -> None:
+    """Once per run of every page, from streamlit_app.py: the style above (Streamlit puts a <style>-only
+    st.html in the page's head, so it takes no room)."""
+    st.html(_CSS)
+
+
+def literal(text: str) -> str:
+    """`text` as HTML that shows exactly these characters: every character but letters, digits and spaces as a
+    numeric entity, so neither markdown (`*`, `_`, `:red[…]`, `$…$`) nor HTML (`<`, `&`) reads anything into it."""
+    return "".join(ch if (ch.isascii() and ch.isalnum()) or ch == " " else f"&#{ord(ch)};" for ch in str(text))
+
+
+def hidden_text(text: str) -> None:
+    """Text only a screen reader reads (a chart's text alternative), at this place in the page."""
+    st.markdown(f'<p class="explorer-sr-only">{literal(text)}</p>', unsafe_allow_html=True)
+
+
+def announce(text: str) -> None:
+    """A polite live region saying `text`: a screen reader reads it out when it changes. Call it at the same
+    place on every run (a fixed position in a keyed container), so the browser keeps the same region and only
+    its text changes; a region drawn anew is not announced."""
+    st.markdown(
+        f'<div class="explorer-sr-only" role="status" aria-live="polite" aria-atomic="true">{literal(text)}</div>',
+        unsafe_allow_html=True,
+    )
