@@ -1,9 +1,10 @@
 """What the app adds for keyboard and screen-reader users (WCAG 2.1 AA): a visible focus ring, text that meets
 contrast, text alternatives for charts, and a live region that announces a new prediction, step or scene.
 
-Nothing here runs JavaScript (the proxy's Content-Security-Policy allows no inline script but two by hash): the
-markup is plain HTML through `st.markdown`, whose text is given character by character as HTML entities, so no
-text (a student's typed words included) is ever read as markdown or HTML.
+Nothing here runs JavaScript (the proxy's Content-Security-Policy allows no inline script but two by hash). The
+markup is plain HTML whose text is given character by character as HTML entities, so no text (a student's typed
+words included) is ever read as markdown or HTML: chart texts through `st.html`; the live region through
+`st.markdown`, the one element whose HTML the browser keeps from run to run and updates in place.
 """
 
 from __future__ import annotations
@@ -14,6 +15,9 @@ import streamlit as st
 # only such text leaves the page's flow, so a chart's text alternative adds no gap above the chart.
 # Captions: Streamlit fades the whole caption (opacity 0.6), its links and code too: #828180 on white was 3.9:1,
 # a link 2.96:1. A solid warm grey instead: 5.9:1 on white, 5.7:1 on the code background.
+# The Text page's equations (an LSTM step with its numbers is up to ~950 px wide) get the row to themselves, the
+# gate bars below: in a 55 % column they scrolled sideways in a box a keyboard cannot scroll (axe:
+# scrollable-region-focusable).
 # Focus: Streamlit draws a faint ring (or none) on some controls; every focusable thing gets a 2 px ring in the
 # text colour, shown for keyboard focus only (:focus-visible), 3:1 or more against every background here.
 _CSS = """
@@ -23,6 +27,9 @@ _CSS = """
 [data-testid="stElementContainer"]:has(.explorer-sr-only) { position: absolute !important; width: 1px;
   height: 1px; overflow: hidden; clip: rect(0, 0, 0, 0); margin: 0; padding: 0; }
 [data-testid="stCaptionContainer"] { opacity: 1; color: #66645f; }
+[data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] .st-key-equation) { flex-wrap: wrap; }
+[data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] .st-key-equation) > [data-testid="stColumn"] {
+  flex: 1 1 100%; min-width: 100%; }
 :is(a, button, input, select, textarea, summary, [tabindex], [role=tab], [role=slider]):focus-visible {
   outline: 2px solid #1f1e1d !important; outline-offset: 2px !important; }
 </style>
@@ -30,9 +37,10 @@ _CSS = """
 
 
 def install() -> None:
-    """Once per run of every page, from streamlit_app.py: the style above (Streamlit puts a <style>-only
-    st.html in the page's head, so it takes no room)."""
-    st.html(_CSS)
+    """Once per run of every page, from streamlit_app.py: the style above, in the page's own flow (a <style>-only
+    st.html goes to Streamlit's event container, which a rerun can leave empty for a moment); the empty
+    screen-reader-only span takes its element out of the flow, so it takes no room."""
+    st.html(_CSS + '<span class="explorer-sr-only"></span>')
 
 
 def literal(text: str) -> str:
@@ -43,7 +51,7 @@ def literal(text: str) -> str:
 
 def hidden_text(text: str) -> None:
     """Text only a screen reader reads (a chart's text alternative), at this place in the page."""
-    st.markdown(f'<p class="explorer-sr-only">{literal(text)}</p>', unsafe_allow_html=True)
+    st.html(f'<p class="explorer-sr-only">{literal(text)}</p>')  # sanitised by Streamlit as well
 
 
 def announce(text: str) -> None:
