@@ -41,6 +41,7 @@ def _views(page, app_url: str, path: str):
     """Open each view of the page in turn; yields its name once it is drawn."""
     for query in ["", *EXTRA_VIEWS.get(path, [])]:
         open_app(page, app_url, path, query)
+        page.wait_for_selector("span.explorer-sr-only", state="attached")  # the app's own style sheet is drawn
         yield f"/{path}{query}"
         tabs = page.locator("[data-testid=stMain] [role=tab]")
         for i in range(tabs.count()):
