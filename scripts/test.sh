@@ -16,12 +16,16 @@ missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v haproxy >/dev/null || [ -x /usr/sbin/haproxy ] || missing+=(haproxy)
 [ -x /usr/bin/redis-server ] || missing+=(redis-server)
+command -v npm >/dev/null || missing+=(npm)
 if [ ${#missing[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo apt-get update -q
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q "${missing[@]}"
 fi
+
+# JavaScript the browser tests inject: axe-core, the accessibility checker, at the version package-lock.json pins.
+npm ci --no-audit --no-fund --loglevel=error
 
 # Lint: the same rules for everyone (pyproject.toml [tool.ruff]).
 .venv/bin/ruff check .

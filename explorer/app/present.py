@@ -12,6 +12,8 @@ import time
 
 import streamlit as st
 
+from explorer.app import accessible
+
 PLAY_EVERY_S = 0.7  # one step per 0.7 s while playing: slow enough to read a projected number
 
 # Sizes in rem scale with the root font size, which is what a projector needs: every label, button and
@@ -171,6 +173,9 @@ def stepper(key: str, lo: int, hi: int, label: str, *, play_key: str) -> int:
             width="stretch",
             shortcut=play_shortcut,
         )
+        accessible.announce(
+            f"{label}: {int(pos) - lo + 1} of {hi - lo + 1}"
+        )  # a screen reader hears each step, played or pressed
     _write_address(key, int(pos))
     return int(pos)
 

@@ -158,21 +158,29 @@ def lasting(widget_key: str, lasting_key: str, default):
     return copy_back
 
 
-# The mode bar keeps one button, Plotly's own "download as PNG", drawn in the browser at twice the size for slides.
-PLOT_CONFIG = {
-    "displaylogo": False,
-    "modeBarButtons": [["toImage"]],
-    "toImageButtonOptions": {"format": "png", "scale": 2},
-}
+# No mode bar: its buttons were a tab stop per chart ("Download plot as a PNG", 8 on the Digit page before its
+# step controls) that a keyboard user had to pass; pages that are worth keeping offer "Download as HTML".
+PLOT_CONFIG = {"displayModeBar": False, "displaylogo": False}
 
 
-def plot(fig, key: str, *, mode_bar: bool = True, **kwargs) -> None:
-    """Every figure of the app goes through here: a Plotly figure at full width (larger text in presenter mode);
-    its only mode-bar button (on hover) saves it as a PNG, or no mode bar (`mode_bar=False`, a diagram)."""
-    from explorer.app import present
+def plot(fig, key: str, *, summary: str | None = None, stepped: bool = False, **kwargs) -> None:
+    """Every figure of the app goes through here: a Plotly figure at full width (larger text in presenter mode),
+    after its text alternative (for screen readers: the title and each trace's numbers, read from the same spec
+    the chart is drawn from, after the page's own `summary` of what it means when given).
 
-    config = PLOT_CONFIG if mode_bar else {"displayModeBar": False}
-    st.plotly_chart(present.projected(fig), key=key, width="stretch", theme=None, config=config, **kwargs)
+    An animated figure's own play button and slider take only a mouse: unless the page steps it with its own
+    controls (`stepped=True`), a slider under it (arrow keys) chooses the step shown."""
+    from explorer.app import accessible, present
+    from explorer.figures import alt_text, animation
+
+    spec = fig.spec if hasattr(fig, "spec") else fig.to_dict()
+    n_frames = len(spec.get("frames") or [])
+    if n_frames > 1 and not stepped:
+        step = st.slider("Step of the animation below", 1, n_frames, 1, key=f"{key}-step")
+        fig = animation.start_at(fig, step - 1)
+        spec = fig.spec
+    accessible.hidden_text(alt_text.describe(spec, summary))
+    st.plotly_chart(present.projected(fig), key=key, width="stretch", theme=None, config=PLOT_CONFIG, **kwargs)
 
 
 def download_html(fig, file_stem: str, title: str, key: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -164,3 +165,15 @@ def assert_download_draws(at, downloads, button_key: str, chart_key: str, shown_
     assert plain(data) == plain(shown["data"])
     assert plain(figure["frames"]) == plain(shown.get("frames", []))
     return figure
+
+
+# The one HTML a page writes through st.markdown: the live region (explorer/app/accessible.py), whose text is only
+# letters, digits, spaces and numeric character references, so nothing in it can be read as markup.
+_LIVE_REGION = re.compile(
+    r'<div class="explorer-sr-only" role="status" aria-live="polite" aria-atomic="true">(?:[A-Za-z0-9 ]|&#[0-9]+;)*</div>'
+)
+
+
+def is_live_region(markdown) -> bool:
+    """This markdown element is the app's screen-reader live region, its text given literally."""
+    return bool(_LIVE_REGION.fullmatch(markdown.value))

@@ -168,7 +168,7 @@ def _selection(maps: dict[str, np.ndarray]) -> tuple[str, int]:
 
 def _animation(fig, frame: int, key: str, file_stem: str, title: str) -> None:
     """An animation shown at `frame`, with its download for slides (built only when asked for)."""
-    ui.plot(animation.start_at(fig, frame), key=key)
+    ui.plot(animation.start_at(fig, frame), key=key, stepped=True)  # the page's stepper above steps it
     ui.download_html(fig, file_stem, title, key=f"{key}-html")
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from explorer.app import present, query, resources, state, ui
+from explorer.app import accessible, present, query, resources, state, ui
+from explorer.app.pages.digit import choose as digit_choose
 from explorer.app.pages.digit import inside as digit_inside
 from explorer.data import digits
 from explorer.figures import digits as digit_figures
@@ -92,8 +93,10 @@ def render() -> None:
         st.markdown("**Your input**")
         canvas_rgba = ui.sketch_canvas("digit-canvas", CANVAS_SIZE, STROKE_WIDTH, on_change=_sketch_changed)
         st.button("Random MNIST digit", icon=":material/casino:", on_click=_pick_random_digit, key="random-digit")
+        digit_choose.render()  # the same by keyboard: "a 7 from the held-out set"
         cell = ui.rnn_cell_control("cell", "Which trained recurrent cell reads the rows.")
         state.set_rnn_cell(cell)  # Compare opens with the same cell
+        live = st.container(key="prediction-announcement")  # the live region, kept at this place from run to run
 
     # What the models read: a held-out sample, or the preprocessed sketch.
     choice = state.digit_choice()
@@ -131,6 +134,7 @@ def render() -> None:
     state.set_digit_input(model_input)
     _write_address(source, model_input)
 
+    said = []  # the predictions, for the live region
     with right:
         cnn_col, rnn_col, mlp_col = st.columns(3, gap="medium")
         x = None if model_input is None else digits.to_model_input(model_input)
@@ -139,6 +143,7 @@ def render() -> None:
             if cnn_trace is not None:
                 probs = np.asarray(cnn_trace.probs[0])
                 st.markdown(f"### Prediction: {int(probs.argmax())}")
+                said.append(f"CNN predicts {int(probs.argmax())}")
                 ui.plot(digit_figures.probability_bars(probs, "CNN (all pixels at once)", palette.CNN), key="cnn-probs")
                 _model_facts(cnn)
             else:
@@ -148,6 +153,7 @@ def render() -> None:
             if x is not None and rnn is not None:
                 probs = np.asarray(rnn.trace(x).probs[0, -1])
                 st.markdown(f"### Prediction: {int(probs.argmax())}")
+                said.append(f"{CELL_TITLES[cell]} predicts {int(probs.argmax())}")
                 ui.plot(
                     digit_figures.probability_bars(probs, f"{CELL_TITLES[cell]} (row by row)", palette.RNN),
                     key="rnn-probs",
@@ -160,6 +166,7 @@ def render() -> None:
             if x is not None and mlp is not None:
                 probs = np.asarray(mlp.trace(x).probs[0])
                 st.markdown(f"### Prediction: {int(probs.argmax())}")
+                said.append(f"MLP predicts {int(probs.argmax())}")
                 ui.plot(
                     digit_figures.probability_bars(probs, "MLP (no structure)", palette.MLP),
                     key="mlp-probs",
@@ -174,6 +181,8 @@ def render() -> None:
                 st.markdown(note)
             st.markdown("**Preprocessing, the way MNIST was made**")
             ui.plot(digit_figures.preprocessing_strip(stages), key="preprocessing-strip")
+    with live:
+        accessible.announce(". ".join(said) + "." if said else "No prediction: nothing to classify yet.")
 
     # Inside the CNN: after the predictions, so they show first.
     if cnn_trace is not None:

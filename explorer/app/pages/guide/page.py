@@ -131,7 +131,6 @@ def hybrids() -> None:
                 4, ("frame 1", "frame 2", "frame 3", "frame 4"), ("a", "dog", "runs", "(end)")
             ),
             key="guide-hybrid-figure",
-            mode_bar=False,
         )
     _link("hybrid", "a digit moving across frames, read by a CNN per frame and a GRU")
 

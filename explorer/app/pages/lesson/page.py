@@ -7,7 +7,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from explorer.app import lessons, query, state
+from explorer.app import accessible, lessons, query, state
 
 
 @st.cache_resource(show_spinner=False, ttl=60)
@@ -83,6 +83,7 @@ def render() -> None:
     with st.container(key="lesson-scene", border=True):
         st.markdown(f"#### Scene {number} of {n}: {scene.title}")
         st.markdown(scene.note)
+        accessible.announce(f"Scene {number} of {n}: {scene.title}")
     lessons.page(scene.page).render()
 
 

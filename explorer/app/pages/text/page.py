@@ -270,7 +270,8 @@ def _step_section(rnn_name: str, kind: str, text: str, ids: np.ndarray) -> None:
     with heat_col:
         animate = st.toggle("Animate the heatmap in the browser (▶ Play)", key="text_animate")
         unit = int(st.session_state.unit)
-        ui.plot(text_figures.hidden_heatmap(hidden, text, t, unit, animate=animate), key="hidden-heatmap")
+        # stepped by the page's own step control, as the browser animation is
+        ui.plot(text_figures.hidden_heatmap(hidden, text, t, unit, animate=animate), key="hidden-heatmap", stepped=True)
         ui.download_html(
             lambda: text_figures.hidden_heatmap(hidden, text, t, unit, animate=True),
             f"rnn-hidden-state-{kind}",

@@ -1,0 +1,32 @@
+"""A keyboard way to a specific held-out digit: which digit (0–9) and which one of that digit's held-out images,
+then "Show it". The canvas takes only a mouse or a finger; the address (`?sample=N`) takes a number nobody knows."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from explorer.app import resources, state
+
+
+def heldout_index(labels: np.ndarray, digit: int, which: int) -> int:
+    """The index in the held-out set of the `which`-th (from 1) image labelled `digit`. labels: (N,) ints."""
+    return int(np.flatnonzero(np.asarray(labels) == digit)[which - 1])
+
+
+def _show(labels: np.ndarray) -> None:
+    digit = int(st.session_state["choose-digit"])
+    which = int(st.session_state["choose-which"])
+    state.choose_digit(state.DigitChoice("sample", heldout_index(labels, digit, which)))
+
+
+def render() -> None:
+    """The chooser, in an expander (closed until opened with Enter or a click)."""
+    labels = resources.heldout_digits().labels
+    with st.expander("Choose a held-out digit", icon=":material/keyboard:"):
+        digit = st.selectbox("Digit", list(range(10)), key="choose-digit")
+        count = int(np.count_nonzero(labels == digit))
+        if int(st.session_state.get("choose-which", 1)) > count:  # kept from a digit with more images
+            st.session_state["choose-which"] = count
+        st.number_input(f"Which one (1–{count})", 1, count, key="choose-which")
+        st.button("Show it", key="choose-show", on_click=_show, args=(labels,), icon=":material/visibility:")

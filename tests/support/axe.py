@@ -1,0 +1,43 @@
+"""axe-core, the accessibility checker, in a page of the running app: injected from the copy npm installed
+(package.json pins its version; `npm ci` in scripts/test.sh installs it), run against WCAG 2.1 A and AA."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]  # axe's tags for every WCAG 2.0/2.1 A and AA rule
+
+# Each violation with the rule, its impact and the first few elements (their CSS path and axe's own summary).
+_RUN_JS = """async (tags) => {
+  const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
+  return {version: axe.version, violations: result.violations.map((v) => ({
+    id: v.id, impact: v.impact, count: v.nodes.length,
+    nodes: v.nodes.slice(0, 4).map((n) => ({target: n.target.join(' '), summary: n.failureSummary})),
+  }))};
+}"""
+
+
+def installed_axe() -> Path:
+    """The path of axe.min.js; AssertionError (a failure, never a skip) when `npm ci` has not installed it."""
+    assert AXE.is_file(), (
+        f"axe-core is not installed ({AXE} missing): run `npm ci` in the repository (scripts/test.sh does)"
+    )
+    return AXE
+
+
+def violations(page) -> tuple[str, list[dict]]:
+    """(axe-core's version, the WCAG 2.1 A/AA violations of what `page` shows now), axe injected once per page."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(installed_axe()))
+    found = page.evaluate(_RUN_JS, WCAG_21_AA)
+    return found["version"], found["violations"]
+
+
+def described(found: list[dict]) -> str:
+    """The violations as lines a failing test prints: rule (impact, how many elements): element: why."""
+    lines = []
+    for v in found:
+        lines.append(f"{v['id']} ({v['impact']}, {v['count']} elements)")
+        lines += [f"    {n['target']}: {n['summary']}".replace("\n", " ") for n in v["nodes"]]
+    return "\n".join(lines)
