@@ -20,11 +20,17 @@ expect.set_options(timeout=30_000)
 
 
 @pytest.fixture(scope="session")
-def app_url():
+def app_url(tmp_path_factory):
     log_dir = ROOT / ".pytest_cache"
     log_dir.mkdir(exist_ok=True)
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")  # one server, and one log, per test worker
-    with open(log_dir / f"streamlit-e2e-{worker}.log", "w") as log, appserver.running_app(log) as url:
+    # class rooms opened by the tests go into a SQLite file of this run's, never the user's own data folder
+    env = {**os.environ, "EXPLORER_DATA_DIR": str(tmp_path_factory.mktemp("data"))}
+    env.pop("EXPLORER_CLASS_STORE", None)
+    with (
+        open(log_dir / f"streamlit-e2e-{worker}.log", "w") as log,
+        appserver.started_app(log, env=env) as (url, _),
+    ):
         yield url
 
 

@@ -49,6 +49,15 @@ def _views(page, app_url: str, path: str):
             tabs.nth(i).click()
             page.wait_for_function(_TAB_DRAWN, arg=label, timeout=120_000)
             yield f"/{path}{query} tab {label!r}"
+    if path == "class":  # a room: the lecturer's view of it, then the student's join view
+        page.get_by_role("button", name="Start a class room").click()
+        page.wait_for_function("() => new URLSearchParams(location.search).get('key')?.length >= 32")
+        wait_idle(page)
+        yield "/class the lecturer's view of a room"
+        code = page.evaluate("() => new URLSearchParams(location.search).get('room')")
+        open_app(page, app_url, path, f"?room={code}")
+        page.wait_for_selector("span.explorer-sr-only", state="attached")
+        yield "/class a student's join view"
     if path == "lesson":  # every scene: each opens another page's view
         while page.locator(".st-key-scene-next button").is_enabled():
             shown = page.locator(".st-key-lesson-scene h4").inner_text()
