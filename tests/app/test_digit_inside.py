@@ -28,9 +28,31 @@ def at():
     app.switch_page("explorer/app/pages/digit/page.py")
     app.session_state["digit_source"] = "sample"
     app.session_state["sample_index"] = SAMPLE
+    app.session_state["inside-open-lasting"] = True  # both sections opened, as a student opens them
+    app.session_state["playground-open-lasting"] = True
     app.run()
     assert_clean(app)
     return app
+
+
+def test_the_sections_run_only_when_opened():
+    """Closed (as the page opens), the layers and the playground send nothing; each opens on its own."""
+    app = new_app()
+    app.switch_page("explorer/app/pages/digit/page.py")
+    app.session_state["digit_source"] = "sample"
+    app.session_state["sample_index"] = SAMPLE
+    app.run()
+    assert_clean(app)
+    heavy = {"inside-overview-chart", "inside-conv-animation", "pg-result-chart", "pg-animation"}
+    assert "cnn-probs" in _charts(app) and not heavy & _charts(app)
+    app.session_state["playground-open-lasting"] = True
+    app.run()
+    assert_clean(app)
+    assert {"pg-result-chart", "pg-animation"} <= _charts(app) and "inside-overview-chart" not in _charts(app)
+    app.session_state["inside-open-lasting"] = True
+    app.run()
+    assert_clean(app)
+    assert heavy <= _charts(app)
 
 
 def _chart(at, key: str) -> dict:
