@@ -178,6 +178,11 @@ class Session:
     def _read_delta(self, delta, run: Run) -> None:
         if delta.fragment_id and delta.fragment_id not in self.fragment_ids:
             self.fragment_ids.append(delta.fragment_id)  # in the order the page first drew them
+        if delta.WhichOneof("type") == "add_block" and delta.add_block.WhichOneof("type") == "expandable":
+            block = delta.add_block.expandable  # an expander that runs its content only while open is a widget
+            if block.id.startswith("$$ID-"):
+                self.widgets[block.id.split("-", 2)[2]] = Widget(block.id, delta.fragment_id, "expandable")
+            return
         if delta.WhichOneof("type") != "new_element":
             return
         element = delta.new_element
@@ -205,6 +210,11 @@ def click(widget_id: str) -> WidgetState:
 
 def text(widget_id: str, value: str) -> WidgetState:
     return WidgetState(id=widget_id, string_value=value)
+
+
+def flag(widget_id: str, value: bool) -> WidgetState:
+    """A checkbox's or toggle's value, or whether an expander is open."""
+    return WidgetState(id=widget_id, bool_value=value)
 
 
 def number(widget_id: str, value: float) -> WidgetState:
