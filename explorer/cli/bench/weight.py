@@ -29,16 +29,15 @@ STROKES = 10
 STROKE_PATHS = [[(0.2 + 0.06 * i, 0.15), (0.25 + 0.06 * i, 0.5), (0.2 + 0.06 * i, 0.85)] for i in range(STROKES)]
 FIRST_STROKE = [[(0.5, 0.15), (0.5, 0.5), (0.5, 0.85)]]
 PREDICTION_DRAWN = "() => !!document.querySelector('.st-key-cnn-probs .js-plotly-plot')?.data"
-# Counts the app's script runs as they finish (the stApp element's script state), so a stroke's run is waited on.
+# Counts the app's script runs as they finish (the stApp element's script state leaving "running"), so a stroke's
+# run is waited on. Each change is read from its own record (oldValue): a short run's "running" and "notRunning"
+# can arrive in one batch, where reading the attribute once would miss it.
 COUNT_RUNS = """() => {
   const app = document.querySelector('[data-testid=stApp]');
   window.__runs = 0;
-  let running = false;
-  new MutationObserver(() => {
-    const now = app.getAttribute('data-test-script-state') === 'running';
-    if (running && !now) window.__runs += 1;
-    running = now;
-  }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+  new MutationObserver(records => {
+    for (const r of records) if (r.oldValue === 'running') window.__runs += 1;
+  }).observe(app, {attributes: true, attributeOldValue: true, attributeFilter: ['data-test-script-state']});
 }"""
 
 
@@ -48,11 +47,17 @@ class Meter:
     def __init__(self, page):
         self.http = 0  # HTTP responses as transferred (compressed if they were), headers included
         self.websocket = 0  # websocket messages, as the page reads them
+        self.extensions = ""  # what the websocket handshake agreed (permessage-deflate: compressed on the wire)
         self._cdp = page.context.new_cdp_session(page)
         self._cdp.send("Network.enable")
         self._cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
         self._cdp.on("Network.loadingFinished", self._finished)
         self._cdp.on("Network.webSocketFrameReceived", self._frame)
+        self._cdp.on("Network.webSocketHandshakeResponseReceived", self._handshake)
+
+    def _handshake(self, event: dict) -> None:
+        headers = {k.lower(): v for k, v in event["response"].get("headers", {}).items()}
+        self.extensions = headers.get("sec-websocket-extensions", "")
 
     def _finished(self, event: dict) -> None:
         self.http += int(event.get("encodedDataLength", 0))
@@ -97,9 +102,9 @@ def first_load(browser, url: str) -> int:
         context.close()
 
 
-def strokes(browser, url: str, paths=STROKE_PATHS) -> tuple[list[int], list[float]]:
+def strokes(browser, url: str, paths=STROKE_PATHS) -> tuple[list[int], list[float], str]:
     """Per stroke on /digit (after a first one that warms up): websocket bytes received, and seconds from mouse-up
-    to the end of the run it started."""
+    to the end of the run it started; and the websocket's agreed extensions."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     try:
         page = context.new_page()
@@ -119,7 +124,7 @@ def strokes(browser, url: str, paths=STROKE_PATHS) -> tuple[list[int], list[floa
             seconds.append(time.perf_counter() - start)
             chromium.wait_idle(page)
             sizes.append(meter.websocket - before)
-        return sizes, seconds
+        return sizes, seconds, meter.extensions
     finally:
         context.close()
 
@@ -141,7 +146,7 @@ def measure() -> dict:
         browser = p.chromium.launch(executable_path=chromium.CHROMIUM, args=chromium.CHROMIUM_ARGS)
         try:
             first_load(browser, proxy)  # the first visit of a process compiles the models: not a student's wait
-            sizes, seconds = strokes(browser, proxy)
+            sizes, seconds, _ = strokes(browser, proxy)
             return {
                 "first_load_bytes": first_load(browser, proxy),
                 "first_load_bytes_bare": first_load(browser, bare),

@@ -92,7 +92,7 @@ class Session:
             max_size=MAX_MESSAGE_BYTES,
             open_timeout=self.timeout,
             ping_interval=None,
-            compression=None,
+            compression="deflate",  # offered as every browser offers it; the server compresses if configured to
         )
         self.response_headers = {k.lower(): v for k, v in self._ws.response.headers.raw_items()}
 
