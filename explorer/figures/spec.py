@@ -172,7 +172,8 @@ class SpecFigure(go.Figure):
         return go.Figure(**spec)
 
     def to_dict(self) -> dict:
-        """What Streamlit sends: the spec with the default template, arrays as typed arrays (base64)."""
+        """What Streamlit sends: the spec with the default template cut to what the figure uses (_template_for),
+        arrays as typed arrays (base64), whole numbers as small integers (_compact)."""
         out = _copy_tree(self._spec, encode=True)
         layout = out["layout"]
         for key in [k for k, v in layout.items() if isinstance(v, list) and not v]:
