@@ -289,7 +289,11 @@ def render(cnn: compiled.Reader, x: np.ndarray, trace) -> bool:
 
 def _section(label: str, key: str, icon: str):
     """A section that runs only while open; open or closed, it stays so on a visit to another page and back."""
-    keep_open = ui.lasting(key, f"{key}-lasting", False)
+    lasting = f"{key}-lasting"
+    if not isinstance(st.session_state.get(lasting, False), bool):
+        # a tampered client sent something else than true/false as the section's state: closed, not a TypeError
+        st.session_state[lasting] = False
+    keep_open = ui.lasting(key, lasting, False)
     return st.expander(label, key=key, icon=icon, on_change=keep_open)
 
 
