@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import base64
+import io
+
 import numpy as np
 import plotly.graph_objects as go
+from PIL import Image
 
 from explorer.compute import printing
 from explorer.figures import palette
@@ -31,10 +35,18 @@ def preprocessing_strip(stages: list[tuple[str, np.ndarray]]) -> go.Figure:
     layout.update(height=230, margin=dict(l=5, r=5, t=60, b=5), font=palette.FONT)
     data = []
     for i, (_, img) in enumerate(stages, start=1):
-        grey = _to_uint8(img)
         xaxis, yaxis = axis_names(i)
-        data.append(dict(type="image", z=np.stack([grey] * 3, axis=-1), hoverinfo="skip", xaxis=xaxis, yaxis=yaxis))
+        data.append(dict(type="image", source=png_data_url(_to_uint8(img)), hoverinfo="skip", xaxis=xaxis, yaxis=yaxis))
     return SpecFigure(data=data, layout=layout)
+
+
+def png_data_url(grey: np.ndarray) -> str:
+    """A (h, w) uint8 grey image as a PNG data URL, what an image trace's `source` shows pixel for pixel.
+
+    Lossless, and a digit is mostly black: 0.3–1 kB where the same pixels as an RGB `z` array were 6–20 kB."""
+    buffer = io.BytesIO()
+    Image.fromarray(np.ascontiguousarray(grey, np.uint8), "L").save(buffer, format="PNG", compress_level=6)
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
 def probability_bars(probs: np.ndarray, title: str, colour: str) -> go.Figure:

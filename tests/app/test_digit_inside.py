@@ -28,9 +28,31 @@ def at():
     app.switch_page("explorer/app/pages/digit/page.py")
     app.session_state["digit_source"] = "sample"
     app.session_state["sample_index"] = SAMPLE
+    app.session_state["inside-open-lasting"] = True  # both sections opened, as a student opens them
+    app.session_state["playground-open-lasting"] = True
     app.run()
     assert_clean(app)
     return app
+
+
+def test_the_sections_run_only_when_opened():
+    """Closed (as the page opens), the layers and the playground send nothing; each opens on its own."""
+    app = new_app()
+    app.switch_page("explorer/app/pages/digit/page.py")
+    app.session_state["digit_source"] = "sample"
+    app.session_state["sample_index"] = SAMPLE
+    app.run()
+    assert_clean(app)
+    heavy = {"inside-overview-chart", "inside-conv-animation", "pg-result-chart", "pg-animation"}
+    assert "cnn-probs" in _charts(app) and not heavy & _charts(app)
+    app.session_state["playground-open-lasting"] = True
+    app.run()
+    assert_clean(app)
+    assert {"pg-result-chart", "pg-animation"} <= _charts(app) and "inside-overview-chart" not in _charts(app)
+    app.session_state["inside-open-lasting"] = True
+    app.run()
+    assert_clean(app)
+    assert heavy <= _charts(app)
 
 
 def _chart(at, key: str) -> dict:
@@ -156,3 +178,16 @@ def test_download_as_html_is_the_convolution_animation_with_its_frames(at, trace
     assert len(figure["frames"]) > 1 and figure["layout"]["updatemenus"], "no frames to play"
     last = figure["frames"][-1]["layout"]["title"]["text"]
     assert "out[9, 27]</b>" in last and f"{float(tr.conv1[0, 9, 27, 2]):+.3f}" in last  # the traced value, last
+
+
+@pytest.mark.parametrize("sent", ["yes", 1e308, None])
+def test_a_section_state_that_is_not_true_or_false_closes_it(sent):
+    """A tampered client's value for a section's open state (it reaches the page through the section's callback)
+    closes the section instead of failing the page."""
+    app = new_app()
+    app.switch_page("explorer/app/pages/digit/page.py")
+    app.session_state["digit_source"], app.session_state["sample_index"] = "sample", SAMPLE
+    app.session_state["inside-open-lasting"] = sent
+    app.run()
+    assert_clean(app)
+    assert "cnn-probs" in _charts(app) and "inside-overview-chart" not in _charts(app)

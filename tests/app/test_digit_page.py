@@ -9,7 +9,7 @@ from PIL import Image
 from explorer.data import digits
 from explorer.models import weights
 from tests.support.apptest import assert_clean, assert_no_exception, chart_spec, errors, new_app, texts
-from tests.support.plotly_arrays import decode
+from tests.support.plotly_arrays import decode, image_pixels
 
 NO_PREDICTION = "Prediction:"
 
@@ -69,7 +69,7 @@ def test_a_sketch_is_preprocessed_and_classified(canvas_image, heldout):
     assert "Prediction: 3" in texts(at.get_by_key("cnn-prediction"))  # the held-out label: a 3, drawn large
     # the last stage shown is what the models read: MNIST's own layout, checked by hand in float64
     strip = chart_spec(at, "preprocessing-strip")["data"]
-    centred = decode(strip[-1]["z"])[..., 0].astype(np.float64) / 255.0  # (28, 28)
+    centred = image_pixels(strip[-1])[..., 0].astype(np.float64) / 255.0  # (28, 28)
     rows, cols = np.nonzero(centred > 0)
     assert max(rows.max() - rows.min(), cols.max() - cols.min()) + 1 <= 20  # the digit fits a 20 × 20 box
     mass = centred.sum()

@@ -17,10 +17,18 @@ def _option(page, key: str, text: str):
     return page.locator(f".st-key-{key} button").filter(has_text=re.compile(f"^{re.escape(text)}$"))
 
 
+def _open_layers(page) -> None:
+    """Open the section of the layers (it runs only while open): a click on its header."""
+    page.locator(".st-key-inside-open summary").click()
+    wait_idle(page)
+
+
 def test_random_digit_overview_detail_and_play(page, app_url):
     open_app(page, app_url, "digit")
     page.locator(".st-key-random-digit button").click()
     wait_idle(page)
+    expect(page.locator(".st-key-inside-overview")).to_have_count(0)  # closed as the page opens: nothing sent
+    _open_layers(page)
     overview = page.locator(".st-key-inside-overview .js-plotly-plot").first  # two for a moment while swapped
     expect(overview).to_be_visible(timeout=60_000)
 
@@ -48,6 +56,7 @@ def test_drawing_shows_the_overview_and_pool_detail(page, app_url):
     open_app(page, app_url, "digit")
     draw(page, [[(0.5, 0.15), (0.52, 0.5), (0.5, 0.85)], [(0.35, 0.3), (0.5, 0.15)]])
     wait_idle(page)
+    _open_layers(page)
     # while a rerun swaps the figure, the old and the new chart can both be in the page for a moment
     expect(page.locator(".st-key-inside-overview .js-plotly-plot").first).to_be_visible(timeout=60_000)
     _option(page, "layer", "pool 1").click()

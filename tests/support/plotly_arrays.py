@@ -40,3 +40,18 @@ def plain(value):
     if isinstance(value, float) and math.isnan(value):
         return None
     return value
+
+
+def image_pixels(trace: dict) -> np.ndarray:
+    """An image trace's pixels as sent, (H, W, channels) uint8: its `z` array, or its `source` PNG (a data URL),
+    decoded here independently of the app (PIL)."""
+    if "z" in trace:
+        return decode(trace["z"])
+    import io
+
+    from PIL import Image
+
+    head, _, payload = trace["source"].partition(",")
+    assert head == "data:image/png;base64", head
+    image = np.asarray(Image.open(io.BytesIO(base64.b64decode(payload))))
+    return image[..., None] if image.ndim == 2 else image

@@ -11,6 +11,7 @@ import pytest
 
 from explorer.figures import palette  # noqa: F401  (registers the default template)
 from explorer.figures.spec import SpecFigure
+from tests.support.plotly_arrays import plain
 
 
 def _spec():
@@ -27,11 +28,44 @@ def test_to_dict_equals_the_validated_figures_own():
     data, layout, frames = _spec()
     fig = SpecFigure(data=data, layout=layout, frames=frames)
     reference = go.Figure(data=data, layout=layout, frames=frames).to_dict()  # plotly's own, built independently
-    assert fig.to_dict() == reference
-    # sending twice changes nothing: the spec keeps its arrays (not replaced by their encoding) and a second
-    # send is again plotly's own
-    assert isinstance(fig.spec["data"][0]["z"], np.ndarray)
-    assert fig.to_dict() == reference
+    sent = fig.to_dict()
+    # the numbers are the same (whole numbers sent as 8-bit integers: _compact), and so is everything else …
+    assert plain(sent["data"]) == plain(reference["data"]) and plain(sent["frames"]) == plain(reference["frames"])
+    assert sent["data"][0]["z"]["dtype"] == "i1"
+    full = reference["layout"].pop("template")
+    template = sent["layout"].pop("template")
+    assert sent["layout"] == reference["layout"]
+    # … but the template: only the defaults of the trace types the figure has, none for subplots it has not, and
+    # no default colour scales (a heatmap's own trace defaults carry its scale)
+    assert template["data"] == {"heatmap": full["data"]["heatmap"]}
+    unused = ("polar", "ternary", "scene", "geo", "colorscale", "coloraxis")
+    assert template["layout"] == {k: v for k, v in full["layout"].items() if k not in unused}
+    # sending twice changes nothing: the spec keeps its arrays (not replaced by their encoding)
+    assert isinstance(fig.spec["data"][0]["z"], np.ndarray) and fig.spec["data"][0]["z"].dtype == np.float32
+    assert fig.to_dict() == {**sent, "layout": {**sent["layout"], "template": template}}
+    assert fig.to_dict() == fig.validated().to_dict()  # and plotly accepts it as sent
+
+
+def test_a_figure_without_colour_scales_is_sent_none():
+    fig = SpecFigure(
+        data=[dict(type="bar", x=["a", "b"], y=np.array([0.25, 0.75]), marker=dict(color="red"))], layout={}
+    )
+    template = fig.to_dict()["layout"]["template"]
+    assert set(template["data"]) == {"bar"} and "colorscale" not in template["layout"]
+    coloured = SpecFigure(
+        data=[dict(type="bar", y=np.array([1.0, 2.0]), marker=dict(color=np.array([0.5, 1.5])))], layout={}
+    )
+    assert "colorscale" in coloured.to_dict()["layout"]["template"]["layout"]  # numbers as colours need the scale
+
+
+def test_whole_numbers_are_sent_as_small_integers_and_fractions_as_they_are():
+    sent = lambda v: SpecFigure(data=[dict(type="scatter", x=v)], layout={}).to_dict()["data"][0]["x"]
+    assert plain(sent(np.array([0.0, 3.0, -7.0], np.float32))) == [0, 3, -7]
+    assert sent(np.array([0.0, 3.0, -7.0], np.float32))["dtype"] == "i1"
+    assert sent(np.array([0.0, 300.0], np.float64))["dtype"] == "i2"
+    assert sent(np.array([0.5, 3.0], np.float32))["dtype"] == "f4"  # a fraction: stays a float
+    assert sent(np.array([1.0, np.nan], np.float32))["dtype"] == "f4"  # a gap: stays a float (NaN)
+    assert sent(np.array([1.0, 1e6], np.float32))["dtype"] == "f4"  # beyond 16 bits: stays a float
 
 
 def test_arrays_are_sent_as_typed_arrays_of_their_values():

@@ -4,6 +4,9 @@
     python -m explorer bench            # the same, one figure a line
     python -m explorer bench --browser  # plus what a student waits for in Chromium
 
+Page weight (`first_load_bytes`, `stroke_bytes_p50`, explorer/cli/bench/weight.py) is always measured in Chromium,
+through the shipped HAProxy: it needs the test extra, /usr/bin/chromium and haproxy.
+
 Each area of the app contributes a module with `measure() -> dict`; they run in
 this process after `cold_start_s`, which is measured in a fresh process.
 """
@@ -29,6 +32,7 @@ AREAS = (
     "explorer.cli.bench.sentiment",
     "explorer.cli.bench.serving",
     "explorer.cli.bench.classroom",
+    "explorer.cli.bench.weight",  # in Chromium, through HAProxy: first_load_bytes, stroke_bytes_p50
 )
 
 _COLD_START = """

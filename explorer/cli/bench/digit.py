@@ -38,6 +38,7 @@ def _playground_settings():
 
     def setup(at) -> None:
         _pick_sample(at)
+        at.session_state["playground-open-lasting"] = True  # the playground runs only while its section is open
         k, p = next(settings)
         at.session_state["pg-size"] = k
         at.session_state["pg-padding"] = p

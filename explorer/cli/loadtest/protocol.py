@@ -94,7 +94,7 @@ class Session:
             max_size=MAX_MESSAGE_BYTES,
             open_timeout=self.timeout,
             ping_interval=None,
-            compression=None,
+            compression="deflate",  # offered as every browser offers it; the server compresses if configured to
         )
         self.response_headers = {k.lower(): v for k, v in self._ws.response.headers.raw_items()}
 
@@ -184,6 +184,11 @@ class Session:
     def _read_delta(self, delta, run: Run) -> None:
         if delta.fragment_id and delta.fragment_id not in self.fragment_ids:
             self.fragment_ids.append(delta.fragment_id)  # in the order the page first drew them
+        if delta.WhichOneof("type") == "add_block" and delta.add_block.WhichOneof("type") == "expandable":
+            block = delta.add_block.expandable  # an expander that runs its content only while open is a widget
+            if block.id.startswith("$$ID-"):
+                self.widgets[block.id.split("-", 2)[2]] = Widget(block.id, delta.fragment_id, "expandable")
+            return
         if delta.WhichOneof("type") != "new_element":
             return
         element = delta.new_element
@@ -215,6 +220,11 @@ def click(widget_id: str) -> WidgetState:
 
 def text(widget_id: str, value: str) -> WidgetState:
     return WidgetState(id=widget_id, string_value=value)
+
+
+def flag(widget_id: str, value: bool) -> WidgetState:
+    """A checkbox's or toggle's value, or whether an expander is open."""
+    return WidgetState(id=widget_id, bool_value=value)
 
 
 def number(widget_id: str, value: float) -> WidgetState:

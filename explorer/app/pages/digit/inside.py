@@ -1,8 +1,9 @@
 """Digit page, second half: inside the CNN, layer by layer, on the digit being classified.
 
-`render(cnn, x)` draws the layer overview, the detail of the selected map
-(convolution and pooling animated on the real tensors, ReLU, dense → softmax)
-and the convolution playground. Every number comes from the model's trace or
+`render(cnn, x, trace)` draws, each in a section that runs only while it is
+open, the layer overview with the detail of the selected map (convolution
+and pooling animated on the real tensors, ReLU, dense → softmax), and the
+convolution playground. Every number comes from the model's trace or
 from explorer.convolution replaying it.
 """
 
@@ -99,6 +100,10 @@ def open_view(params, *, whole_view: bool = True) -> None:
     if sets("frame"):
         st.session_state.frame = query.whole(params, "frame", 0, limit - 1)[0] or 0
     st.session_state.frame_playing = False
+    if any(name in params for name in PARAMS):  # a view inside the CNN is named: its section opens
+        st.session_state[f"{LAYERS_OPEN}-lasting"] = True
+    elif whole_view:  # a lesson scene that names none: the section is closed, as the page opens
+        st.session_state[f"{LAYERS_OPEN}-lasting"] = False
 
 
 def address_problems(params) -> list[str]:
@@ -253,8 +258,17 @@ def _detail(cnn: compiled.Reader, maps: dict[str, np.ndarray], layer: str, index
         _dense_detail(cnn, maps)
 
 
-def render(cnn: compiled.Reader, x: np.ndarray, trace) -> None:
-    """The 'inside the CNN' views for one input x (1, 28, 28, 1) float32 in 0..1 and its CNN trace."""
+# The two sections below the predictions open on request (Streamlit's lazy expanders): a closed one runs and sends
+# nothing. Open, they send what they always did; closed, a stroke sends only the predictions and the preprocessing.
+# Measured over the websocket, a stroke with both open received 386 kB, most of it the layer overview (173 kB) and
+# the two animations (53 kB each): a class drawing with them always drawn pulled ~3 MB/s for 30 students.
+LAYERS_OPEN = "inside-open"
+PLAYGROUND_OPEN = "playground-open"
+
+
+def render(cnn: compiled.Reader, x: np.ndarray, trace) -> bool:
+    """The 'inside the CNN' views for one input x (1, 28, 28, 1) float32 in 0..1 and its CNN trace, each section
+    drawn only while it is open. Returns whether the layers (and their animation stepper) were drawn."""
     st.divider()
     st.header("Inside the CNN")
     st.caption(
@@ -262,10 +276,25 @@ def render(cnn: compiled.Reader, x: np.ndarray, trace) -> None:
         "Colours: blue negative, red positive, white zero for signed values (convolution outputs, logits); "
         "dark purple (zero) to yellow for values that cannot be negative. Pick a layer and a map to open it."
     )
-    maps = cnn_figures.trace_maps(trace)
-    _layers(cnn, maps)
-    with st.container(key="inside-playground"):
-        digit_playground.render(np.asarray(x, np.float32)[0, :, :, 0], cnn)
+    layers = _section("Every layer's feature maps, and one map computed step by step", LAYERS_OPEN, ":material/layers:")
+    if layers.open:
+        with layers:
+            _layers(cnn, cnn_figures.trace_maps(trace))
+    playground = _section("Convolution playground: run one convolution yourself", PLAYGROUND_OPEN, ":material/tune:")
+    if playground.open:
+        with playground, st.container(key="inside-playground"):
+            digit_playground.render(np.asarray(x, np.float32)[0, :, :, 0], cnn)
+    return bool(layers.open)
+
+
+def _section(label: str, key: str, icon: str):
+    """A section that runs only while open; open or closed, it stays so on a visit to another page and back."""
+    lasting = f"{key}-lasting"
+    if not isinstance(st.session_state.get(lasting, False), bool):
+        # a tampered client sent something else than true/false as the section's state: closed, not a TypeError
+        st.session_state[lasting] = False
+    keep_open = ui.lasting(key, lasting, False)
+    return st.expander(label, key=key, icon=icon, on_change=keep_open)
 
 
 def _layers(cnn: compiled.Reader, maps: dict[str, np.ndarray]) -> None:

@@ -185,8 +185,7 @@ def render() -> None:
         accessible.announce(". ".join(said) + "." if said else "No prediction: nothing to classify yet.")
 
     # Inside the CNN: after the predictions, so they show first.
-    if cnn_trace is not None:
-        digit_inside.render(cnn, x, cnn_trace)
+    if cnn_trace is not None and digit_inside.render(cnn, x, cnn_trace):
         present.advance_if_playing("frame", "frame_playing", 0, st.session_state.get("frame_last", 0))
 
 
