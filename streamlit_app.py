@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from explorer.app import pages, present, ui
+from explorer.app import pages, present, responsive, ui
 
 # An emoji favicon is drawn in the page (a data: URL); a ":material/…:" one is fetched from fonts.gstatic.com,
 # which an offline class cannot reach and the proxy's Content-Security-Policy refuses.
@@ -36,4 +36,5 @@ page = st.navigation([start, *listed], position="top")
 st.session_state.lesson_active = page.url_path == "lesson"  # there ← / → move between scenes
 # Drawn by this main script, not by a page, so that its address parameter (`present`) lives across pages.
 present.view_bar()
+responsive.apply()  # phones, tablets and small laptops: media queries, one <style>
 page.run()

@@ -59,23 +59,13 @@ for (const box of document.querySelectorAll('.explorer-copy-link')) {
 """
 
 
-FIGURE_SCALE = 1.25  # Plotly sizes its text in px, not rem: figures get larger text by hand
-
-
 def projected(fig):
-    """In presenter mode, the figure with its text 25 % larger (the general font and the title); else fig."""
+    """In presenter mode, the figure with every text at least 20 px (explorer/figures/projector.py); else fig."""
     if not presenting() or not hasattr(fig, "spec"):
         return fig
-    from explorer.figures.spec import SpecFigure
+    from explorer.figures.projector import projected_spec
 
-    spec = fig.spec
-    layout = dict(spec["layout"])
-    for key in ("font", "title"):
-        part = dict(layout.get(key) or {})
-        font = dict(part if key == "font" else part.get("font") or {})
-        font["size"] = round(font.get("size", 13 if key == "font" else 17) * FIGURE_SCALE)
-        layout[key] = font if key == "font" else {**part, "font": font}
-    return SpecFigure(spec["data"], layout, spec.get("frames"))
+    return projected_spec(fig.spec)
 
 
 def presenting() -> bool:

