@@ -26,9 +26,9 @@ PORTRAIT_TABLET_MAX_PX = 919.98  # below this, three answers beside a 300 px inp
 # are too small to read.
 WIDE_CHARTS: dict[str, int] = {
     "inside-overview-chart": 760,  # Digit: nine layer columns of 8–16 maps, each titled with its shape
-    "inside-conv-animation": 640,  # Digit: input with the window, products, output map, three titled panels
+    "inside-conv-animation": 720,  # Digit: input with the window, products, output map, three titled panels
     "inside-relu": 600,  # Digit: before, removed, after ReLU
-    "pg-animation": 640,  # Digit playground: the same three panels for the student's own kernel
+    "pg-animation": 720,  # Digit playground: the same three panels for the student's own kernel
     "pg-result-chart": 600,  # Digit playground: input, kernel, result
     "compare-row-reading": 560,  # Compare: row read, hidden state, p(digit), three titled panels
     "compare-cnn-maps": 560,  # Compare: 8 + 16 maps in two rows
