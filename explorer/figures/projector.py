@@ -7,11 +7,14 @@ use on a laptop.
 
 from __future__ import annotations
 
+import re
+
 from explorer.figures.spec import SpecFigure
 
 PROJECTED_MIN_PX = 20  # the smallest chart text in presenter mode, at 1280 × 720
 SCALE = 1.25  # text already larger than the minimum grows by the same share as the page's own text
 DEFAULT_PX = 12  # plotly.js's own font size, used where a figure sets none
+_AXIS = re.compile(r"[xy]axis\d*")
 _FONT_KEYS = frozenset({"font", "textfont", "tickfont", "insidetextfont", "outsidetextfont"})
 
 
@@ -40,6 +43,22 @@ def projected_spec(spec: dict) -> SpecFigure:
     base = dict(layout.get("font") or {})
     base["size"] = _projected_size(base.get("size"))
     layout["font"] = base
+    # The app's template sizes every axis's tick labels (14 px) and title (15 px) itself, over the base font: each
+    # axis gets its own sizes. A log axis writes its 2s and 5s at three quarters of the tick size: in presenter
+    # mode it keeps only its powers of ten.
+    for name in {"xaxis", "yaxis", *(k for k in layout if _AXIS.fullmatch(k))}:
+        axis = dict(layout.get(name) or {})
+        tickfont = dict(axis.get("tickfont") or {})
+        tickfont.setdefault("size", base["size"])
+        axis["tickfont"] = tickfont
+        axis_title = axis.get("title")
+        if isinstance(axis_title, str):
+            axis_title = {"text": axis_title}
+        if isinstance(axis_title, dict):
+            axis["title"] = {**axis_title, "font": {"size": base["size"], **(axis_title.get("font") or {})}}
+        if axis.get("type") == "log" and "dtick" not in axis:
+            axis["dtick"] = 1
+        layout[name] = axis
     title = layout.get("title")
     if isinstance(title, dict) and "size" not in (title.get("font") or {}):
         layout["title"] = {**title, "font": {**(title.get("font") or {}), "size": round(base["size"] * 1.2)}}

@@ -34,8 +34,16 @@ def test_small_sizes_rise_to_the_minimum_and_large_ones_scale():
     assert out["layout"]["font"]["size"] == PROJECTED_MIN_PX  # what every text without its own size inherits
     assert out["layout"]["title"]["font"]["size"] == round(PROJECTED_MIN_PX * 1.2)
     assert out["frames"][0]["data"][0]["textfont"]["size"] == PROJECTED_MIN_PX
+    # the template's own axis sizes (14 / 15 px) are overridden on every axis, the default pair included
+    assert out["layout"]["yaxis"]["tickfont"]["size"] == PROJECTED_MIN_PX
     assert spec["data"][0]["textfont"]["size"] == 13  # the laptop's figure is left as it was
     assert out["data"][0]["y"] is spec["data"][0]["y"]  # arrays shared, not copied
+
+
+def test_a_log_axis_keeps_only_its_powers_of_ten():
+    # Plotly writes a log axis's 2s and 5s at 3/4 of the tick size: under the minimum, so they are left out
+    out = projected_spec({"data": [], "layout": {"yaxis2": {"type": "log"}}}).spec["layout"]
+    assert out["yaxis2"]["dtick"] == 1 and out["yaxis2"]["tickfont"]["size"] == PROJECTED_MIN_PX
 
 
 def test_a_real_figure_has_no_text_under_the_minimum_and_stays_valid():
