@@ -10,7 +10,8 @@ its column, with text in fixed pixels. What that leaves wrong, and what this she
 - charts of several panels side by side, or of a long sequence, cannot be read at a phone's 360 px (their
   titles run into each other): below 640 px they keep the width they need and scroll sideways inside their own
   box, never the page (WIDE_CHARTS);
-- a displayed equation is set a little smaller on a phone, and scrolls inside its box when still too wide.
+- a displayed equation is set a little smaller on a phone, and scrolls inside its box when still too wide;
+- a page link's label wraps instead of being cut at the screen's edge.
 """
 
 from __future__ import annotations
@@ -62,6 +63,9 @@ _CANVAS_ROW = '[data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] 
 
 STYLE = f"""
 <style>
+/* a "See it: …" page link wraps onto a second line instead of being cut at a narrow screen's edge */
+[data-testid="stPageLink-NavLink"] span, [data-testid="stPageLink-NavLink"] p {{ white-space: normal; overflow: visible; }}
+[data-testid="stPageLink-NavLink"] {{ height: auto; }}
 @media (min-width: {PORTRAIT_TABLET_MAX_PX + 0.02:.0f}px) {{
   {_CANVAS_COLUMN} {{ flex: 0 0 {CANVAS_COLUMN_PX}px; min-width: {CANVAS_COLUMN_PX}px; }}
   {_CANVAS_ROW} {{ column-gap: 1.5rem; }}
@@ -72,7 +76,7 @@ STYLE = f"""
 }}
 @media (max-width: {PHONE_MAX_PX}px) {{
   {_wide_chart_rules()}
-  .katex-display > .katex {{ font-size: clamp(0.85em, 4vw, 1.21em); }}
+  .katex-display > .katex {{ font-size: clamp(0.85em, 3.6vw, 1.21em); }}
 }}
 </style>
 """
