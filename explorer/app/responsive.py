@@ -6,7 +6,8 @@ Streamlit lays columns side by side from 640 px up and stacks them below; Plotly
 its column, with text in fixed pixels. What that leaves wrong, and what this sheet does about it:
 - the Digit page's input column (28 % of the row) was narrower than its 280 px canvas on tablets, so part of the
   canvas could not be drawn on: the column never gets narrower than the canvas, and on portrait tablets the input
-  takes its own row with the three answers side by side below it;
+  takes its own row with the three answers side by side below it; on a phone the canvas comes after its controls,
+  so that the answers are right under it;
 - charts of several panels side by side, or of a long sequence, cannot be read at a phone's 360 px (their
   titles run into each other): below 640 px they keep the width they need and scroll sideways inside their own
   box, never the page (WIDE_CHARTS);
@@ -72,9 +73,13 @@ STYLE = f"""
   {_CANVAS_ROW} > [data-testid="stColumn"]:not({_HOLDS_CANVAS}) {{ flex: 1 1 0; min-width: 0; }}
 }}
 @media (min-width: 640px) and (max-width: {PORTRAIT_TABLET_MAX_PX}px) {{
+  {_CANVAS_ROW} {{ row-gap: 1rem; }}
   {_CANVAS_ROW} > [data-testid="stColumn"] {{ flex: 1 1 100%; min-width: 100%; }}
 }}
 @media (max-width: {PHONE_MAX_PX}px) {{
+  /* the stacked columns put the answers after the input column: its controls go above the canvas, so that the
+     answers follow the canvas right away (the canvas takes no keyboard focus: the tab order is unchanged) */
+  {_CANVAS_COLUMN} > [data-testid="stVerticalBlock"] > .st-key-digit-canvas {{ order: 1; }}
   {_wide_chart_rules()}
   .katex-display > .katex {{ font-size: clamp(0.85em, 3.6vw, 1.21em); }}
 }}

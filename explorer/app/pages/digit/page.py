@@ -90,11 +90,10 @@ def render() -> None:
     left, right = st.columns([0.28, 0.72], gap="large")
     with left:
         st.markdown("**Your input**")
-        # the controls above the canvas: on a phone, where the columns stack, the answers come right after it
+        canvas_rgba = ui.sketch_canvas("digit-canvas", CANVAS_SIZE, STROKE_WIDTH, on_change=_sketch_changed)
         st.button("Random MNIST digit", icon=":material/casino:", on_click=_pick_random_digit, key="random-digit")
         cell = ui.rnn_cell_control("cell", "Which trained recurrent cell reads the rows.")
         state.set_rnn_cell(cell)  # Compare opens with the same cell
-        canvas_rgba = ui.sketch_canvas("digit-canvas", CANVAS_SIZE, STROKE_WIDTH, on_change=_sketch_changed)
 
     # What the models read: a held-out sample, or the preprocessed sketch.
     choice = state.digit_choice()
