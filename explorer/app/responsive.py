@@ -45,6 +45,7 @@ WIDE_CHARTS: dict[str, int] = {
     "unit-grid": 640,  # Text: the text coloured character by character
     "saliency-bars": 640,  # Text: one bar per character
     "generation-grid": 640,  # Text: the continuation character by character
+    "sentiment-ngram-bars": 560,  # Sentiment: quoted phrases as bar labels, the bars' values beside them
     "guide-hybrid-figure": 640,  # Guide: the hybrid diagram, its row labels left of four steps
 }
 
