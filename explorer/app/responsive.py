@@ -23,8 +23,8 @@ CANVAS_COLUMN_PX = 300  # the Digit canvas (280 px) and its border, with room to
 PHONE_MAX_PX = 639.98  # below Streamlit's 640 px, columns stack: one column, a phone's width
 PORTRAIT_TABLET_MAX_PX = 919.98  # below this, three answers beside a 300 px input column would be ~130 px each
 
-# Charts that need more than a phone's width, keyed by their `ui.plot` key (a prefix: a key that starts with it),
-# with the width in px they are drawn at on a phone. Below it their titles overlap or are cut, and their cells
+# Charts that need more than a phone's width, by their `ui.plot` key (exactly: the chart's "Download as HTML"
+# button, keyed "<key>-html", keeps the column's width), with the width in px they are drawn at on a phone. Below it their titles overlap or are cut, and their cells
 # are too small to read.
 WIDE_CHARTS: dict[str, int] = {
     "inside-overview-chart": 760,  # Digit: nine layer columns of 8–16 maps, each titled with its shape
@@ -53,7 +53,7 @@ WIDE_CHARTS: dict[str, int] = {
 def _wide_chart_rules() -> str:
     rules = []
     for key, width in WIDE_CHARTS.items():
-        box = f'[class*="st-key-{key}"]'
+        box = f".st-key-{key}"
         rules.append(f"{box} {{ overflow-x: auto; overflow-y: hidden; }} {box} > * {{ min-width: {width}px; }}")
     return "\n  ".join(rules)
 
@@ -73,8 +73,10 @@ STYLE = f"""
   {_CANVAS_ROW} {{ column-gap: 1.5rem; }}
   {_CANVAS_ROW} > [data-testid="stColumn"]:not({_HOLDS_CANVAS}) {{ flex: 1 1 0; min-width: 0; }}
 }}
+@media (max-width: {PORTRAIT_TABLET_MAX_PX}px) {{
+  {_CANVAS_ROW} {{ row-gap: 1rem; }}  /* the answers close under the input once they are stacked */
+}}
 @media (min-width: 640px) and (max-width: {PORTRAIT_TABLET_MAX_PX}px) {{
-  {_CANVAS_ROW} {{ row-gap: 1rem; }}
   {_CANVAS_ROW} > [data-testid="stColumn"] {{ flex: 1 1 100%; min-width: 100%; }}
 }}
 @media (max-width: {PHONE_MAX_PX}px) {{
