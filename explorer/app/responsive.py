@@ -10,7 +10,7 @@ its column, with text in fixed pixels. What that leaves wrong, and what this she
   so that the answers are right under it;
 - charts of several panels side by side, or of a long sequence, cannot be read at a phone's 360 px (their
   titles run into each other): below 640 px they keep the width they need and scroll sideways inside their own
-  box, never the page (WIDE_CHARTS);
+  box under a finger, never the page (WIDE_CHARTS);
 - a displayed equation is set a little smaller on a phone, and scrolls inside its box when still too wide;
 - a page link's label wraps instead of being cut at the screen's edge.
 """
@@ -41,6 +41,7 @@ WIDE_CHARTS: dict[str, int] = {
     "training-kernels": 560,  # Training: eight kernels in a row
     "training-maps": 560,  # Training: eight maps in a row
     "training-mlp-weights": 640,  # Training: twelve units' weights in a row
+    "gate-bars": 520,  # Text: four gates' names, turned on their side below ~500 px, ran into the legend
     "hidden-heatmap": 640,  # Text: 128 units × one column per character
     "unit-grid": 640,  # Text: the text coloured character by character
     "saliency-bars": 640,  # Text: one bar per character
@@ -55,6 +56,9 @@ def _wide_chart_rules() -> str:
     for key, width in WIDE_CHARTS.items():
         box = f".st-key-{key}"
         rules.append(f"{box} {{ overflow-x: auto; overflow-y: hidden; }} {box} > * {{ min-width: {width}px; }}")
+        # Plotly's drag layer takes every touch for zooming, so a finger could not scroll the box: on a phone it
+        # lets touches through (a tap's hover label is what is given up; the play buttons and sliders still work)
+        rules.append(f"{box} .draglayer * {{ pointer-events: none !important; }}")
     return "\n  ".join(rules)
 
 

@@ -137,6 +137,27 @@ def test_a_phone_turned_mid_stroke_keeps_the_drawing(device, app_url):
     expect(device.locator("[data-testid=stException]")).to_have_count(0)
 
 
+@pytest.mark.parametrize("device", ["phone"], indirect=True)
+def test_a_wide_chart_scrolls_sideways_under_a_finger(device, app_url):
+    """On a phone the layer overview keeps its width and scrolls inside its own box: a finger's swipe across it
+    scrolls it (Plotly's drag layer would take the touch for a zoom), and the page itself does not move sideways."""
+    open_app(device, app_url, "digit", query="?sample=7")
+    box = device.locator(".st-key-inside-overview-chart")
+    box.evaluate("e => e.scrollIntoView({block: 'center'})")
+    expect(box.locator(".main-svg").first).to_be_attached()
+    assert box.evaluate("e => e.scrollWidth - e.clientWidth") > 100  # wider than the phone: it has to scroll
+    r = box.bounding_box()
+    y = r["y"] + r["height"] / 2
+    cdp = device.context.new_cdp_session(device)
+    _touch(cdp, "touchStart", r["x"] + 0.8 * r["width"], y)
+    for i in range(1, 13):
+        _touch(cdp, "touchMove", r["x"] + (0.8 - 0.05 * i) * r["width"], y)
+    _touch(cdp, "touchEnd", 0)
+    cdp.detach()
+    device.wait_for_function("() => document.querySelector('.st-key-inside-overview-chart').scrollLeft > 50")
+    assert device.evaluate("() => document.documentElement.scrollLeft") == 0
+
+
 # Every chart on the page drawn (scrolled into view: Plotly draws on demand), then, in each chart, the boxes of its
 # titles (.gtitle) and annotations: pairs that overlap, and any that leaves the chart's own drawing (cut).
 _TITLES_JS = """async () => {
