@@ -32,7 +32,7 @@ WIDE_CHARTS: dict[str, int] = {
     "inside-relu": 600,  # Digit: before, removed, after ReLU
     "pg-animation": 720,  # Digit playground: the same three panels for the student's own kernel
     "pg-result-chart": 600,  # Digit playground: input, kernel, result
-    "compare-row-reading": 560,  # Compare: row read, hidden state, p(digit), three titled panels
+    "compare-row-reading": 760,  # Compare: row read, hidden state, p(digit); play/pause (~150 px) left of the slider
     "compare-cnn-maps": 560,  # Compare: 8 + 16 maps in two rows
     "compare-reach-figure": 640,  # Compare: one bar per character of the text
     "forecast-rnn-figure": 640,  # Forecast: the window and the hidden state, side by side
