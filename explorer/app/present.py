@@ -23,6 +23,7 @@ html { font-size: 21px !important; }
 [data-testid="stMainBlockContainer"] { padding-top: 4.6rem; max-width: 100%; }
 .st-key-step-keys button, .st-key-lesson-nav button { min-height: 2.8rem; font-size: 1.15rem; font-weight: 600; }
 h1 { font-size: 2.1rem !important; }
+.katex-display > .katex { font-size: 1em; }  /* 21 px: the Text page's half-column equations fit their column */
 
 </style>
 """
