@@ -258,10 +258,11 @@ def test_a_lesson_scene_shows_its_figure_on_the_first_screen(browser, app_url):
 
 @pytest.mark.parametrize("device", ["tablet"], indirect=True)
 def test_the_keyboard_passes_through_the_canvas_and_the_charts(device, app_url):
-    """Tab from the top of the page ("Copy link to this view"): focus moves on at every press, past the canvas and
-    the prediction charts, and reaches the Inside-the-CNN layer choice after them (no trap)."""
+    """Tab from the input's first control ("Random MNIST digit", right after the canvas, which takes no focus):
+    focus moves on at every press, through the prediction charts, and reaches the Inside-the-CNN layer choice after
+    them (no trap)."""
     open_app(device, app_url, "digit", query="?sample=7")
-    device.locator(".explorer-copy-link button").first.focus()
+    device.locator(".st-key-random-digit button").focus()
     seen = []
     for _ in range(60):
         device.keyboard.press("Tab")
