@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from explorer.app import accessible, opening_lane, pages, present, ui
+from explorer.app import accessible, opening_lane, pages, present, responsive, ui
 
 # An emoji favicon is drawn in the page (a data: URL); a ":material/…:" one is fetched from fonts.gstatic.com,
 # which an offline class cannot reach and the proxy's Content-Security-Policy refuses.
@@ -39,4 +39,5 @@ st.session_state.lesson_active = page.url_path == "lesson"  # there ← / → mo
 with opening_lane.LANE.first_run(st.session_state):  # a tab's first run waits its turn; later runs never do
     # Drawn by this main script, not by a page, so that its address parameter (`present`) lives across pages.
     present.view_bar()
+    responsive.apply()  # phones, tablets and small laptops: media queries, one <style>
     page.run()

@@ -25,6 +25,7 @@ html { font-size: 21px !important; }
 [data-testid="stMainBlockContainer"] { padding-top: 4.6rem; max-width: 100%; }
 .st-key-step-keys button, .st-key-lesson-nav button { min-height: 2.8rem; font-size: 1.15rem; font-weight: 600; }
 h1 { font-size: 2.1rem !important; }
+.katex-display > .katex { font-size: 1em; }  /* 21 px: the Text page's half-column equations fit their column */
 
 </style>
 """
@@ -64,23 +65,13 @@ for (const box of document.querySelectorAll('.explorer-copy-link')) {
 """
 
 
-FIGURE_SCALE = 1.25  # Plotly sizes its text in px, not rem: figures get larger text by hand
-
-
 def projected(fig):
-    """In presenter mode, the figure with its text 25 % larger (the general font and the title); else fig."""
+    """In presenter mode, the figure with every text at least 20 px (explorer/figures/projector.py); else fig."""
     if not presenting() or not hasattr(fig, "spec"):
         return fig
-    from explorer.figures.spec import SpecFigure
+    from explorer.figures.projector import projected_spec
 
-    spec = fig.spec
-    layout = dict(spec["layout"])
-    for key in ("font", "title"):
-        part = dict(layout.get(key) or {})
-        font = dict(part if key == "font" else part.get("font") or {})
-        font["size"] = round(font.get("size", 13 if key == "font" else 17) * FIGURE_SCALE)
-        layout[key] = font if key == "font" else {**part, "font": font}
-    return SpecFigure(spec["data"], layout, spec.get("frames"))
+    return projected_spec(fig.spec)
 
 
 def presenting() -> bool:

@@ -46,7 +46,9 @@ def play_controls(
         y=y,
         yanchor="top",
         pad=dict(t=10, b=5),
-        currentvalue=dict(prefix=prefix, font=dict(size=15)),
+        # the current frame's label at the slider's right end: at its left (the default) it sat on the pause button
+        # in a phone's narrow figure
+        currentvalue=dict(prefix=prefix, font=dict(size=15), xanchor="right"),
         steps=[dict(label=label, method="animate", args=[[str(i)], _frame_args(0)]) for i, label in enumerate(labels)],
     )
     return dict(updatemenus=[buttons], sliders=[slider])

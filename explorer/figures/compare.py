@@ -155,10 +155,13 @@ def feature_maps_figure(relu1: np.ndarray, relu2: np.ndarray) -> SpecFigure:
         xaxis=dict(visible=False, constrain="domain"),
         yaxis=dict(visible=False, autorange="reversed", scaleanchor="x"),
         height=250,
-        margin=dict(l=5, r=5, t=45, b=5),
+        margin=dict(l=5, r=5, t=60, b=5),
         font=palette.FONT,
         plot_bgcolor="white",
-        title=dict(text=f"all {relu1.shape[-1]} layer-1 maps (top), all {relu2.shape[-1]} layer-2 maps", font_size=16),
+        # two lines: in a tablet's half-width column (~350 px) one line of it ran past the figure's right edge
+        title=dict(
+            text=f"all {relu1.shape[-1]} layer-1 maps (top),<br>all {relu2.shape[-1]} layer-2 maps", font_size=16
+        ),
     )
     return SpecFigure(data, layout)
 

@@ -70,17 +70,14 @@ def probability_bars(probs: np.ndarray, title: str, colour: str) -> go.Figure:
             )
         ],
         layout=dict(
-            title=dict(text=title, font=dict(size=16)),
+            title=dict(text=title, font=dict(size=15)),
             height=280,
-            margin=dict(l=10, r=10, t=50, b=40),
-            yaxis=dict(
-                range=[0, 1.12],
-                tickformat=".0%",
-                title=dict(text="probability", font=dict(size=14)),
-                tickfont=dict(size=13),
-            ),
+            margin=dict(l=5, r=5, t=50, b=40),
+            # no axis title: the ticks say "%", and the ~20 px it took are the digits' room in a 150 px column
+            # (a tablet's), where ten labels at 15 px ran into each other
+            yaxis=dict(range=[0, 1.12], tickformat=".0%", tickfont=dict(size=12)),
             # every digit labelled, even in a narrow column (Plotly would skip every other one)
-            xaxis=dict(title=dict(text="digit", font=dict(size=14)), type="category", tickfont=dict(size=15), dtick=1),
+            xaxis=dict(title=dict(text="digit", font=dict(size=14)), type="category", tickfont=dict(size=13), dtick=1),
             font=palette.FONT,
             showlegend=False,
         ),

