@@ -17,11 +17,13 @@ from explorer.app import accessible
 PLAY_EVERY_S = 0.7  # one step per 0.7 s while playing: slow enough to read a projected number
 
 # Sizes in rem scale with the root font size, which is what a projector needs: every label, button and
-# paragraph grows together. Captions, help text and expanders (the long prose) are hidden.
+# paragraph grows together. Captions, help text and expanders (the long prose) are hidden; the Digit page's two
+# sections are expanders too (they run only while open), and they are what a lecturer projects: they stay.
 _PRESENTER_CSS = """
 <style>
 html { font-size: 21px !important; }
 [data-testid="stCaptionContainer"], [data-testid="stExpander"], [data-testid="stTooltipIcon"] { display: none; }
+:is(.st-key-inside-open, .st-key-playground-open) [data-testid="stExpander"] { display: block; }
 [data-testid="stMainBlockContainer"] { padding-top: 4.6rem; max-width: 100%; }
 .st-key-step-keys button, .st-key-lesson-nav button { min-height: 2.8rem; font-size: 1.15rem; font-weight: 600; }
 h1 { font-size: 2.1rem !important; }

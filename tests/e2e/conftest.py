@@ -34,6 +34,60 @@ def app_url(tmp_path_factory):
         yield url
 
 
+# Recorded by the page itself: every `securitypolicyviolation` event the browser fires, from the first script on.
+_RECORD_VIOLATIONS = """
+window.__csp = [];
+document.addEventListener('securitypolicyviolation', (e) => {
+  window.__csp.push(`${e.effectiveDirective} blocked ${e.blockedURI || 'inline'} (${e.sourceFile}:${e.lineNumber})`);
+});
+"""
+
+
+@pytest.fixture(scope="session")
+def proxy_url(tmp_path_factory):
+    """One app process behind the shipped HAProxy (its Content-Security-Policy and compression on), per worker."""
+    from explorer.cli.loadtest import servers
+
+    env = {"EXPLORER_DATA_DIR": str(tmp_path_factory.mktemp("proxied-data")), "EXPLORER_CLASS_STORE": ""}
+    with servers.app_processes(1, env=env) as apps, servers.haproxy([apps[0].url.removeprefix("http://")]) as url:
+        yield url
+
+
+class Watched:
+    """A page that records Content-Security-Policy violations (events and console) and every refused request."""
+
+    def __init__(self, page) -> None:
+        self.page = page
+        self.seen: list[str] = []
+        page.on("console", lambda m: self.seen.append(m.text) if "Content Security Policy" in m.text else None)
+        page.on(
+            "response",
+            lambda r: self.seen.append(f"{r.status} {r.url}") if r.status >= 400 and _served(r.url) else None,
+        )
+
+    def violations(self) -> list[str]:
+        return [*self.page.evaluate("window.__csp || []"), *self.seen]
+
+
+def _served(url: str) -> bool:
+    """A request for something the app serves at its root (the frontend also probes /<page>/_stcore/health first,
+    which Streamlit itself answers 404 with or without a proxy: not a refusal)."""
+    from urllib.parse import urlparse
+
+    return urlparse(url).path.startswith(("/_stcore/", "/static/", "/media/", "/component/"))
+
+
+@pytest.fixture
+def watched(browser):
+    """A 1280 × 900 page whose policy violations are recorded (`.violations()`)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.add_init_script(_RECORD_VIOLATIONS)
+    pg = context.new_page()
+    pg.set_default_timeout(60_000)
+    yield Watched(pg)
+    context.close()
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists():

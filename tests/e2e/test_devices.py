@@ -140,8 +140,9 @@ def test_a_phone_turned_mid_stroke_keeps_the_drawing(device, app_url):
 @pytest.mark.parametrize("device", ["phone"], indirect=True)
 def test_a_wide_chart_scrolls_sideways_under_a_finger(device, app_url):
     """On a phone the layer overview keeps its width and scrolls inside its own box: a finger's swipe across it
-    scrolls it (Plotly's drag layer would take the touch for a zoom), and the page itself does not move sideways."""
-    open_app(device, app_url, "digit", query="?sample=7")
+    scrolls it (Plotly's drag layer would take the touch for a zoom), and the page itself does not move sideways.
+    (`layer=` in the address opens the layers section, which the page draws only while it is open.)"""
+    open_app(device, app_url, "digit", query="?sample=7&layer=conv1")
     box = device.locator(".st-key-inside-overview-chart")
     box.evaluate("e => e.scrollIntoView({block: 'center'})")
     expect(box.locator(".main-svg").first).to_be_attached()
@@ -259,7 +260,7 @@ def test_a_lesson_scene_shows_its_figure_on_the_first_screen(browser, app_url):
 @pytest.mark.parametrize("device", ["tablet"], indirect=True)
 def test_the_keyboard_passes_through_the_canvas_and_the_charts(device, app_url):
     """Tab from the input's first control ("Random MNIST digit", right after the canvas, which takes no focus):
-    focus moves on at every press, through the prediction charts, and reaches the Inside-the-CNN layer choice after
+    focus moves on at every press, through the prediction charts, and reaches the Inside-the-CNN layers section after
     them (no trap)."""
     open_app(device, app_url, "digit", query="?sample=7")
     device.locator(".st-key-random-digit button").focus()
@@ -274,6 +275,6 @@ def test_the_keyboard_passes_through_the_canvas_and_the_charts(device, app_url):
         )
         assert not same, f"focus stuck on {where} after {seen[-5:]}"
         seen.append(where)
-        if "st-key-layer" in where:
+        if "st-key-inside-open" in where:
             break
-    assert any("st-key-layer" in s for s in seen), seen
+    assert any("st-key-inside-open" in s for s in seen), seen

@@ -42,11 +42,13 @@ def focus(scene: lessons.Scene) -> str | None:
 
 
 def _focus_style(key: str) -> str:
-    """The section `key` of the page drawn first inside the lesson-page container (a flex column), and within it its
+    """The section `key` of the page drawn first inside the lesson-page container (flex columns), and within it its
     charts before its prose and controls; every other part after it, in the page's order. In presenter mode the
     lesson's file picker is hidden too (the address names the lesson), so that the chart starts on the first screen
     at 1280 × 720."""
-    section = f".st-key-lesson-page > :has(> .st-key-{key})"
+    # the section and each block around it inside the page (an expander's body is a flex column too): each first
+    # among its siblings, so the section comes first however deep the page draws it
+    section = f".st-key-lesson-page :is(.st-key-{key}, :has(.st-key-{key}))"
     charts = f".st-key-{key} > .stPrintGraphic, .st-key-{key} > :has(.stPrintGraphic)"
     picker = ".st-key-lesson_pick { display: none; }" if present.presenting() else ""
     return f"<style>{section} {{ order: -1; }} {charts} {{ order: -1; }} {picker}</style>"
