@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from explorer.app import accessible, opening_lane, pages, present, responsive, ui
+from explorer.app import accessible, pages, present, responsive, ui
 
 # An emoji favicon is drawn in the page (a data: URL); a ":material/…:" one is fetched from fonts.gstatic.com,
 # which an offline class cannot reach and the proxy's Content-Security-Policy refuses.
@@ -36,8 +36,7 @@ listed.append(lesson)
 start = st.Page(_open_digit_page, title="Start", url_path="start", default=True, visibility="hidden")
 page = st.navigation([start, *listed], position="top")
 st.session_state.lesson_active = page.url_path == "lesson"  # there ← / → move between scenes
-with opening_lane.LANE.first_run(st.session_state):  # a tab's first run waits its turn; later runs never do
-    # Drawn by this main script, not by a page, so that its address parameter (`present`) lives across pages.
-    present.view_bar()
-    responsive.apply()  # phones, tablets and small laptops: media queries, one <style>
-    page.run()
+# Drawn by this main script, not by a page, so that its address parameter (`present`) lives across pages.
+present.view_bar()
+responsive.apply()  # phones, tablets and small laptops: media queries, one <style>
+page.run()
