@@ -85,17 +85,23 @@ def _wait_quiet(page, meter: Meter, quiet_ms: float = 1500, timeout_s: float = 6
     raise RuntimeError("the page kept receiving data for a minute")
 
 
+def _first_prediction(context, url: str):
+    """A new page of `context` with its byte meter on, /digit opened and a first stroke's prediction drawn."""
+    page = context.new_page()
+    meter = Meter(page)
+    page.goto(f"{url}/digit")
+    chromium.wait_idle(page, timeout=240_000)
+    chromium.draw(page, FIRST_STROKE)
+    page.wait_for_function(PREDICTION_DRAWN, timeout=120_000)
+    chromium.wait_idle(page)
+    return page, meter
+
+
 def first_load(browser, url: str) -> int:
     """Bytes a fresh browser context receives from opening /digit to its first prediction (one stroke drawn)."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     try:
-        page = context.new_page()
-        meter = Meter(page)
-        page.goto(f"{url}/digit")
-        chromium.wait_idle(page, timeout=240_000)
-        chromium.draw(page, FIRST_STROKE)
-        page.wait_for_function(PREDICTION_DRAWN, timeout=120_000)
-        chromium.wait_idle(page)
+        page, meter = _first_prediction(context, url)
         _wait_quiet(page, meter)
         return meter.total
     finally:
@@ -107,13 +113,7 @@ def strokes(browser, url: str, paths=STROKE_PATHS) -> tuple[list[int], list[floa
     to the end of the run it started; and the websocket's agreed extensions."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     try:
-        page = context.new_page()
-        meter = Meter(page)
-        page.goto(f"{url}/digit")
-        chromium.wait_idle(page, timeout=240_000)
-        chromium.draw(page, FIRST_STROKE)
-        page.wait_for_function(PREDICTION_DRAWN, timeout=120_000)
-        chromium.wait_idle(page)
+        page, meter = _first_prediction(context, url)
         page.evaluate(COUNT_RUNS)
         sizes, seconds = [], []
         for k, path in enumerate(paths, start=1):

@@ -150,31 +150,21 @@ def _controls(store: ClassStore, room: Room, key: str) -> None:
             args=(store, "close", code, key, f"Room {code} is closed and everything in it deleted."),
         )
     st.caption("Paused: students can still draw, not send." if room.paused else "Sending is on.")
+    downloads = (  # label, what it builds when pressed, file name's end, type, key
+        ("Sketches (.npz)", lambda: store.export_npz(code, key), "sketches.npz", "application/octet-stream", "npz"),
+        ("Sketches (CSV)", lambda: _csv(store, code, key, Sketch), "sketches.csv", "text/csv", "sketches_csv"),
+        ("Reviews (CSV)", lambda: _csv(store, code, key, Review), "reviews.csv", "text/csv", "reviews_csv"),
+    )
     with st.container(key="class-downloads", horizontal=True):
-        st.download_button(
-            "Sketches (.npz)",
-            data=lambda: store.export_npz(code, key),
-            file_name=f"class-{code}-sketches.npz",
-            mime="application/octet-stream",
-            icon=":material/download:",
-            key="class_download_npz",
-        )
-        st.download_button(
-            "Sketches (CSV)",
-            data=lambda: _csv(store, code, key, Sketch),
-            file_name=f"class-{code}-sketches.csv",
-            mime="text/csv",
-            icon=":material/download:",
-            key="class_download_sketches_csv",
-        )
-        st.download_button(
-            "Reviews (CSV)",
-            data=lambda: _csv(store, code, key, Review),
-            file_name=f"class-{code}-reviews.csv",
-            mime="text/csv",
-            icon=":material/download:",
-            key="class_download_reviews_csv",
-        )
+        for label, data, ending, mime, name in downloads:
+            st.download_button(
+                label,
+                data=data,
+                file_name=f"class-{code}-{ending}",
+                mime=mime,
+                icon=":material/download:",
+                key=f"class_download_{name}",
+            )
 
 
 def _tiles(view: RoomView, shown: list[Submission], numbers: dict[str, int], notes: dict[str, str]) -> list[str]:
