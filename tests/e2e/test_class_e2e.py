@@ -8,6 +8,7 @@ import os
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 from explorer.cli import appserver
@@ -69,8 +70,16 @@ def test_a_sketch_reaches_the_projector_is_hidden_there_and_the_room_closes_for_
         assert link.startswith("digit?sketch=")
         expect(lecturer.locator(".st-key-class-wall")).to_contain_text("1 meant")
 
-        lecturer.locator(".st-key-class_hide_pick").click()
-        lecturer.get_by_role("option", name="#1 sketch: meant 1", exact=False).click()
+        option = lecturer.get_by_role("option", name="#1 sketch: meant 1", exact=False)
+        for _ in range(6):  # the projector refreshes every second; a refresh may close the list while it opens
+            lecturer.locator(".st-key-class_hide_pick").click()
+            try:
+                option.click(timeout=5_000)
+                break
+            except PlaywrightTimeoutError:
+                continue
+        else:
+            raise AssertionError("the hide list never stayed open long enough to pick the sketch")
         lecturer.get_by_role("button", name="Hide it").click()
         expect(_wall_images(lecturer)).to_have_count(0, timeout=15_000)
         expect(lecturer.get_by_text("No sketch yet")).to_be_visible()

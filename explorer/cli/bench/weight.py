@@ -116,11 +116,14 @@ def strokes(browser, url: str, paths=STROKE_PATHS) -> tuple[list[int], list[floa
         page, meter = _first_prediction(context, url)
         page.evaluate(COUNT_RUNS)
         sizes, seconds = [], []
-        for k, path in enumerate(paths, start=1):
+        for path in paths:
             before = meter.websocket
+            # counted from this stroke on (not the k-th run since the start): a run the stroke's rerun was handed
+            # to while it was still going counts once, and must not leave every later stroke waiting for one more
+            runs = page.evaluate("() => window.__runs")
             chromium.draw(page, [path])  # ends with the mouse-up
             start = time.perf_counter()
-            page.wait_for_function(f"() => window.__runs >= {k}", polling="raf", timeout=60_000)
+            page.wait_for_function(f"() => window.__runs > {runs}", polling="raf", timeout=60_000)
             seconds.append(time.perf_counter() - start)
             chromium.wait_idle(page)
             sizes.append(meter.websocket - before)
