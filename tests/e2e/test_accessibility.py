@@ -110,7 +110,10 @@ def test_a_keyboard_user_picks_the_fifth_held_out_3_and_hears_the_new_prediction
     # keyboard only: the expander's summary, the digit box, the number, the button
     page.locator("summary").filter(has_text="Choose a held-out digit").focus()
     page.keyboard.press("Enter")
-    page.locator(".st-key-choose-digit input").focus()
+    digit_box = page.locator(".st-key-choose-digit input")
+    expect(digit_box).to_be_visible()  # the expander has opened (a busy server draws it late)
+    wait_idle(page)
+    digit_box.focus()
     page.keyboard.type("3")
     expect(page.get_by_role("option", name="3", exact=True)).to_be_visible()  # the list has filtered to "3"
     page.keyboard.press("Enter")
