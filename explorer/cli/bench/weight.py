@@ -48,12 +48,17 @@ class Meter:
         self.http = 0  # HTTP responses as transferred (compressed if they were), headers included
         self.websocket = 0  # websocket messages, as the page reads them
         self.extensions = ""  # what the websocket handshake agreed (permessage-deflate: compressed on the wire)
+        self.sent = 0  # websocket messages the page sent (a stroke's new canvas value goes in one)
         self._cdp = page.context.new_cdp_session(page)
         self._cdp.send("Network.enable")
         self._cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
         self._cdp.on("Network.loadingFinished", self._finished)
         self._cdp.on("Network.webSocketFrameReceived", self._frame)
         self._cdp.on("Network.webSocketHandshakeResponseReceived", self._handshake)
+        self._cdp.on("Network.webSocketFrameSent", self._sent)
+
+    def _sent(self, event: dict) -> None:
+        self.sent += 1
 
     def _handshake(self, event: dict) -> None:
         headers = {k.lower(): v for k, v in event["response"].get("headers", {}).items()}
@@ -108,6 +113,14 @@ def first_load(browser, url: str) -> int:
         context.close()
 
 
+def _sent_since(page, meter: Meter, sent: int, timeout_s: float = 15) -> bool:
+    """Whether the page sent the server a message (the stroke's new canvas value) since `meter.sent` was `sent`."""
+    deadline = time.monotonic() + timeout_s
+    while meter.sent == sent and time.monotonic() < deadline:
+        page.wait_for_timeout(50)  # the browser's network events are delivered while Playwright waits
+    return meter.sent > sent
+
+
 def strokes(browser, url: str, paths=STROKE_PATHS) -> tuple[list[int], list[float], str]:
     """Per stroke on /digit (after a first one that warms up): websocket bytes received, and seconds from mouse-up
     to the end of the run it started; and the websocket's agreed extensions."""
@@ -120,9 +133,16 @@ def strokes(browser, url: str, paths=STROKE_PATHS) -> tuple[list[int], list[floa
             before = meter.websocket
             # counted from this stroke on (not the k-th run since the start): a run the stroke's rerun was handed
             # to while it was still going counts once, and must not leave every later stroke waiting for one more
-            runs = page.evaluate("() => window.__runs")
+            runs, sent = page.evaluate("() => window.__runs"), meter.sent
             chromium.draw(page, [path])  # ends with the mouse-up
             start = time.perf_counter()
+            if not _sent_since(page, meter, sent):  # the canvas missed the stroke: draw it again, timed from there
+                chromium.wait_idle(page)
+                runs, sent = page.evaluate("() => window.__runs"), meter.sent
+                chromium.draw(page, [path])
+                start = time.perf_counter()
+                if not _sent_since(page, meter, sent):
+                    raise RuntimeError(f"the page sent nothing for the stroke {path}, drawn twice")
             page.wait_for_function(f"() => window.__runs > {runs}", polling="raf", timeout=60_000)
             seconds.append(time.perf_counter() - start)
             chromium.wait_idle(page)
