@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from explorer.figures import light
+
 CANVAS_COLUMN_PX = 300  # the Digit canvas (280 px) and its border, with room to spare
 PHONE_MAX_PX = 639.98  # below Streamlit's 640 px, columns stack: one column, a phone's width
 PORTRAIT_TABLET_MAX_PX = 919.98  # below this, three answers beside a 300 px input column would be ~130 px each
@@ -95,5 +97,6 @@ STYLE = f"""
 
 
 def apply() -> None:
-    """Draw the style sheet (call once per run, before the page). An st.html of only a <style> takes no space."""
-    st.html(STYLE)
+    """Draw the style sheet (call once per run, before the page), with the light figures' (explorer/figures/
+    light.py). An st.html of only a <style> takes no space."""
+    st.html(STYLE.replace("</style>", light.STYLE + "</style>"))

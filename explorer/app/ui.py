@@ -163,10 +163,14 @@ def lasting(widget_key: str, lasting_key: str, default):
 PLOT_CONFIG = {"displayModeBar": False, "displaylogo": False}
 
 
-def plot(fig, key: str, *, summary: str | None = None, stepped: bool = False, **kwargs) -> None:
+def plot(fig, key: str, *, summary: str | None = None, stepped: bool = False, light: bool = False, **kwargs) -> None:
     """Every figure of the app goes through here: a Plotly figure at full width (larger text in presenter mode),
     after its text alternative (for screen readers: the title and each trace's numbers, read from the same spec
     the chart is drawn from, after the page's own `summary` of what it means when given).
+
+    `light=True` draws a simple figure (one bar trace, or a row of images) as plain HTML instead, in a container
+    keyed `key`, with the same text alternative as its accessible name (explorer/figures/light.py): the Digit
+    page's first view, so that a first prediction needs no charting script and a stroke redraws fast.
 
     An animated figure's own play button and slider take only a mouse: unless the page steps it with its own
     controls (`stepped=True`), a slider under it (arrow keys) chooses the step shown."""
@@ -174,6 +178,12 @@ def plot(fig, key: str, *, summary: str | None = None, stepped: bool = False, **
     from explorer.figures import alt_text, animation
 
     spec = fig.spec if hasattr(fig, "spec") else fig.to_dict()
+    if light:
+        from explorer.figures import light as light_figures
+
+        with st.container(key=key):
+            st.html(light_figures.to_html(spec, alt_text.describe(spec, summary), present=present.presenting()))
+        return
     n_frames = len(spec.get("frames") or [])
     if n_frames > 1 and not stepped:
         step = st.slider("Step of the animation below", 1, n_frames, 1, key=f"{key}-step")

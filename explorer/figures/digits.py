@@ -18,12 +18,11 @@ STRIP_PIXELS = 84  # each stage is drawn at most this many pixels wide: light pa
 
 def _to_uint8(img: np.ndarray, max_side: int = STRIP_PIXELS) -> np.ndarray:
     """float 0..1 (H, W) → uint8 (h, w), block-averaged so the longer side is at most `max_side`."""
-    img = np.asarray(img, np.float32)
-    step = max(1, int(np.ceil(max(img.shape) / max_side)))
-    if step > 1:
-        h, w = (img.shape[0] // step) * step, (img.shape[1] // step) * step
-        img = img[:h, :w].reshape(h // step, step, w // step, step).mean(axis=(1, 3))
-    return (np.clip(img, 0, 1) * 255).round().astype(np.uint8)
+    grey = (np.clip(np.asarray(img, np.float32), 0, 1) * 255).round().astype(np.uint8)
+    step = max(1, int(np.ceil(max(grey.shape) / max_side)))
+    if step > 1:  # Pillow's box average over step × step blocks (the last ones partial)
+        grey = np.asarray(Image.fromarray(np.ascontiguousarray(grey), "L").reduce(step))
+    return grey
 
 
 def preprocessing_strip(stages: list[tuple[str, np.ndarray]]) -> go.Figure:

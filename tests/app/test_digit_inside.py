@@ -10,6 +10,7 @@ import pytest
 from explorer.data import digits
 from explorer.models import compiled
 from tests.support.apptest import assert_clean, assert_download_draws, new_app
+from tests.support.light_figures import light_figure
 from tests.support.plotly_arrays import decode
 
 SAMPLE = 7
@@ -44,7 +45,7 @@ def test_the_sections_run_only_when_opened():
     app.run()
     assert_clean(app)
     heavy = {"inside-overview-chart", "inside-conv-animation", "pg-result-chart", "pg-animation"}
-    assert "cnn-probs" in _charts(app) and not heavy & _charts(app)
+    assert len(light_figure(app, "cnn-probs").values) == 10 and not heavy & _charts(app)
     app.session_state["playground-open-lasting"] = True
     app.run()
     assert_clean(app)
@@ -190,4 +191,4 @@ def test_a_section_state_that_is_not_true_or_false_closes_it(sent):
     app.session_state["inside-open-lasting"] = sent
     app.run()
     assert_clean(app)
-    assert "cnn-probs" in _charts(app) and "inside-overview-chart" not in _charts(app)
+    assert len(light_figure(app, "cnn-probs").values) == 10 and "inside-overview-chart" not in _charts(app)

@@ -1,5 +1,7 @@
 """The Digit page in AppTest: predictions match the models, and bad input gets a message, not a traceback."""
 
+import re
+
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -7,9 +9,10 @@ import pytest
 from PIL import Image
 
 from explorer.data import digits
+from explorer.figures import palette
 from explorer.models import weights
-from tests.support.apptest import assert_clean, assert_no_exception, chart_spec, errors, new_app, texts
-from tests.support.plotly_arrays import decode, image_pixels
+from tests.support.apptest import assert_clean, assert_no_exception, errors, new_app, texts
+from tests.support.light_figures import light_figure
 
 NO_PREDICTION = "Prediction:"
 
@@ -68,8 +71,9 @@ def test_a_sketch_is_preprocessed_and_classified(canvas_image, heldout):
     assert_clean(at)
     assert "Prediction: 3" in texts(at.get_by_key("cnn-prediction"))  # the held-out label: a 3, drawn large
     # the last stage shown is what the models read: MNIST's own layout, checked by hand in float64
-    strip = chart_spec(at, "preprocessing-strip")["data"]
-    centred = image_pixels(strip[-1])[..., 0].astype(np.float64) / 255.0  # (28, 28)
+    strip = light_figure(at, "preprocessing-strip")
+    assert strip.alts[0] == "canvas 280×280" and strip.alts[-1] == "centred by mass in 28×28 28×28", strip.alts
+    centred = strip.images[-1].astype(np.float64) / 255.0  # (28, 28)
     rows, cols = np.nonzero(centred > 0)
     assert max(rows.max() - rows.min(), cols.max() - cols.min()) + 1 <= 20  # the digit fits a 20 × 20 box
     mass = centred.sum()
@@ -80,7 +84,12 @@ def test_a_sketch_is_preprocessed_and_classified(canvas_image, heldout):
     # the probabilities shown are the CNN's (the nnx module run directly) on exactly that image
     model, _ = weights.load("digit-cnn")
     expected = np.asarray(jax.nn.softmax(model(jnp.asarray(centred.astype(np.float32)[None, :, :, None]))))[0]
-    np.testing.assert_allclose(decode(chart_spec(at, "cnn-probs")["data"][0]["y"]), expected, atol=1e-5)
+    bars = light_figure(at, "cnn-probs")
+    np.testing.assert_allclose(bars.values, expected, atol=1e-5)
+    np.testing.assert_allclose(bars.heights, np.clip(expected / 1.12, 0, 1) * 100, atol=0.006)  # as drawn, in %
+    assert bars.ticks == [str(d) for d in range(10)] and bars.title == "CNN (all pixels at once)"
+    top = int(expected.argmax())
+    assert bars.colours[top] == palette.CNN and re.search(rf"highest [\d.]+% at {top},", bars.label), bars.label
 
 
 @pytest.mark.parametrize(
@@ -156,7 +165,7 @@ def test_the_chosen_cell_survives_a_visit_to_another_page():
     at.run()
     at.segmented_control(key="cell").set_value("gru").run()
     assert at.session_state["rnn_cell"] == "gru"
-    assert "GRU (row by row)" in at.get_by_key("rnn-probs").proto.spec
+    assert light_figure(at, "rnn-probs").title == "GRU (row by row)"
     at.switch_page("explorer/app/pages/guide/page.py").run()
     at.switch_page("explorer/app/pages/digit/page.py").run()
     assert_clean(at)

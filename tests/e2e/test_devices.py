@@ -225,6 +225,11 @@ _CHART_TEXT_JS = """async () => {
       sizes.push([parseFloat(getComputedStyle(t).fontSize), t.textContent.slice(0, 40)]);
     }
   }
+  // the light figures (drawn as HTML: the Digit page's probabilities and preprocessing strip)
+  for (const t of document.querySelectorAll('.xp-fig :is(figcaption, .xp-v, .xp-x, .xp-axis)')) {
+    if (!t.textContent.trim() || t.getBoundingClientRect().width === 0) continue;
+    sizes.push([parseFloat(getComputedStyle(t).fontSize), t.textContent.slice(0, 40)]);
+  }
   return sizes;
 }"""
 

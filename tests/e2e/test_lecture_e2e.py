@@ -17,9 +17,12 @@ pytestmark = pytest.mark.e2e
 
 SHOTS = Path(__file__).resolve().parents[2] / ".pytest_cache" / "screenshots"
 SHOTS.mkdir(parents=True, exist_ok=True)
-DRAWN = "() => ['cnn-probs', 'rnn-probs'].every(k => document.querySelector(`.st-key-${k} .js-plotly-plot`)?.data)"
-PROBS = "(key) => JSON.stringify(document.querySelector(`.st-key-${key} .js-plotly-plot`).data[0].y ?? document.querySelector(`.st-key-${key} .js-plotly-plot`).data[0].x)"
-SLIDER_ACTIVE = "() => document.querySelector('.st-key-inside-conv-animation .js-plotly-plot').layout.sliders[0].active"
+# the probability bars (drawn as HTML, explorer/figures/light.py), each bar holding its exact value
+DRAWN = "() => ['cnn-probs', 'rnn-probs'].every(k => document.querySelectorAll(`.st-key-${k} .xp-b`).length === 10)"
+PROBS = "(key) => JSON.stringify([...document.querySelectorAll(`.st-key-${key} .xp-b`)].map((b) => b.dataset.value))"
+SLIDER_ACTIVE = (
+    "() => document.querySelector('.st-key-inside-conv-animation .js-plotly-plot')?.layout?.sliders?.[0]?.active"
+)
 
 
 def _selected(page, key: str) -> str:

@@ -13,6 +13,8 @@ def open_app(page, app_url: str, path: str = "digit", query: str = "") -> None:
 
     page.goto(f"{app_url}/{path}{query}")
     expect(page.locator("[data-testid=stApp]")).to_be_visible(timeout=60_000)
+    # the first run has started (it draws the app's style sheet first): before it, the app also reads "notRunning"
+    page.wait_for_selector("span.explorer-sr-only", state="attached", timeout=60_000)
     wait_idle(page)
 
 

@@ -28,7 +28,7 @@ STROKES = 10
 # Ten short strokes in different places of the canvas (fractions of its side): each one a new image.
 STROKE_PATHS = [[(0.2 + 0.06 * i, 0.15), (0.25 + 0.06 * i, 0.5), (0.2 + 0.06 * i, 0.85)] for i in range(STROKES)]
 FIRST_STROKE = [[(0.5, 0.15), (0.5, 0.5), (0.5, 0.85)]]
-PREDICTION_DRAWN = "() => !!document.querySelector('.st-key-cnn-probs .js-plotly-plot')?.data"
+PREDICTION_DRAWN = "() => document.querySelectorAll('.st-key-cnn-probs .xp-b').length === 10"  # the CNN's bars
 # Counts the app's script runs as they finish (the stApp element's script state leaving "running"), so a stroke's
 # run is waited on. Each change is read from its own record (oldValue): a short run's "running" and "notRunning"
 # can arrive in one batch, where reading the attribute once would miss it.

@@ -144,7 +144,11 @@ def render() -> None:
                 probs = np.asarray(cnn_trace.probs[0])
                 st.markdown(f"### Prediction: {int(probs.argmax())}")
                 said.append(f"CNN predicts {int(probs.argmax())}")
-                ui.plot(digit_figures.probability_bars(probs, "CNN (all pixels at once)", palette.CNN), key="cnn-probs")
+                ui.plot(
+                    digit_figures.probability_bars(probs, "CNN (all pixels at once)", palette.CNN),
+                    key="cnn-probs",
+                    light=True,
+                )
                 _model_facts(cnn)
             else:
                 st.markdown("### CNN")
@@ -157,6 +161,7 @@ def render() -> None:
                 ui.plot(
                     digit_figures.probability_bars(probs, f"{CELL_TITLES[cell]} (row by row)", palette.RNN),
                     key="rnn-probs",
+                    light=True,
                 )
                 _model_facts(rnn)
             else:
@@ -170,6 +175,7 @@ def render() -> None:
                 ui.plot(
                     digit_figures.probability_bars(probs, "MLP (no structure)", palette.MLP),
                     key="mlp-probs",
+                    light=True,
                 )
                 _model_facts(mlp)
             else:
@@ -180,7 +186,7 @@ def render() -> None:
             if note:
                 st.markdown(note)
             st.markdown("**Preprocessing, the way MNIST was made**")
-            ui.plot(digit_figures.preprocessing_strip(stages), key="preprocessing-strip")
+            ui.plot(digit_figures.preprocessing_strip(stages), key="preprocessing-strip", light=True)
     with live:
         accessible.announce(". ".join(said) + "." if said else "No prediction: nothing to classify yet.")
 
