@@ -118,7 +118,7 @@ def digit_section() -> None:
         st.markdown("#### CNN: every position at once")
         if cnn is not None:
             trace = cnn.trace(x)
-            p = np.asarray(trace.probs[0])
+            p = np.asarray(trace.probs)[0]
             st.markdown(f"The CNN says **{int(p.argmax())}** ({printing.share(p.max())}).")
             ui.plot(
                 figures.feature_maps_figure(np.asarray(trace.relu1[0]), np.asarray(trace.relu2[0])),

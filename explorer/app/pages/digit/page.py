@@ -141,7 +141,7 @@ def render() -> None:
         cnn_trace = None if x is None or cnn is None else cnn.trace(x)
         with cnn_col, st.container(key="cnn-prediction"):
             if cnn_trace is not None:
-                probs = np.asarray(cnn_trace.probs[0])
+                probs = np.asarray(cnn_trace.probs)[0]  # to NumPy first: indexing a JAX array is a device op
                 st.markdown(f"### Prediction: {int(probs.argmax())}")
                 said.append(f"CNN predicts {int(probs.argmax())}")
                 ui.plot(
@@ -155,7 +155,7 @@ def render() -> None:
         with rnn_col, st.container(key="rnn-prediction"):
             rnn = ui.reader(f"row-rnn-{cell}")
             if x is not None and rnn is not None:
-                probs = np.asarray(rnn.trace(x).probs[0, -1])
+                probs = np.asarray(rnn.trace(x).probs)[0, -1]
                 st.markdown(f"### Prediction: {int(probs.argmax())}")
                 said.append(f"{CELL_TITLES[cell]} predicts {int(probs.argmax())}")
                 ui.plot(
@@ -169,7 +169,7 @@ def render() -> None:
         with mlp_col, st.container(key="mlp-prediction"):
             mlp = ui.reader("digit-mlp")
             if x is not None and mlp is not None:
-                probs = np.asarray(mlp.trace(x).probs[0])
+                probs = np.asarray(mlp.trace(x).probs)[0]
                 st.markdown(f"### Prediction: {int(probs.argmax())}")
                 said.append(f"MLP predicts {int(probs.argmax())}")
                 ui.plot(

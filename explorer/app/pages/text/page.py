@@ -39,7 +39,7 @@ def _reading(rnn_name: str, folder: str, text: str, _rnn, _cnn) -> Reading:
     """Both models over `text`, once per (model, weights folder, text) in this process (bounded: 32 texts, kept
     10 minutes)."""
     trace = jax.tree_util.tree_map(np.asarray, _rnn.trace(text))
-    cnn_probs = None if _cnn is None else np.asarray(_cnn.trace(text).probs[0], np.float32)
+    cnn_probs = None if _cnn is None else np.asarray(_cnn.trace(text).probs, np.float32)[0]
     return Reading(trace, trace.hidden[0].astype(np.float32), trace.probs[0].astype(np.float32), cnn_probs)
 
 

@@ -73,7 +73,8 @@ def scrub_section() -> None:
     for col, name in zip(cols, DIGIT_RUNS):
         fn, states, _ = resources.checkpoint_traces(name)
         trace = fn(states[k], x)
-        probs = np.asarray(trace.probs[0, -1] if trace.probs.ndim == 3 else trace.probs[0])
+        probs = np.asarray(trace.probs)
+        probs = probs[0, -1] if probs.ndim == 3 else probs[0]
         with col, st.container(key=f"training-{name}"):
             colour = figures.COLOURS[name]
             ui.plot(
