@@ -12,10 +12,10 @@ from explorer.cli.bench import weight
 pytestmark = pytest.mark.e2e
 
 STROKE_BUDGET = 60_000  # bytes received per stroke, median over ten strokes (issue 20)
-# The issue's goal for the first load is 2.5 MB; with the HAProxy this machine has (libslz gzip) it is 4.0 MB,
-# against 7.8 MB straight from `streamlit run`: Plotly's chunk alone is 2.18 MB after libslz (1.42 MB at gzip -9),
-# the icon font 0.38 MB. Checked here is that the proxy halves it, and it stays there.
-FIRST_LOAD_BUDGET = 4_200_000
+# The issue's goal for the first load: 2.5 MB through the shipped proxy. Measured 1.89 MB since the Digit page's
+# first view is drawn without Plotly (explorer/figures/light.py): Plotly's script (2.2 MB after the proxy's
+# gzip) is fetched only when a section with a Plotly chart is opened, after the first prediction.
+FIRST_LOAD_BUDGET = 2_500_000
 
 
 @pytest.fixture(scope="module")
