@@ -10,6 +10,7 @@ st.set_page_config(page_title="CNN vs RNN Explorer", page_icon="🧠", layout="w
 ui.warm_up()  # compiles every model once per process, in the background
 ui.memory_keeper()  # frees finished sessions' memory once a minute, in the background
 ui.tolerate_non_finite_whole_numbers()  # a tampered client's NaN in a whole-number input: its default
+ui.tolerate_unreadable_json()  # a tampered client's widget value that is not JSON: its default
 accessible.install()  # focus rings, screen-reader-only text (WCAG 2.1 AA; see README, Accessibility)
 
 digit = st.Page(pages.file("digit"), title="Digit (CNN)", icon=":material/draw:", url_path="digit")

@@ -112,6 +112,30 @@ def tolerate_non_finite_whole_numbers() -> None:
     serde.deserialize = deserialize
 
 
+def tolerate_unreadable_json() -> None:
+    """Once per process: a widget value sent as JSON text that is not JSON (no browser sends it, a tampered client
+    can; the canvas, the segmented controls and the select boxes take theirs so) is read as not set, so the widget
+    takes its default, as for a non-finite number above.
+
+    Streamlit parses that text (`unpack_widget_state_value`) while it compares widget values before the script
+    runs, where no page code can catch the error: every later run of that session failed with a JSONDecodeError
+    (or a RecursionError for deeply nested brackets) until the tab was closed."""
+    from streamlit.runtime.state import session_state
+
+    original = session_state.unpack_widget_state_value
+    if getattr(original, "tolerates_unreadable_json", False):
+        return
+
+    def unpack(widget_state):
+        try:
+            return original(widget_state)
+        except (ValueError, RecursionError):  # json.JSONDecodeError is a ValueError
+            return None  # Streamlit's own meaning: not set, so the widget's default
+
+    unpack.tolerates_unreadable_json = True
+    session_state.unpack_widget_state_value = unpack
+
+
 def write_typed_text(name: str, value: str, example: str) -> None:
     """The text the models read into the address under `name`, left out when it is the page's own example."""
     if value == example:

@@ -148,3 +148,29 @@ def test_a_message_over_the_size_limit_is_cut_off_before_it_is_read(app):
             assert memory.rise < MAX_RISE_MB
 
     p.run_async(scenario())
+
+
+@pytest.mark.parametrize(
+    "page, key, text",
+    [
+        ("digit", "digit-canvas", "{not json"),
+        ("digit", "cell", "[[[[" * 20_000),  # nested deeper than Python's parser recurses
+        ("digit", "choose-digit", "\u0000"),
+        ("text", "cell", '{"a": '),
+    ],
+    ids=["canvas", "deep nesting", "control character", "cut short"],
+)
+def test_a_widget_value_that_is_not_json_leaves_the_widget_at_its_default(app, page, key, text):
+    url, _ = app
+
+    async def scenario():
+        async with p.Session(url, page) as s:
+            await s.open()
+            run = await s.rerun([p.WidgetState(id=s.widget_id(key), json_value=text)])
+            assert run.ok, run.exceptions  # no JSONDecodeError / RecursionError for this student
+            again = await s.rerun([])
+            assert again.ok, again.exceptions  # and the session goes on
+            if page == "digit":  # the view opens as it does for a new tab: the canvas empty, the LSTM reading
+                assert any("The canvas is empty" in n for n in again.notices), again.notices
+
+    p.run_async(scenario())
