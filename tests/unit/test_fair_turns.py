@@ -50,14 +50,14 @@ def test_a_new_tab_is_not_light_and_a_settled_quiet_one_is(turns, clocks):
 
 
 def test_recent_use_decays_with_its_half_life(turns, clocks):
-    _settled(turns, clocks, "busy", cpu_s=4 * LIGHT_S)  # 0.4 s used, SETTLED_S (one half-life) ago: 0.2 s left
+    _settled(turns, clocks, "busy", cpu_s=4 * LIGHT_S)  # used SETTLED_S (one half-life) ago: 2 · LIGHT_S left
     assert HALF_LIFE_S == SETTLED_S
     run = turns.begin("busy")
     assert not run.light
     turns.end(run)
-    clocks.now += 2 * HALF_LIFE_S  # 0.2 s → 0.05 s, under LIGHT_S = 0.1 s
+    clocks.now += 2 * HALF_LIFE_S  # 2 · LIGHT_S → LIGHT_S / 2
     run = turns.begin("busy")
-    assert run.usage.decayed(clocks.now) == pytest.approx(0.05, rel=1e-9)
+    assert run.usage.decayed(clocks.now) == pytest.approx(LIGHT_S / 2, rel=1e-9)
     assert run.light
     turns.end(run)
 
