@@ -5,11 +5,15 @@ sending bursts keep about three runs going at all times, and a drawing student's
 then got a quarter of the interpreter: its p95 went from 164 to 565 ms (`loadtest --mode hostile`).
 
 Each run is *light* while its session is settled (open for `SETTLED_S`) and has used little of the interpreter
-recently: its CPU seconds, this run's included, decayed with a half-life of `HALF_LIFE_S`, stay under `LIGHT_S`.
-Every other run (a new tab's first run, a burst of reruns, a session that computes a lot) pauses at Streamlit's
-own yield points (every element and session-state access, where Streamlit also checks for a rerun) while any
-light run is going, for at most `MAX_WAIT_S` in all per run, so that it is always answered and shows what it
-would have shown. Nothing is keyed by the client's address: a class behind one NAT address is many sessions.
+recently: its CPU seconds, this run's included, decayed with a half-life of `HALF_LIFE_S`, stay under `LIGHT_S`
+(about a tenth of the interpreter; a student drawing a stroke a second uses about half of that). Every other run
+(a new tab's first run, a burst of reruns, a session that computes a lot) goes on only at Streamlit's own yield
+points (every element and session-state access, where Streamlit also checks for a rerun), only while no light
+run is going, and one at a time: the one holding the lane hands it on at each yield point to the next in line.
+So a stroke shares the interpreter with at most one other run's stretch between two yield points, instead of
+with every open tab. A run waits at most `STEP_WAIT_S` at one yield point (so two runs that wait on each other's
+locks cannot stall) and `MAX_WAIT_S` in all, so that it is always answered and shows all it would have shown.
+Nothing is keyed by the client's address: a class behind one NAT address is many sessions, each judged alone.
 
 EXPLORER_FAIR_TURNS=0 turns it off (the runs then share the interpreter as Streamlit schedules them).
 """
@@ -20,13 +24,15 @@ import math
 import os
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
 SETTLED_S = 2.0  # a tab younger than this is still opening: its runs are not light
 HALF_LIFE_S = 2.0  # of a session's recent CPU use
 LIGHT_S = 0.3  # decayed CPU seconds under which a session's runs go first: ~10 % of the interpreter
-MAX_WAIT_S = 1.0  # the most one run pauses for light runs, in all
+MAX_WAIT_S = 2.0  # the most one run pauses, in all
+STEP_WAIT_S = 0.5  # the most one run pauses at one yield point
 FORGET_S = 120.0  # a session idle this long is forgotten (its decayed use is ~0 by then)
 ENV = "EXPLORER_FAIR_TURNS"
 
@@ -43,7 +49,7 @@ class Usage:
         return self.cpu_s * math.exp2(-(now - self.at) / HALF_LIFE_S)
 
 
-@dataclass
+@dataclass(eq=False)  # each run is itself: two runs with equal fields are still two
 class Run:
     """One script run in progress: whose it is, its CPU clock at the start, whether it counts as light now, and
     how long it has paused so far."""
@@ -64,6 +70,8 @@ class Turns:
         self.changed = threading.Condition()  # notified when a light run ends or a run pauses
         self._light_runs = 0
         self._paused_runs = 0
+        self._holder: Run | None = None  # the one run that is not light and goes on now
+        self._queue: deque[Run] = deque()  # runs that are not light, in line for the lane
         self._usage: dict[str, Usage] = {}
 
     @property
@@ -84,19 +92,42 @@ class Turns:
         return run
 
     def checkpoint(self, run: Run) -> None:
-        """At a yield point of the run's thread: reclassify it by the CPU it has used, and if it is not light,
-        pause while any light run is going (within what is left of its `MAX_WAIT_S`)."""
+        """At a yield point of the run's thread: reclassify it by the CPU it has used. A run that is not light
+        goes on only while no light run is going, and holding the lane: it hands the lane on here to the next
+        run in line and waits for its turn again. Each wait ends after `STEP_WAIT_S` (a run never waits on
+        another that waits on it), and all of them after `MAX_WAIT_S` per run."""
         self._classify(run)
-        if run.light or run.waited_s >= MAX_WAIT_S:
-            return
         with self.changed:
-            if not self._light_runs:
+            if run.light or run.waited_s >= MAX_WAIT_S:
+                self._leave_lane(run)
                 return
+            if self._holder is run and self._queue:
+                self._leave_lane(run)  # the next in line goes; this run queues behind it
+            if self._turn(run):
+                return
+            self._queue.append(run)
             start, self._paused_runs = time.monotonic(), self._paused_runs + 1  # real waiting, whatever the clock
             self.changed.notify_all()
-            self.changed.wait_for(lambda: not self._light_runs, timeout=MAX_WAIT_S - run.waited_s)
+            self.changed.wait_for(lambda: self._turn(run), timeout=min(STEP_WAIT_S, MAX_WAIT_S - run.waited_s))
             run.waited_s += time.monotonic() - start
             self._paused_runs -= 1
+            if run in self._queue:  # it waited long enough: it goes on beside the others
+                self._queue.remove(run)
+
+    def _turn(self, run: Run) -> bool:
+        """Whether `run` may go on now (taking the free lane if so); called holding `changed`."""
+        if self._light_runs or (self._holder is not None and self._holder is not run):
+            return False
+        self._holder = run
+        if run in self._queue:
+            self._queue.remove(run)
+        return True
+
+    def _leave_lane(self, run: Run) -> None:
+        """`run` gives the lane (if it holds it) to the first run in line; called holding `changed`."""
+        if self._holder is run:
+            self._holder = self._queue[0] if self._queue else None
+            self.changed.notify_all()
 
     def end(self, run: Run) -> None:
         """The run is over (finished, stopped or rerun): its CPU joins the session's use, and it stops counting."""
@@ -107,6 +138,7 @@ class Turns:
                 run.light = False
                 self._light_runs -= 1
                 self.changed.notify_all()
+            self._leave_lane(run)
             for session_id, usage in list(self._usage.items()):
                 if now - usage.at > FORGET_S:
                     del self._usage[session_id]

@@ -135,3 +135,49 @@ def test_idle_sessions_are_forgotten(turns, clocks):
     again = turns.begin("gone")
     assert not again.settled and again.usage.cpu_s == 0.0  # seen anew: the old entry was dropped
     turns.end(again)
+
+
+def _in_thread(target) -> tuple[threading.Thread, threading.Event]:
+    returned = threading.Event()
+
+    def go():
+        target()
+        returned.set()
+
+    thread = threading.Thread(target=go)
+    thread.start()
+    return thread, returned
+
+
+def _until_paused(turns: Turns, n: int) -> None:
+    with turns.changed:
+        assert turns.changed.wait_for(lambda: turns.paused_runs == n, timeout=10)
+
+
+def test_runs_that_are_not_light_take_the_lane_in_turns(turns, clocks):
+    a, b = turns.begin("a"), turns.begin("b")  # two new tabs
+    turns.checkpoint(a)  # the lane is free: a takes it
+    assert a.waited_s == 0.0
+    thread_b, b_goes = _in_thread(lambda: turns.checkpoint(b))
+    _until_paused(turns, 1)  # b waits in line while a goes on
+    assert not b_goes.is_set()
+    thread_a, a_goes = _in_thread(lambda: turns.checkpoint(a))  # a's next yield point: b's turn, a in line
+    assert b_goes.wait(10)
+    thread_b.join()
+    _until_paused(turns, 1)
+    assert not a_goes.is_set()
+    turns.end(b)  # b is done: a's turn again
+    assert a_goes.wait(10)
+    thread_a.join()
+    assert turns.paused_runs == 0 and a.waited_s > 0 and b.waited_s > 0
+    turns.end(a)
+
+
+def test_a_run_waits_at_most_one_step_at_a_yield_point(turns, clocks, monkeypatch):
+    monkeypatch.setattr(fair_turns, "STEP_WAIT_S", 0.05)
+    a, b = turns.begin("a"), turns.begin("b")
+    turns.checkpoint(a)
+    turns.checkpoint(b)  # a holds the lane and never reaches a yield point: b goes on beside it after a step
+    assert 0.05 <= b.waited_s < fair_turns.MAX_WAIT_S and turns.paused_runs == 0
+    turns.end(b)
+    turns.end(a)
