@@ -183,6 +183,6 @@ def install() -> None:
             _TURNS.checkpoint(run)
         return yield_point(self)
 
-    _run_script.takes_turns = True
+    _run_script.takes_turns, _run_script.__wrapped__ = True, run_script
     ScriptRunner._run_script = _run_script
     ScriptRunner._maybe_handle_execution_control_request = _maybe_handle_execution_control_request

@@ -181,3 +181,29 @@ def test_a_run_waits_at_most_one_step_at_a_yield_point(turns, clocks, monkeypatc
     assert 0.05 <= b.waited_s < fair_turns.MAX_WAIT_S and turns.paused_runs == 0
     turns.end(b)
     turns.end(a)
+
+
+def test_install_wraps_streamlits_script_runner_once(monkeypatch):
+    from streamlit.runtime.scriptrunner.script_runner import ScriptRunner
+
+    monkeypatch.setattr(ScriptRunner, "_run_script", ScriptRunner._run_script)  # restored after the test
+    monkeypatch.setattr(
+        ScriptRunner, "_maybe_handle_execution_control_request", ScriptRunner._maybe_handle_execution_control_request
+    )
+    fair_turns.install()
+    wrapped = ScriptRunner._run_script, ScriptRunner._maybe_handle_execution_control_request
+    assert getattr(wrapped[0], "takes_turns", False)
+    fair_turns.install()  # a second call (every script run makes one) wraps nothing again
+    assert (ScriptRunner._run_script, ScriptRunner._maybe_handle_execution_control_request) == wrapped
+
+
+def test_install_does_nothing_when_turned_off(monkeypatch):
+    from streamlit.runtime.scriptrunner.script_runner import ScriptRunner
+
+    original = getattr(ScriptRunner._run_script, "__wrapped__", None) or ScriptRunner._run_script
+    monkeypatch.setattr(ScriptRunner, "_run_script", original)
+    monkeypatch.setenv(fair_turns.ENV, "0")
+    if getattr(original, "takes_turns", False):
+        pytest.fail("the unwrapped ScriptRunner._run_script is not reachable")
+    fair_turns.install()
+    assert ScriptRunner._run_script is original
