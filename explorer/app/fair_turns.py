@@ -114,6 +114,12 @@ class Turns:
             if run in self._queue:  # it waited long enough: it goes on beside the others
                 self._queue.remove(run)
 
+    def step_aside(self, run: Run) -> None:
+        """The run is about to wait on something else (a timer): the next in line takes the lane meanwhile,
+        and the run queues again at its next yield point."""
+        with self.changed:
+            self._leave_lane(run)
+
     def _turn(self, run: Run) -> bool:
         """Whether `run` may go on now (taking the free lane if so); called holding `changed`."""
         if self._light_runs or (self._holder is not None and self._holder is not run):
@@ -156,6 +162,14 @@ class Turns:
 
 _TURNS = Turns()  # the process's scheduler (one interpreter lock per process, so one scheduler)
 _RUN = threading.local()  # the run going on in this script thread, if any
+
+
+def step_aside() -> None:
+    """Called by a script run before it sleeps (a playing animation's pause): it does not hold the lane
+    while it uses no interpreter."""
+    run = getattr(_RUN, "current", None)
+    if run is not None:
+        _TURNS.step_aside(run)
 
 
 def install() -> None:

@@ -207,3 +207,17 @@ def test_install_does_nothing_when_turned_off(monkeypatch):
         pytest.fail("the unwrapped ScriptRunner._run_script is not reachable")
     fair_turns.install()
     assert ScriptRunner._run_script is original
+
+
+def test_a_run_that_steps_aside_hands_the_lane_on(turns, clocks):
+    a, b = turns.begin("a"), turns.begin("b")
+    turns.checkpoint(a)
+    thread_b, b_goes = _in_thread(lambda: turns.checkpoint(b))
+    _until_paused(turns, 1)
+    turns.step_aside(a)  # a sleeps (a playing animation's pause): b need not wait for a's next yield point
+    assert b_goes.wait(10)
+    thread_b.join()
+    turns.end(b)
+    turns.checkpoint(a)  # awake again: the lane is free
+    assert turns.paused_runs == 0
+    turns.end(a)
