@@ -2,13 +2,14 @@
 
 import streamlit as st
 
-from explorer.app import accessible, pages, present, responsive, ui
+from explorer.app import accessible, fair_turns, pages, present, responsive, ui
 
 # An emoji favicon is drawn in the page (a data: URL); a ":material/…:" one is fetched from fonts.gstatic.com,
 # which an offline class cannot reach and the proxy's Content-Security-Policy refuses.
 st.set_page_config(page_title="CNN vs RNN Explorer", page_icon="🧠", layout="wide")
 ui.warm_up()  # compiles every model once per process, in the background
 ui.memory_keeper()  # frees finished sessions' memory once a minute, in the background
+fair_turns.install()  # a drawing student's run goes before tabs that take much of the interpreter
 ui.tolerate_non_finite_whole_numbers()  # a tampered client's NaN in a whole-number input: its default
 ui.tolerate_unreadable_json()  # a tampered client's widget value that is not JSON: its default
 accessible.install()  # focus rings, screen-reader-only text (WCAG 2.1 AA; see README, Accessibility)

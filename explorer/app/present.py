@@ -12,7 +12,7 @@ import time
 
 import streamlit as st
 
-from explorer.app import accessible
+from explorer.app import accessible, fair_turns
 
 PLAY_EVERY_S = 0.7  # one step per 0.7 s while playing: slow enough to read a projected number
 
@@ -215,6 +215,7 @@ def advance_if_playing(key: str, play_key: str, lo: int, hi: int, *, scope: str 
     if int(st.session_state.get(key, lo)) >= hi:
         st.session_state[play_key] = False
         return
+    fair_turns.step_aside()  # other tabs' runs go on while this one waits
     time.sleep(PLAY_EVERY_S)
     st.session_state[f"{key}_advance"] = True  # the widget is drawn in this run: the next run moves it
     st.rerun(scope=scope)
