@@ -33,6 +33,7 @@ HALF_LIFE_S = 2.0  # of a session's recent CPU use
 LIGHT_S = 0.3  # decayed CPU seconds under which a session's runs go first: ~10 % of the interpreter
 MAX_WAIT_S = 2.0  # the most one run pauses, in all
 STEP_WAIT_S = 0.5  # the most one run pauses at one yield point
+CHECK_S = 0.005  # a light run is classified again at its first yield point this long after the last time
 FORGET_S = 120.0  # a session idle this long is forgotten (its decayed use is ~0 by then)
 ENV = "EXPLORER_FAIR_TURNS"
 
@@ -59,6 +60,7 @@ class Run:
     settled: bool
     light: bool = False
     waited_s: float = 0.0
+    checked: float = -math.inf  # when it was last classified (a light run is looked at again after CHECK_S)
 
 
 class Turns:
@@ -96,6 +98,10 @@ class Turns:
         goes on only while no light run is going, and holding the lane: it hands the lane on here to the next
         run in line and waits for its turn again. Each wait ends after `STEP_WAIT_S` (a run never waits on
         another that waits on it), and all of them after `MAX_WAIT_S` per run."""
+        now = self._clock()
+        if run.light and now - run.checked < CHECK_S:
+            return  # light when last looked at, a moment ago: a stroke's many yield points cost no lock
+        run.checked = now
         self._classify(run)
         with self.changed:
             if run.light or run.waited_s >= MAX_WAIT_S:

@@ -8,7 +8,7 @@ import threading
 import pytest
 
 from explorer.app import fair_turns
-from explorer.app.fair_turns import HALF_LIFE_S, LIGHT_S, SETTLED_S, Turns
+from explorer.app.fair_turns import CHECK_S, HALF_LIFE_S, LIGHT_S, SETTLED_S, Turns
 
 
 class Clocks:
@@ -70,6 +70,9 @@ def test_a_run_that_keeps_computing_stops_being_light(turns, clocks):
     turns.checkpoint(run)
     assert run.light
     clocks.cpu += LIGHT_S * 0.2  # this run alone has now used more than LIGHT_S
+    turns.checkpoint(run)  # a moment later than the last look (under CHECK_S): still taken as light
+    assert run.light
+    clocks.now += 2 * CHECK_S
     turns.checkpoint(run)  # no light run is going (it was the only one), so it does not pause
     assert not run.light and turns.light_runs == 0 and run.waited_s == 0.0
     turns.end(run)
