@@ -12,9 +12,11 @@ from streamlit.testing.v1 import AppTest
 APP = str(Path(__file__).resolve().parents[2] / "streamlit_app.py")
 
 
-def plotly_payload_bytes(at) -> int:
-    """Bytes of Plotly figure specs that an AppTest run sends to the browser."""
-    return sum(len(e.proto.spec.encode()) for e in at.get("plotly_chart"))
+def figure_payload_bytes(at) -> int:
+    """Bytes of the figures an AppTest run sends to the browser: Plotly specs, and the HTML of light figures
+    (explorer/figures/light.py, the Digit page's first view)."""
+    plotly = sum(len(e.proto.spec.encode()) for e in at.get("plotly_chart"))
+    return plotly + sum(len(e.proto.body.encode()) for e in at.get("html") if 'class="xp-fig' in e.proto.body)
 
 
 def page_rerun(page: str, setup: Callable[[object], None] | None = None, repeat: int = 10) -> dict:
@@ -39,4 +41,4 @@ def page_rerun(page: str, setup: Callable[[object], None] | None = None, repeat:
         start = time.perf_counter()
         at.run()
         times.append(time.perf_counter() - start)
-    return {"rerun_ms_p50": float(np.median(times) * 1000), "payload_bytes": plotly_payload_bytes(at)}
+    return {"rerun_ms_p50": float(np.median(times) * 1000), "payload_bytes": figure_payload_bytes(at)}

@@ -96,7 +96,11 @@ STYLE = f"""
 """
 
 
+_SHEET = STYLE.replace(
+    "</style>", light.STYLE + "</style>"
+)  # with the light figures' rules (explorer/figures/light.py)
+
+
 def apply() -> None:
-    """Draw the style sheet (call once per run, before the page), with the light figures' (explorer/figures/
-    light.py). An st.html of only a <style> takes no space."""
-    st.html(STYLE.replace("</style>", light.STYLE + "</style>"))
+    """Draw the style sheet (call once per run, before the page). An st.html of only a <style> takes no space."""
+    st.html(_SHEET)
