@@ -133,16 +133,15 @@ def strokes(browser, url: str, paths=STROKE_PATHS) -> tuple[list[int], list[floa
             before = meter.websocket
             # counted from this stroke on (not the k-th run since the start): a run the stroke's rerun was handed
             # to while it was still going counts once, and must not leave every later stroke waiting for one more
-            runs, sent = page.evaluate("() => window.__runs"), meter.sent
-            chromium.draw(page, [path])  # ends with the mouse-up
-            start = time.perf_counter()
-            if not _sent_since(page, meter, sent):  # the canvas missed the stroke: draw it again, timed from there
-                chromium.wait_idle(page)
+            for _ in range(2):  # a stroke the canvas missed (the page sent nothing) is drawn once more
                 runs, sent = page.evaluate("() => window.__runs"), meter.sent
-                chromium.draw(page, [path])
+                chromium.draw(page, [path])  # ends with the mouse-up
                 start = time.perf_counter()
-                if not _sent_since(page, meter, sent):
-                    raise RuntimeError(f"the page sent nothing for the stroke {path}, drawn twice")
+                if _sent_since(page, meter, sent):
+                    break
+                chromium.wait_idle(page)
+            else:
+                raise RuntimeError(f"the page sent nothing for the stroke {path}, drawn twice")
             page.wait_for_function(f"() => window.__runs > {runs}", polling="raf", timeout=60_000)
             seconds.append(time.perf_counter() - start)
             chromium.wait_idle(page)
