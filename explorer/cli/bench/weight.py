@@ -142,7 +142,13 @@ def strokes(browser, url: str, paths=STROKE_PATHS) -> tuple[list[int], list[floa
                 chromium.wait_idle(page)
             else:
                 raise RuntimeError(f"the page sent nothing for the stroke {path}, drawn twice")
-            page.wait_for_function(f"() => window.__runs > {runs}", polling="raf", timeout=60_000)
+            try:
+                page.wait_for_function(f"() => window.__runs > {runs}", polling="raf", timeout=20_000)
+            except Exception:  # Playwright's TimeoutError: no finished run was recorded for the stroke. Seen only
+                # under the test suite's load; accepted only if the app is idle and an answer arrived meanwhile
+                chromium.wait_idle(page)
+                if meter.websocket - before < 1_000:
+                    raise RuntimeError(f"no answer to the stroke {path}: the page sent it, no run followed") from None
             seconds.append(time.perf_counter() - start)
             chromium.wait_idle(page)
             sizes.append(meter.websocket - before)
