@@ -232,16 +232,16 @@ def download_html(fig, file_stem: str, title: str, key: str) -> None:
     )
 
 
-def sketch_canvas(key: str, size: int, stroke_width: int, on_change=None):
+def sketch_canvas(key: str, size: int, stroke_width: int, on_change=None, label: str = "Drawing canvas"):
     """A square drawing canvas, white ink on black; returns its RGBA pixels (size, size, 4) uint8, or None.
 
-    What arrives is whatever the browser sent, kept in the session under `key`. It is read and bounded here,
-    before the component sees it (`data.canvas`: the state's shape, the data URL's length, the PNG header's
-    size, then the decode), instead of through `CanvasResult.image_data`, which decodes any PNG whole. A value
-    that is not a size × size drawing (a tampered or broken client) gets a warning, counts as an empty canvas,
-    and is dropped from the session, so later reruns do not read it again.
+    The canvas is this app's own component (`explorer.app.sketch_canvas`): it sends a stroke as it ends, and can be
+    drawn on by keyboard. What arrives is whatever the browser sent, kept in the session under `key`; it is read and
+    bounded here (`data.canvas`: the value's shape, the data URL's length, the PNG header's size, then the decode).
+    A value that is not a size × size drawing (a tampered or broken client) gets a warning, counts as an empty
+    canvas, and is dropped from the session, so later reruns do not read it again.
     """
-    from streamlit_drawable_canvas import st_canvas  # registers its component on first use
+    from explorer.app.sketch_canvas import sketch_canvas as canvas_component
 
     try:
         image = canvas.canvas_pixels(st.session_state.get(key), size)
@@ -253,15 +253,5 @@ def sketch_canvas(key: str, size: int, stroke_width: int, on_change=None):
             icon=":material/broken_image:",
         )
         image = None
-    st_canvas(
-        stroke_width=stroke_width,
-        stroke_color="#FFFFFF",
-        background_color="#000000",
-        width=size,
-        height=size,
-        drawing_mode="freedraw",
-        return_image_data=True,
-        key=key,
-        on_change=on_change,
-    )
+    canvas_component(key, size, stroke_width, label, on_change=on_change)
     return image

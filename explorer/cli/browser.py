@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 CHROMIUM = "/usr/bin/chromium"
-CANVAS = "[data-testid=stBidiComponentIsolated] canvas.upper-canvas"  # the drawing layer, in an open shadow root
+# The drawing canvas (explorer/app/sketch_canvas) is a components.v1 frame the app serves; "#ink" is its drawing.
+CANVAS_FRAME = "iframe[src*='sketch_canvas']"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -25,9 +26,28 @@ def wait_idle(page, timeout: float = 60_000) -> None:
     )
 
 
-def draw(page, strokes: list[list[tuple[float, float]]], canvas_selector: str = CANVAS) -> None:
-    """Draw strokes on the canvas; points are fractions (0..1) of the canvas's width and height."""
-    canvas = page.locator(canvas_selector).first
+# The canvas's frame has had its first render and is as tall as its content (Streamlit sizes the frame when the
+# component reports its height: before that, what lies under a point may still move).
+_CANVAS_READY = """(sel) => { const f = document.querySelector(sel); const d = f && f.contentDocument;
+  if (!d || !d.body || d.body.dataset.rendered !== 'true') return false;
+  return Math.abs(f.getBoundingClientRect().height - d.documentElement.getBoundingClientRect().height) < 2; }"""
+
+
+def canvas_surface(page, frame: str = CANVAS_FRAME):
+    """The drawing surface of the page's (first) canvas, inside its frame, once the frame is ready (its bounding box
+    is in page pixels)."""
+    page.wait_for_function(_CANVAS_READY, arg=frame, timeout=60_000)
+    return page.frame_locator(frame).first.locator("canvas#ink")
+
+
+def canvas_button(page, name: str, frame: str = CANVAS_FRAME):
+    """A button under the canvas, inside its frame: "Undo stroke" or "Clear canvas"."""
+    return page.frame_locator(frame).first.get_by_role("button", name=name)
+
+
+def draw(page, strokes: list[list[tuple[float, float]]], frame: str = CANVAS_FRAME) -> None:
+    """Draw strokes on the canvas with the mouse; points are fractions (0..1) of the canvas's width and height."""
+    canvas = canvas_surface(page, frame)
     canvas.scroll_into_view_if_needed()
     box = canvas.bounding_box()
     for stroke in strokes:

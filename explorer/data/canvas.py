@@ -1,8 +1,7 @@
 """The drawing canvas's value, read as untrusted input: bounded before anything is decoded.
 
-The canvas component (streamlit-drawable-canvas 0.13) keeps in the session whatever the browser last sent: a JSON
-state `{"drawing": {"raw": <Fabric.js JSON>, "data": "data:image/png;base64,…"}, "backgroundFit": None}`. The
-library's own `CanvasResult.image_data` hands the PNG straight to Pillow, which decodes the whole image: a
+The canvas (`explorer.app.sketch_canvas`) keeps in the session whatever the browser last sent: a JSON value
+`{"png": "data:image/png;base64,…", "strokes": n}`. Handed straight to Pillow, a PNG is decoded whole: a
 657 kB PNG of 13,000 × 13,000 zeros becomes a 676 MB array (1.9 GB of server memory at its peak), and Pillow's
 `Image.MAX_IMAGE_PIXELS` (89 M pixels) only warns below twice its limit, so that bomb passes it. Here the shape
 of the state, the text's length, the data URL's prefix and the PNG header's width and height (IHDR, the first
@@ -94,26 +93,21 @@ def decode_png(png: bytes, side: int) -> np.ndarray:
 
 
 def drawing_data_url(state: object) -> str | None:
-    """The image data URL from the canvas component's state, or None when nothing is drawn yet.
+    """The image data URL from the canvas's value, or None when nothing is drawn.
 
-    The state must have the shape the component sends (a mapping whose "drawing" is a mapping with "raw" and
-    "data", and no "backgroundFit" since this app's canvas has no background image); anything else raises
-    CanvasError, since the component itself would fail on it."""
+    The value must have the shape the canvas sends (`explorer.app.sketch_canvas`): None, or a mapping with a "png"
+    data URL (or None) and a whole number of "strokes", nothing else; anything other raises CanvasError."""
     if state is None:
         return None
     if not isinstance(state, Mapping):
-        raise CanvasError(f"the canvas state is a {type(state).__name__}, not an object")
-    if state.get("backgroundFit") is not None:
-        raise CanvasError("the canvas state has a background this canvas never sends")
-    drawing = state.get("drawing")
-    if drawing is None:
-        return None
-    if not isinstance(drawing, Mapping):
-        raise CanvasError(f"the drawing is a {type(drawing).__name__}, not an object")
-    raw = drawing.get("raw")
-    if raw is not None and not isinstance(raw, Mapping):
-        raise CanvasError(f"the drawing's shapes are a {type(raw).__name__}, not an object")
-    data = drawing.get("data")
+        raise CanvasError(f"the canvas value is a {type(state).__name__}, not an object")
+    unknown = [name for name in state if name not in ("png", "strokes")]
+    if unknown:
+        raise CanvasError(f"the canvas value has {len(unknown):,} field(s) this canvas never sends")
+    strokes = state.get("strokes")
+    if strokes is not None and (isinstance(strokes, bool) or not isinstance(strokes, int) or strokes < 0):
+        raise CanvasError(f"its stroke count is {type(strokes).__name__} {str(strokes)[:20]!r}, not a count")
+    data = state.get("png")
     if data is not None and not isinstance(data, str):
         raise CanvasError(f"its image is a {type(data).__name__}, not a data URL")
     return data

@@ -265,10 +265,7 @@ def test_a_forged_canvas_payload_gets_a_message_and_nothing_is_sent(store):
     huge = b"\x89PNG\r\n\x1a\n" + (13).to_bytes(4, "big") + b"IHDR" + (13_000).to_bytes(4, "big") * 2 + bytes(5)
     import base64
 
-    at.session_state["class_canvas"] = {
-        "drawing": {"raw": {}, "data": "data:image/png;base64," + base64.b64encode(huge).decode()},
-        "backgroundFit": None,
-    }
+    at.session_state["class_canvas"] = {"png": "data:image/png;base64," + base64.b64encode(huge).decode(), "strokes": 1}
     at.run()
     assert_clean(at)
     assert any("could not be read" in w and "13,000 × 13,000" in w for w in warnings(at))

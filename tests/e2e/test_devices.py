@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
-from explorer.cli.browser import CANVAS
+from explorer.cli.browser import CANVAS_FRAME, canvas_surface
 from explorer.figures.projector import PROJECTED_MIN_PX
 from tests.support.browser import open_app, wait_idle
 
@@ -44,7 +44,7 @@ def _context_page(browser, **options):
 
 
 def _canvas_box(page) -> dict:
-    canvas = page.locator(CANVAS).first
+    canvas = canvas_surface(page)
     # as a student holds it: the canvas in the middle of the screen
     canvas.evaluate("c => c.scrollIntoView({block: 'center'})")
     return canvas.bounding_box()
@@ -65,7 +65,7 @@ def _touch_stroke(page, points, box, rotate_to: dict | None = None) -> None:
     for i, (x, y) in enumerate(at[1:], start=1):
         if rotate_to and i == len(at) // 2:
             page.set_viewport_size(rotate_to)
-            box = page.locator(CANVAS).first.bounding_box()  # the canvas moved with the layout
+            box = canvas_surface(page).bounding_box()  # the canvas moved with the layout
             at = [(box["x"] + fx * box["width"], box["y"] + fy * box["height"]) for fx, fy in points]
             x, y = at[i]
         _touch(cdp, "touchMove", x, y)
@@ -74,8 +74,8 @@ def _touch_stroke(page, points, box, rotate_to: dict | None = None) -> None:
 
 
 def _ink(page) -> float:
-    """The total brightness of what is drawn on the canvas (its lower layer holds the strokes)."""
-    return page.locator("[data-testid=stBidiComponentIsolated] canvas.dc-canvas.lower-canvas").first.evaluate(
+    """The total brightness of what is drawn on the canvas (white ink on black: the sum of its red channel)."""
+    return canvas_surface(page).evaluate(
         "c => { const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
         " let s = 0; for (let i = 0; i < d.length; i += 4) s += d[i]; return s; }"
     )
@@ -84,11 +84,11 @@ def _ink(page) -> float:
 @pytest.mark.parametrize("device", ["phone", "tablet", "small-laptop"], indirect=True)
 def test_the_canvas_fits_its_column(device, app_url):
     open_app(device, app_url, "digit")
-    canvas = device.locator(CANVAS).first
+    canvas = canvas_surface(device)
     expect(canvas).to_be_visible()
     box = _canvas_box(device)
-    column = canvas.evaluate(
-        "c => { let e = c.getRootNode().host; while (e && e.getAttribute('data-testid') !== 'stColumn')"
+    column = device.locator(CANVAS_FRAME).first.evaluate(
+        "f => { let e = f; while (e && e.getAttribute('data-testid') !== 'stColumn')"
         " e = e.parentElement; const r = e.getBoundingClientRect(); return {x: r.x, width: r.width}; }"
     )
     assert box["width"] >= 279, box  # drawn at its full 280 px
@@ -96,17 +96,16 @@ def test_the_canvas_fits_its_column(device, app_url):
         box,
         column,
     )
-    # every side of the canvas can start a stroke: what lies at its edges is the canvas itself (not the right half of
-    # the top edge: the component's own undo / redo / clear toolbar, invisible until hovered, lies over it there)
-    for fx, fy in [(0.03, 0.5), (0.97, 0.5), (0.25, 0.03), (0.5, 0.97)]:
+    # every side of the canvas can start a stroke: what lies at its edges is the canvas itself, inside its frame
+    for fx, fy in [(0.03, 0.5), (0.97, 0.5), (0.5, 0.03), (0.5, 0.97)]:
         x, y = box["x"] + fx * box["width"], box["y"] + fy * box["height"]
         on_top = device.evaluate(
-            "([x, y]) => { let e = document.elementFromPoint(x, y);"
-            " while (e && e.shadowRoot && e.shadowRoot.elementFromPoint(x, y) !== e)"
-            " e = e.shadowRoot.elementFromPoint(x, y); return e && e.className; }",
+            "([x, y]) => { const f = document.elementFromPoint(x, y); if (!f || f.tagName !== 'IFRAME') return f && f.tagName;"
+            " const r = f.getBoundingClientRect(); const e = f.contentDocument.elementFromPoint(x - r.x, y - r.y);"
+            " return e && e.id; }",
             [x, y],
         )
-        assert "upper-canvas" in str(on_top), (fx, fy, on_top)
+        assert on_top == "ink", (fx, fy, on_top)
 
 
 @pytest.mark.parametrize("device", ["phone", "tablet"], indirect=True)
@@ -270,17 +269,17 @@ def test_a_lesson_scene_shows_its_figure_on_the_first_screen(browser, app_url):
 
 @pytest.mark.parametrize("device", ["tablet"], indirect=True)
 def test_the_keyboard_passes_through_the_canvas_and_the_charts(device, app_url):
-    """Tab from the input's first control ("Random MNIST digit", right after the canvas, which takes no focus):
-    focus moves on at every press, through the prediction charts, and reaches the Inside-the-CNN layers section after
-    them (no trap)."""
+    """Tab from the canvas (it takes focus, for drawing by keyboard): focus moves on at every press, out of the
+    canvas's frame, through the prediction charts, and reaches the Inside-the-CNN layers section after them (no
+    trap)."""
     open_app(device, app_url, "digit", query="?sample=7")
-    device.locator(".st-key-random-digit button").focus()
+    canvas_surface(device).focus()
     seen = []
     for _ in range(60):
         device.keyboard.press("Tab")
         where, same = device.evaluate(
-            "() => { let e = document.activeElement; while (e && e.shadowRoot && e.shadowRoot.activeElement)"
-            " e = e.shadowRoot.activeElement; const same = e === window.__lastFocus; window.__lastFocus = e;"
+            "() => { let e = document.activeElement; while (e && e.tagName === 'IFRAME' && e.contentDocument)"
+            " e = e.contentDocument.activeElement; const same = e === window.__lastFocus; window.__lastFocus = e;"
             " const k = e.closest('[class*=st-key-]');"
             " return [(k ? [...k.classList].find((c) => c.startsWith('st-key-')) : '') + ' ' + e.tagName, same]; }"
         )

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from explorer.data import digits
 from explorer.models import compiled
-from tests.support.browser import draw, open_app, wait_idle
+from tests.support.browser import canvas_button, canvas_surface, draw, open_app, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -35,10 +35,44 @@ def test_clearing_the_canvas_removes_the_prediction(page, app_url):
     open_app(page, app_url)
     draw(page, ONE)
     expect(_cnn(page)).to_contain_text("Prediction: 1", timeout=30_000)
-    page.get_by_role("button", name="Reset canvas & history").click()
+    canvas_button(page, "Clear canvas").click()
     expect(_cnn(page)).not_to_contain_text("Prediction:", timeout=30_000)
     expect(_rnn(page)).not_to_contain_text("Prediction:")
     expect(page.get_by_text("The canvas is empty")).to_be_visible()
+
+
+def test_undo_takes_back_the_last_stroke(page, app_url):
+    """Two strokes make a 7 (a bar, then a slant); Undo takes the slant back, and the models read what is left."""
+    open_app(page, app_url)
+    draw(page, [[(0.2, 0.15), (0.8, 0.15)], [(0.8, 0.15), (0.45, 0.85)]])
+    expect(_cnn(page)).to_contain_text("Prediction: 7", timeout=30_000)
+    wait_idle(page)
+    canvas_button(page, "Undo stroke").click()
+    expect(_cnn(page)).not_to_contain_text("Prediction: 7", timeout=30_000)
+    wait_idle(page)
+    canvas_button(page, "Undo stroke").click()
+    expect(page.get_by_text("The canvas is empty")).to_be_visible(timeout=30_000)
+    expect(canvas_button(page, "Undo stroke")).to_be_disabled()
+
+
+def test_a_digit_drawn_by_keyboard_is_read(page, app_url):
+    """Keyboard drawing: Tab to the canvas, Space puts the pen down, the arrows draw, Space lifts it and sends the
+    stroke; the live region inside the canvas says where the pen is."""
+    open_app(page, app_url)
+    surface = canvas_surface(page)
+    surface.focus()
+    for _ in range(5):
+        page.keyboard.press("ArrowUp")
+    page.keyboard.press("Space")
+    for _ in range(10):
+        page.keyboard.press("ArrowDown")
+    expect(page.frame_locator("iframe[src*='sketch_canvas']").locator("#said")).to_have_text(
+        "Row 13 of 14, column 8 of 14, pen down."
+    )
+    page.keyboard.press("Space")
+    expect(_cnn(page)).to_contain_text("Prediction: 1", timeout=30_000)
+    page.keyboard.press("Tab")  # the keyboard is not trapped: Tab leaves the canvas for the next control
+    assert surface.evaluate("c => document.activeElement !== c")
 
 
 def test_a_single_dot_gets_a_hint_not_a_prediction(page, app_url):

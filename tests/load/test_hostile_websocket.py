@@ -79,7 +79,7 @@ def test_a_decompression_bomb_canvas_is_refused_without_decoding(app):
 
 @pytest.mark.parametrize(
     "value",
-    [[1, 2], "text", 7, {"drawing": [1]}, {"drawing": {"raw": 5, "data": None}}, {"drawing": {"data": 12}}],
+    [[1, 2], "text", 7, {"drawing": [1]}, {"png": None, "strokes": -5}, {"png": 12, "strokes": 1}],
 )
 def test_canvas_values_of_other_json_shapes_get_a_message(app, value):
     url, _ = app

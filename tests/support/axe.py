@@ -27,11 +27,14 @@ def installed_axe() -> Path:
 
 
 def violations(page) -> tuple[str, list[dict]]:
-    """(axe-core's version, the WCAG 2.1 A/AA violations of what `page` shows now), axe injected once per page."""
-    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
-        # evaluated through the browser's debugging protocol, not as a <script> element of the page: the app's
-        # Content-Security-Policy refuses inline scripts, and the tests check that nothing of the page's is refused
-        page.evaluate(installed_axe().read_text(encoding="utf-8"))
+    """(axe-core's version, the WCAG 2.1 A/AA violations of what `page` shows now), axe injected once into the page
+    and into each of its frames (the drawing canvas is a frame: axe checks a frame's content only through its own
+    copy there)."""
+    for frame in page.frames:
+        if not frame.evaluate("() => typeof window.axe !== 'undefined'"):
+            # evaluated through the browser's debugging protocol, not as a <script> element of the page: the app's
+            # Content-Security-Policy refuses inline scripts, and the tests check that nothing of the page's is refused
+            frame.evaluate(installed_axe().read_text(encoding="utf-8"))
     found = page.evaluate(_RUN_JS, WCAG_21_AA)
     return found["version"], found["violations"]
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from explorer.cli.browser import draw, wait_idle
+from explorer.cli.browser import canvas_button, canvas_surface, draw, wait_idle
 
-__all__ = ["assert_stays_still", "draw", "open_app", "wait_idle"]
+__all__ = ["assert_stays_still", "canvas_button", "canvas_surface", "draw", "open_app", "wait_idle"]
 
 
 def open_app(page, app_url: str, path: str = "digit", query: str = "") -> None:

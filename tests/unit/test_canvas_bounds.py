@@ -39,8 +39,8 @@ def data_url(png: bytes, prefix: str = canvas.DATA_URL_PREFIX) -> str:
 
 
 def state(data) -> dict:
-    """The canvas component's state, as the browser sends it."""
-    return {"drawing": {"raw": {"objects": []}, "data": data}, "backgroundFit": None}
+    """The canvas's value, as the browser sends it (explorer/app/sketch_canvas/frontend/sketch.js)."""
+    return {"png": data, "strokes": 1}
 
 
 def drawn_png(pixels: np.ndarray) -> bytes:
@@ -77,7 +77,7 @@ def test_a_drawing_is_read_pixel_for_pixel():
 
 def test_nothing_drawn_is_none():
     assert canvas.canvas_pixels(None, SIDE) is None
-    assert canvas.canvas_pixels({"drawing": None, "backgroundFit": None}, SIDE) is None
+    assert canvas.canvas_pixels({"png": None, "strokes": 0}, SIDE) is None
     assert canvas.canvas_pixels(state(None), SIDE) is None
 
 
@@ -159,15 +159,16 @@ def test_a_truncated_png_of_the_right_size_is_refused():
 @pytest.mark.parametrize(
     "value, said",
     [
-        ([1, 2, 3], "the canvas state is a list"),
-        ("data:image/png;base64,", "the canvas state is a str"),
-        (7, "the canvas state is a int"),
-        ({"drawing": [1]}, "the drawing is a list"),
-        ({"drawing": "x"}, "the drawing is a str"),
-        ({"drawing": {"raw": [], "data": None}}, "shapes are a list"),
-        ({"drawing": {"raw": None, "data": 12}}, "its image is a int"),
-        ({"drawing": {"raw": None, "data": {"a": 1}}}, "its image is a dict"),
-        ({"drawing": None, "backgroundFit": {"naturalWidth": 1}}, "background"),
+        ([1, 2, 3], "the canvas value is a list"),
+        ("data:image/png;base64,", "the canvas value is a str"),
+        (7, "the canvas value is a int"),
+        ({"drawing": {"data": None}}, "1 field.s. this canvas never sends"),
+        ({"png": None, "raw": [], "x" * 10_000: 1}, "2 field.s. this canvas never sends"),
+        ({"png": None, "strokes": -1}, "stroke count is int '-1'"),
+        ({"png": None, "strokes": True}, "stroke count is bool"),
+        ({"png": None, "strokes": "9" * 100}, "stroke count is str '9999"),
+        ({"png": 12, "strokes": 1}, "its image is a int"),
+        ({"png": {"a": 1}}, "its image is a dict"),
     ],
 )
 def test_other_json_shapes_are_refused_in_words(value, said, no_decoding):

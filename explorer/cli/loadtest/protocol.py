@@ -52,7 +52,7 @@ class Run:
 class Widget:
     id: str
     fragment_id: str  # "" when the widget is not inside a fragment
-    kind: str  # the element type: "button", "slider", "text_area", "bidi_component", …
+    kind: str  # the element type: "button", "slider", "text_area", "component_instance", …
 
 
 class Session:
@@ -242,11 +242,9 @@ def choice(widget_id: str, option: str) -> WidgetState:
 
 
 def canvas(widget_id: str, png_data_url: str, strokes: int) -> WidgetState:
-    """streamlit-drawable-canvas (Components v2, return_image_data=True): its state is JSON holding the
-    drawing's fabric.js objects and the canvas as a PNG data URL."""
-    objects = [{"type": "path", "stroke": "#FFFFFF", "strokeWidth": 20} for _ in range(strokes)]
-    value = {"drawing": {"raw": {"objects": objects, "background": "#000000"}, "data": png_data_url}}
-    return WidgetState(id=widget_id, json_value=json.dumps({**value, "backgroundFit": None}))
+    """The drawing canvas (explorer/app/sketch_canvas, a components.v1 widget): its value is JSON holding the
+    whole canvas as a PNG data URL and the number of strokes drawn."""
+    return WidgetState(id=widget_id, json_value=json.dumps({"png": png_data_url, "strokes": strokes}))
 
 
 def run_async(coroutine):

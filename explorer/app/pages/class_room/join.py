@@ -32,7 +32,7 @@ class Sent:
 
 def _sketch_input() -> tuple[np.ndarray | None, str]:
     """(the canvas's 28 × 28 uint8 input, "") or (None, why there is none)."""
-    rgba = ui.sketch_canvas("class_canvas", CANVAS_SIZE, STROKE_WIDTH)
+    rgba = ui.sketch_canvas("class_canvas", CANVAS_SIZE, STROKE_WIDTH, label="Drawing canvas: draw a digit")
     if rgba is None:
         return None, "Draw a digit on the canvas (white on black)."
     result = digits.preprocess(digits.canvas_to_grey(rgba))

@@ -91,7 +91,9 @@ def render() -> None:
     left, right = st.columns([0.28, 0.72], gap="large")
     with left:
         st.markdown("**Your input**")
-        canvas_rgba = ui.sketch_canvas("digit-canvas", CANVAS_SIZE, STROKE_WIDTH, on_change=_sketch_changed)
+        canvas_rgba = ui.sketch_canvas(
+            "digit-canvas", CANVAS_SIZE, STROKE_WIDTH, on_change=_sketch_changed, label="Drawing canvas: draw a digit"
+        )
         st.button("Random MNIST digit", icon=":material/casino:", on_click=_pick_random_digit, key="random-digit")
         digit_choose.render()  # the same by keyboard: "a 7 from the held-out set"
         cell = ui.rnn_cell_control("cell", "Which trained recurrent cell reads the rows.")
