@@ -134,7 +134,6 @@ def render() -> None:
 
     # Other pages (Compare, Hybrid, Training) read the digit the user is looking at from here.
     state.set_digit_input(model_input)
-    _write_address(source, model_input)
 
     said = []  # the predictions, for the live region
     with right:
@@ -191,6 +190,8 @@ def render() -> None:
             ui.plot(digit_figures.preprocessing_strip(stages), key="preprocessing-strip", light=True)
     with live:
         accessible.announce(". ".join(said) + "." if said else "No prediction: nothing to classify yet.")
+    # after the predictions: the browser's new address (a history entry) is handled after they are drawn
+    _write_address(source, model_input)
 
     # Inside the CNN: after the predictions, so they show first.
     if cnn_trace is not None and digit_inside.render(cnn, x, cnn_trace):
