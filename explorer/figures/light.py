@@ -40,9 +40,11 @@ STYLE = """
 .xp-x { font-size: 14px; line-height: 1.7; }
 @container (max-width: 260px) { .xp-v { font-size: 11px; } }  /* a tablet's narrow column: neighbours' labels apart */
 .xp-axis { text-align: center; font-size: 14px; }
-.xp-images { display: flex; gap: 0.75rem; flex-wrap: wrap; align-items: flex-end; }
+.xp-images { display: flex; gap: 0.75rem; flex-wrap: wrap; align-items: flex-start; }
 .xp-images figure { margin: 0; flex: 1 1 0; min-width: 64px; max-width: 150px; text-align: center; }
-.xp-images img { display: block; width: 100%; height: auto; image-rendering: pixelated; background: #000; }
+/* every stage a square tile of the same size: a tall or wide crop is shown whole, on black like the canvas */
+.xp-images img { display: block; width: 100%; aspect-ratio: 1 / 1; object-fit: contain; image-rendering: pixelated;
+  background: #000; }
 .xp-images figcaption { font-size: 13px; margin-top: 0.25rem; }
 .xp-present, .xp-present figcaption.xp-title, .xp-present .xp-v, .xp-present .xp-x, .xp-present .xp-axis,
 .xp-present.xp-images figcaption { font-size: 20px; }
