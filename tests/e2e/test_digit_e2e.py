@@ -57,7 +57,7 @@ def test_undo_takes_back_the_last_stroke(page, app_url):
 
 def test_a_digit_drawn_by_keyboard_is_read(page, app_url):
     """Keyboard drawing: Tab to the canvas, Space puts the pen down, the arrows draw, Space lifts it and sends the
-    stroke; the live region inside the canvas says where the pen is."""
+    stroke; the live region inside the canvas says where the pen is, and whether it is over ink."""
     open_app(page, app_url)
     surface = canvas_surface(page)
     surface.focus()
@@ -71,6 +71,12 @@ def test_a_digit_drawn_by_keyboard_is_read(page, app_url):
     )
     page.keyboard.press("Space")
     expect(_cnn(page)).to_contain_text("Prediction: 1", timeout=30_000)
+    said = page.frame_locator("iframe[src*='sketch_canvas']").locator("#said")
+    page.keyboard.press("ArrowUp")  # back over the line just drawn: the lifted pen says it is on ink
+    expect(said).to_have_text("Row 12 of 14, column 8 of 14, pen up, on ink.")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")  # two cells (40 px) right of the line's centre: black
+    expect(said).to_have_text("Row 12 of 14, column 10 of 14, pen up.")
     page.keyboard.press("Tab")  # the keyboard is not trapped: Tab leaves the canvas for the next control
     assert surface.evaluate("c => document.activeElement !== c")
 

@@ -8,7 +8,8 @@
 //
 // Keyboard drawing: the canvas takes focus (Tab; Tab again leaves it, so focus is never stuck); the arrow keys move
 // a pen over a coarse grid of stroke-wide cells, Space or Enter puts the pen down and lifts it again (lifting sends
-// the stroke, as a mouse-up does). Where the pen is, and whether it is down, is said in a live region.
+// the stroke, as a mouse-up does). Where the pen is, whether it is down, and whether a lifted pen is over ink is
+// said in a live region.
 (function () {
   "use strict";
 
@@ -175,10 +176,16 @@
     overlay.strokeRect(keyPen.col * cell + 1.5, keyPen.row * cell + 1.5, cell - 3, cell - 3);
   }
 
+  function onInk() {
+    // the drawing under the pen's cell, read back from the canvas: so a keyboard user can feel out what is drawn
+    const [x, y] = centre();
+    return context.getImageData(Math.floor(x), Math.floor(y), 1, 1).data[0] > 127;
+  }
+
   function announce() {
     said.textContent =
       "Row " + (keyPen.row + 1) + " of " + cells() + ", column " + (keyPen.col + 1) + " of " + cells() + ", pen " +
-      (keyPen.down ? "down" : "up") + ".";
+      (keyPen.down ? "down" : "up") + (!keyPen.down && onInk() ? ", on ink." : ".");
   }
 
   const MOVES = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
