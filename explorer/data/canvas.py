@@ -96,7 +96,7 @@ def drawing_data_url(state: object) -> str | None:
     """The image data URL from the canvas's value, or None when nothing is drawn.
 
     The value must have the shape the canvas sends (`explorer.app.sketch_canvas`): None, or a mapping with a "png"
-    data URL (or None) and a whole number of "strokes", nothing else; anything other raises CanvasError."""
+    data URL (or None) and a whole number of "strokes", nothing else; anything else raises CanvasError."""
     if state is None:
         return None
     if not isinstance(state, Mapping):

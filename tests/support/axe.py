@@ -10,7 +10,8 @@ WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]  # axe's tags for ever
 
 # Each violation with the rule, its impact and the first few elements (their CSS path and axe's own summary).
 _RUN_JS = """async (tags) => {
-  const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
+  const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations'],
+                                         iframes: false});
   return {version: axe.version, violations: result.violations.map((v) => ({
     id: v.id, impact: v.impact, count: v.nodes.length,
     nodes: v.nodes.slice(0, 4).map((n) => ({target: n.target.join(' '), summary: n.failureSummary})),
@@ -27,16 +28,23 @@ def installed_axe() -> Path:
 
 
 def violations(page) -> tuple[str, list[dict]]:
-    """(axe-core's version, the WCAG 2.1 A/AA violations of what `page` shows now), axe injected once into the page
-    and into each of its frames (the drawing canvas is a frame: axe checks a frame's content only through its own
-    copy there)."""
+    """(axe-core's version, the WCAG 2.1 A/AA violations of what `page` shows now), the page and each of its frames
+    checked by their own copy of axe (the drawing canvas is a frame; axe run in the page did not reach into it: a
+    frame missing its `lang` went unreported), injected once per document."""
+    version, found = "", {}
     for frame in page.frames:
         if not frame.evaluate("() => typeof window.axe !== 'undefined'"):
             # evaluated through the browser's debugging protocol, not as a <script> element of the page: the app's
             # Content-Security-Policy refuses inline scripts, and the tests check that nothing of the page's is refused
             frame.evaluate(installed_axe().read_text(encoding="utf-8"))
-    found = page.evaluate(_RUN_JS, WCAG_21_AA)
-    return found["version"], found["violations"]
+        result = frame.evaluate(_RUN_JS, WCAG_21_AA)
+        version = result["version"]
+        where = "" if frame == page.main_frame else f"frame {frame.url.split('?')[0]}: "
+        for v in result["violations"]:
+            seen = found.setdefault(v["id"], {**v, "count": 0, "nodes": []})
+            seen["count"] += v["count"]
+            seen["nodes"] += [{**n, "target": where + n["target"]} for n in v["nodes"]]
+    return version, list(found.values())
 
 
 def described(found: list[dict]) -> str:

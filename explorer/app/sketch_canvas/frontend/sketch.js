@@ -49,7 +49,7 @@
 
   window.addEventListener("message", function (event) {
     const message = event.data;
-    if (!message || message.type !== "streamlit:render") return;
+    if (event.source !== window.parent || !message || message.type !== "streamlit:render") return;
     const args = message.args || {};
     if (typeof args.label === "string") {
       ink.setAttribute("aria-label", args.label);
@@ -72,7 +72,8 @@
       keyPen = { row: Math.floor(cells() / 2), col: Math.floor(cells() / 2), down: false };
       redraw();
     }
-    ink.toggleAttribute("aria-disabled", Boolean(message.disabled));
+    if (message.disabled) ink.setAttribute("aria-disabled", "true");
+    else ink.removeAttribute("aria-disabled");
     reportHeight();
     document.body.dataset.rendered = "true"; // for the browser tests: drawn at its size, its height reported
   });
