@@ -31,13 +31,20 @@ def violations(page) -> tuple[str, list[dict]]:
     """(axe-core's version, the WCAG 2.1 A/AA violations of what `page` shows now), the page and each of its frames
     checked by their own copy of axe (the drawing canvas is a frame; axe run in the page did not reach into it: a
     frame missing its `lang` went unreported), injected once per document."""
+    from playwright.sync_api import Error as PlaywrightError
+
     version, found = "", {}
     for frame in page.frames:
-        if not frame.evaluate("() => typeof window.axe !== 'undefined'"):
-            # evaluated through the browser's debugging protocol, not as a <script> element of the page: the app's
-            # Content-Security-Policy refuses inline scripts, and the tests check that nothing of the page's is refused
-            frame.evaluate(installed_axe().read_text(encoding="utf-8"))
-        result = frame.evaluate(_RUN_JS, WCAG_21_AA)
+        try:
+            if not frame.evaluate("() => typeof window.axe !== 'undefined'"):
+                # evaluated through the browser's debugging protocol, not as a <script> element of the page: the
+                # app's Content-Security-Policy refuses inline scripts, and the tests check that none is refused
+                frame.evaluate(installed_axe().read_text(encoding="utf-8"))
+            result = frame.evaluate(_RUN_JS, WCAG_21_AA)
+        except PlaywrightError:
+            if frame == page.main_frame or not frame.is_detached():
+                raise
+            continue  # a frame the page removed while it was being checked is no longer part of the view
         version = result["version"]
         where = "" if frame == page.main_frame else f"frame {frame.url.split('?')[0]}: "
         for v in result["violations"]:
