@@ -240,9 +240,18 @@ def sketch_canvas(key: str, size: int, stroke_width: int, on_change=None, label:
     bounded here (`data.canvas`: the value's shape, the data URL's length, the PNG header's size, then the decode).
     A value that is not a size × size drawing (a tampered or broken client) gets a warning, counts as an empty
     canvas, and is dropped from the session, so later reruns do not read it again.
+
+    A drawing outlives a visit to another page: Streamlit drops a widget's state with its page, so the last good
+    value is kept under `<key>-kept`, given back to the widget when it returns, and sent to the new canvas once, as
+    the picture it starts from.
     """
     from explorer.app.sketch_canvas import sketch_canvas as canvas_component
 
+    kept = f"{key}-kept"
+    restored = None
+    if key not in st.session_state and st.session_state.get(kept) is not None:
+        st.session_state[key] = st.session_state[kept]  # back from another page: the drawing as it was left
+        restored = st.session_state[kept]
     try:
         image = canvas.canvas_pixels(st.session_state.get(key), size)
     except canvas.CanvasError as e:
@@ -252,6 +261,7 @@ def sketch_canvas(key: str, size: int, stroke_width: int, on_change=None, label:
             "Clear the canvas and draw again.",
             icon=":material/broken_image:",
         )
-        image = None
-    canvas_component(key, size, stroke_width, label, on_change=on_change)
+        image, restored = None, None
+    st.session_state[kept] = st.session_state.get(key) if image is not None else None
+    canvas_component(key, size, stroke_width, label, on_change=on_change, initial=restored)
     return image

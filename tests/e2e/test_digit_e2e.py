@@ -55,6 +55,38 @@ def test_undo_takes_back_the_last_stroke(page, app_url):
     expect(canvas_button(page, "Undo stroke")).to_be_disabled()
 
 
+def test_a_drawing_outlives_a_visit_to_another_page(page, app_url):
+    """Draw a 7, open Compare from the navigation (same session), come back: the canvas shows the 7 again and the
+    models read it without a new stroke; Undo then takes the whole brought-back picture away."""
+    open_app(page, app_url)
+    draw(page, [[(0.2, 0.15), (0.8, 0.15)], [(0.8, 0.15), (0.45, 0.85)]])
+    expect(_cnn(page)).to_contain_text("Prediction: 7", timeout=30_000)
+    wait_idle(page)
+    page.locator("[data-testid=stTopNavLink]", has_text="Compare").first.click()
+    page.wait_for_url("**/compare**")
+    wait_idle(page, timeout=120_000)
+    page.locator("[data-testid=stTopNavLink]", has_text="Digit").first.click()
+    page.wait_for_url("**/digit**")
+    expect(_cnn(page)).to_contain_text("Prediction: 7", timeout=30_000)
+    surface = canvas_surface(page)
+    page.wait_for_function(
+        "(f) => { const c = document.querySelector(f)?.contentDocument?.querySelector('#ink'); if (!c) return false;"
+        " const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
+        " let s = 0; for (let i = 0; i < d.length; i += 4) s += d[i]; return s > 0; }",
+        arg="iframe[src*='sketch_canvas']",
+    )
+    wait_idle(page)
+    expect(canvas_button(page, "Undo stroke")).to_be_enabled()
+    canvas_button(page, "Undo stroke").click()
+    expect(page.get_by_text("The canvas is empty")).to_be_visible(timeout=30_000)
+    assert (
+        surface.evaluate(
+            "c => c.getContext('2d').getImageData(0, 0, c.width, c.height).data.some((v, i) => i % 4 === 0 && v > 0)"
+        )
+        is False
+    )
+
+
 def test_a_digit_drawn_by_keyboard_is_read(page, app_url):
     """Keyboard drawing: Tab to the canvas, Space puts the pen down, the arrows draw, Space lifts it and sends the
     stroke; the live region inside the canvas says where the pen is, and whether it is over ink."""

@@ -16,6 +16,11 @@ FRONTEND = Path(__file__).parent / "frontend"
 _component = components.declare_component("sketch_canvas", path=str(FRONTEND))
 
 
-def sketch_canvas(key: str, size: int, stroke_width: int, label: str, on_change=None) -> None:
-    """Show the canvas (size × size pixels, white ink `stroke_width` wide on black), its value kept under `key`."""
-    _component(size=size, stroke_width=stroke_width, label=label, key=key, default=None, on_change=on_change)
+def sketch_canvas(key: str, size: int, stroke_width: int, label: str, on_change=None, initial=None) -> None:
+    """Show the canvas (size × size pixels, white ink `stroke_width` wide on black), its value kept under `key`.
+
+    `initial`: a value the canvas sent before (a drawing brought back from another page), drawn by a canvas that
+    has nothing on it yet; None on every other run, so a stroke's rerun does not send the picture back."""
+    _component(
+        size=size, stroke_width=stroke_width, label=label, initial=initial, key=key, default=None, on_change=on_change
+    )

@@ -23,7 +23,7 @@
 
   let size = ink.width;
   let strokeWidth = 20;
-  let strokes = []; // every stroke drawn, each a list of [x, y] points in canvas pixels (for undo)
+  let strokes = []; // every stroke drawn, each a list of [x, y] points in canvas pixels (for undo), or a picture
   let current = null; // the stroke being drawn, or null
   let pointerId = null;
   let keyPen = { row: 0, col: 0, down: false };
@@ -35,7 +35,8 @@
   }
 
   function sendValue() {
-    const value = strokes.length ? { png: ink.toDataURL("image/png"), strokes: strokes.length } : null;
+    const count = strokes.reduce((n, s) => n + (s.picture ? s.count : 1), 0);
+    const value = strokes.length ? { png: ink.toDataURL("image/png"), strokes: count } : null;
     post("streamlit:setComponentValue", { value: value, dataType: "json" });
   }
 
@@ -72,14 +73,33 @@
       keyPen = { row: Math.floor(cells() / 2), col: Math.floor(cells() / 2), down: false };
       redraw();
     }
+    restore(args.initial);
     if (message.disabled) ink.setAttribute("aria-disabled", "true");
     else ink.removeAttribute("aria-disabled");
     reportHeight();
     document.body.dataset.rendered = "true"; // for the browser tests: drawn at its size, its height reported
   });
 
+  // A drawing brought back from another page (the server sends it once, as the canvas mounts): the picture it left,
+  // kept as the first entry of the strokes, so Undo can take it away like a stroke. Drawn only on an empty canvas.
+  function restore(initial) {
+    if (!initial || typeof initial.png !== "string" || !initial.png.startsWith("data:image/png;base64,")) return;
+    if (strokes.length || current) return;
+    const picture = new Image();
+    picture.onload = function () {
+      if (strokes.length || current) return; // a stroke began while it loaded: the new drawing wins
+      strokes = [{ picture: picture, count: Number.isInteger(initial.strokes) ? initial.strokes : 1 }];
+      redraw();
+    };
+    picture.src = initial.png;
+  }
+
   // ------------------------------------------------------------------ drawing
   function paint(points) {
+    if (points.picture) {
+      context.drawImage(points.picture, 0, 0, size, size);
+      return;
+    }
     context.strokeStyle = "#ffffff";
     context.fillStyle = "#ffffff";
     context.lineWidth = strokeWidth;
