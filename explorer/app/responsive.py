@@ -71,6 +71,9 @@ _CANVAS_ROW = '[data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] 
 
 STYLE = f"""
 <style>
+/* the canvas's frame keeps its place while it loads (it reports its height only once drawn, about 340-400 px): the
+   controls under it do not jump down, and a tap meant for them cannot land on the canvas as it appears */
+.st-key-digit-canvas iframe, .st-key-class_canvas iframe {{ min-height: 330px; }}
 /* a "See it: …" page link wraps onto a second line instead of being cut at a narrow screen's edge */
 [data-testid="stPageLink-NavLink"] span, [data-testid="stPageLink-NavLink"] p {{ white-space: normal; overflow: visible; }}
 [data-testid="stPageLink-NavLink"] {{ height: auto; }}
@@ -87,7 +90,7 @@ STYLE = f"""
 }}
 @media (max-width: {PHONE_MAX_PX}px) {{
   /* the stacked columns put the answers after the input column: its controls go above the canvas, so that the
-     answers follow the canvas right away (the canvas takes no keyboard focus: the tab order is unchanged) */
+     answers follow the canvas right away (the tab order keeps the canvas first, before the controls drawn above it) */
   {_CANVAS_COLUMN} > [data-testid="stVerticalBlock"] > .st-key-digit-canvas {{ order: 1; }}
   {_wide_chart_rules()}
   .katex-display > .katex {{ font-size: clamp(0.85em, 3.6vw, 1.21em); }}

@@ -57,7 +57,8 @@ def test_undo_takes_back_the_last_stroke(page, app_url):
 
 def test_a_drawing_outlives_a_visit_to_another_page(page, app_url):
     """Draw a 7, open Compare from the navigation (same session), come back: the canvas shows the 7 again and the
-    models read it without a new stroke; Undo then takes the whole brought-back picture away."""
+    models read it without a new stroke, and a random digit still takes over the page; Undo then takes the whole
+    brought-back picture away."""
     open_app(page, app_url)
     draw(page, [[(0.2, 0.15), (0.8, 0.15)], [(0.8, 0.15), (0.45, 0.85)]])
     expect(_cnn(page)).to_contain_text("Prediction: 7", timeout=30_000)
@@ -76,8 +77,12 @@ def test_a_drawing_outlives_a_visit_to_another_page(page, app_url):
         arg="iframe[src*='sketch_canvas']",
     )
     wait_idle(page)
+    # the brought-back drawing is not a new stroke: a random digit still takes over the page
+    page.locator(".st-key-random-digit button").click()
+    expect(page.get_by_text(re.compile(r"Held-out MNIST digit #\d+, labelled"))).to_be_visible(timeout=30_000)
+    wait_idle(page)
     expect(canvas_button(page, "Undo stroke")).to_be_enabled()
-    canvas_button(page, "Undo stroke").click()
+    canvas_button(page, "Undo stroke").click()  # a change on the canvas: back to the (now empty) drawing
     expect(page.get_by_text("The canvas is empty")).to_be_visible(timeout=30_000)
     assert (
         surface.evaluate(

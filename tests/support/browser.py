@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from explorer.cli.browser import canvas_button, canvas_surface, draw, wait_idle
+from explorer.cli.browser import CANVAS_FRAME, canvas_button, canvas_surface, draw, wait_idle
 
 __all__ = ["assert_stays_still", "canvas_button", "canvas_surface", "draw", "open_app", "wait_idle"]
 
@@ -16,6 +16,8 @@ def open_app(page, app_url: str, path: str = "digit", query: str = "") -> None:
     # the first run has started (it draws the app's style sheet first): before it, the app also reads "notRunning"
     page.wait_for_selector("span.explorer-sr-only", state="attached", timeout=60_000)
     wait_idle(page)
+    if page.locator(CANVAS_FRAME).count():  # the canvas has had its first render (nothing under a point moves)
+        canvas_surface(page)
 
 
 # Watches the app until `ms` have passed since the first poll, and answers early if a script run starts or the text
