@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from explorer.cli.browser import CANVAS_FRAME, canvas_surface
 from explorer.figures.projector import PROJECTED_MIN_PX
-from tests.support.browser import open_app, wait_idle
+from tests.support.browser import canvas_ink, open_app, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -73,14 +73,6 @@ def _touch_stroke(page, points, box, rotate_to: dict | None = None) -> None:
     cdp.detach()
 
 
-def _ink(page) -> float:
-    """The total brightness of what is drawn on the canvas (white ink on black: the sum of its red channel)."""
-    return canvas_surface(page).evaluate(
-        "c => { const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
-        " let s = 0; for (let i = 0; i < d.length; i += 4) s += d[i]; return s; }"
-    )
-
-
 @pytest.mark.parametrize("device", ["phone", "tablet", "small-laptop"], indirect=True)
 def test_the_canvas_fits_its_column(device, app_url):
     open_app(device, app_url, "digit")
@@ -127,13 +119,13 @@ def test_a_phone_turned_mid_stroke_keeps_the_drawing(device, app_url):
     _touch_stroke(device, ONE, _canvas_box(device))
     expect(device.locator(".st-key-cnn-prediction")).to_contain_text("Prediction: 1", timeout=30_000)
     wait_idle(device)
-    before = _ink(device)
+    before = canvas_ink(device)
     assert before > 0
     # a second stroke, across the top, while the phone turns to landscape
     _touch_stroke(device, [(0.2, 0.2), (0.35, 0.2), (0.5, 0.2), (0.65, 0.2), (0.8, 0.2)], _canvas_box(device),
                   rotate_to={"width": 844, "height": 390})  # fmt: skip
     wait_idle(device)
-    after = _ink(device)
+    after = canvas_ink(device)
     assert after > before  # the first stroke is still there, and the second was added to it
     expect(device.locator(".st-key-cnn-prediction")).to_contain_text("Prediction:")
     expect(device.locator("[data-testid=stException]")).to_have_count(0)

@@ -4,7 +4,34 @@ from __future__ import annotations
 
 from explorer.cli.browser import CANVAS_FRAME, canvas_button, canvas_surface, draw, wait_idle
 
-__all__ = ["assert_stays_still", "canvas_button", "canvas_surface", "draw", "open_app", "wait_idle"]
+__all__ = [
+    "assert_stays_still",
+    "canvas_button",
+    "canvas_ink",
+    "canvas_surface",
+    "draw",
+    "open_app",
+    "wait_for_ink",
+    "wait_idle",
+]
+
+# The total brightness of what is drawn on the canvas (white ink on black: the sum of its red channel).
+_INK_JS = """(c) => { const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+  let s = 0; for (let i = 0; i < d.length; i += 4) s += d[i]; return s; }"""
+
+
+def canvas_ink(page) -> float:
+    """How much ink the page's canvas shows now (0: nothing drawn)."""
+    return canvas_surface(page).evaluate(_INK_JS)
+
+
+def wait_for_ink(page) -> None:
+    """Wait until the page's canvas shows some ink (a picture it draws once loaded, for one)."""
+    page.wait_for_function(
+        f"(f) => {{ const c = document.querySelector(f)?.contentDocument?.querySelector('#ink');"
+        f" return !!c && ({_INK_JS})(c) > 0; }}",
+        arg=CANVAS_FRAME,
+    )
 
 
 def open_app(page, app_url: str, path: str = "digit", query: str = "") -> None:
