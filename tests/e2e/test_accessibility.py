@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 
 from tests.support import axe
 from tests.support.apptest import registered_pages
-from tests.support.browser import open_app, wait_idle
+from tests.support.browser import open_app, wait_for, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -48,11 +48,11 @@ def _views(page, app_url: str, path: str):
         for i in range(tabs.count()):
             label = tabs.nth(i).inner_text().strip()
             tabs.nth(i).click()
-            page.wait_for_function(_TAB_DRAWN, arg=label, timeout=120_000)
+            wait_for(page, _TAB_DRAWN, arg=label, timeout=120_000)
             yield f"/{path}{query} tab {label!r}"
     if path == "class":  # a room: the lecturer's view of it, then the student's join view
         page.get_by_role("button", name="Start a class room").click()
-        page.wait_for_function("() => new URLSearchParams(location.search).get('key')?.length >= 32")
+        wait_for(page, "() => new URLSearchParams(location.search).get('key')?.length >= 32")
         wait_idle(page)
         yield "/class the lecturer's view of a room"
         code = page.evaluate("() => new URLSearchParams(location.search).get('room')")
@@ -142,7 +142,7 @@ def test_a_keyboard_user_picks_the_fifth_held_out_3_and_hears_the_new_prediction
     ring = show.evaluate("(b) => { const s = getComputedStyle(b); return [s.outlineStyle, s.outlineWidth]; }")
     assert ring == ["solid", "2px"], ring
     page.keyboard.press("Enter")
-    page.wait_for_function(f"() => new URLSearchParams(location.search).get('sample') === '{fifth_three}'")
+    wait_for(page, f"() => new URLSearchParams(location.search).get('sample') === '{fifth_three}'")
     wait_idle(page)
     expect(page.locator("[data-testid=stMain]")).to_contain_text(f"Held-out MNIST digit #{fifth_three}, labelled 3")
     shown = page.locator(".st-key-cnn-prediction h3").inner_text().removeprefix("Prediction: ")

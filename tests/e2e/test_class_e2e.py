@@ -12,7 +12,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 from explorer.cli import appserver
-from tests.support.browser import draw, open_app, wait_idle
+from tests.support.browser import draw, open_app, wait_for, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -42,7 +42,7 @@ def test_a_sketch_reaches_the_projector_is_hidden_there_and_the_room_closes_for_
             pg.set_default_timeout(30_000)
         open_app(lecturer, class_url, "class")
         lecturer.get_by_role("button", name="Start a class room").click()
-        lecturer.wait_for_function("() => new URLSearchParams(location.search).get('key')?.length >= 32")
+        wait_for(lecturer, "() => new URLSearchParams(location.search).get('key')?.length >= 32")
         query = parse_qs(urlsplit(lecturer.url).query)
         code = query["room"][0]
         expect(lecturer.get_by_text(f"Room {code}")).to_be_visible()
@@ -103,9 +103,10 @@ def test_the_lecturers_view_and_its_qr_code_work_under_the_proxys_content_securi
     page.get_by_role("button", name="Start a class room").click()
     qr = page.get_by_alt_text("QR code of the join link")
     expect(qr).to_be_visible()
-    page.wait_for_function(
+    wait_for(
+        page,
         "() => { const i = document.querySelector('img[alt=\"QR code of the join link\"]');"
-        " return i && i.complete && i.naturalWidth >= 300 && i.getBoundingClientRect().width >= 300; }"
+        " return i && i.complete && i.naturalWidth >= 300 && i.getBoundingClientRect().width >= 300; }",
     )
     expect(page.get_by_text("No sketch yet")).to_be_visible()
     assert watched.violations() == []

@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from explorer.cli.browser import CANVAS_FRAME, canvas_surface
 from explorer.figures.projector import PROJECTED_MIN_PX
-from tests.support.browser import canvas_ink, open_app, wait_idle
+from tests.support.browser import canvas_ink, open_app, wait_for, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -149,7 +149,7 @@ def test_a_wide_chart_scrolls_sideways_under_a_finger(device, app_url):
         _touch(cdp, "touchMove", r["x"] + (0.8 - 0.05 * i) * r["width"], y)
     _touch(cdp, "touchEnd", 0)
     cdp.detach()
-    device.wait_for_function("() => document.querySelector('.st-key-inside-overview-chart').scrollLeft > 50")
+    wait_for(device, "() => document.querySelector('.st-key-inside-overview-chart').scrollLeft > 50")
     assert device.evaluate("() => document.documentElement.scrollLeft") == 0
 
 
@@ -198,10 +198,10 @@ def test_chart_titles_never_overlap_and_the_page_never_scrolls_sideways(browser,
             for size in sizes:  # the phone, then the same page narrowed to a 320 px window (no new load)
                 if size == "320 px":
                     page.set_viewport_size({"width": 320, "height": 640})
-                    page.wait_for_function("() => document.documentElement.clientWidth === 320")
+                    wait_for(page, "() => document.documentElement.clientWidth === 320")
                     with contextlib.suppress(PlaywrightTimeout):  # Plotly redraws its charts at the new width
-                        page.wait_for_function(f"() => {{ const s = ({_SIDEWAYS_JS})(); return !s.page && !s.main; }}",
-                                               timeout=5_000)  # fmt: skip
+                        settled = f"() => {{ const s = ({_SIDEWAYS_JS})(); return !s.page && !s.main; }}"
+                        wait_for(page, settled, timeout=5_000)
                 sideways = page.evaluate(_SIDEWAYS_JS)
                 if sideways["page"] > 0 or sideways["main"] > 0:
                     problems.append(f"{size}: the page scrolls sideways by {sideways}")

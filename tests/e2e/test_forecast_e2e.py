@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.support.browser import open_app, wait_idle
+from tests.support.browser import open_app, wait_for, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -19,5 +19,5 @@ def test_the_table_and_the_grus_reading_step_by_step(page, app_url):
     page.locator(".st-key-fc_read-prev button").click()
     wait_idle(page)
     expect(reading).not_to_have_text(before)
-    page.wait_for_function("() => new URLSearchParams(location.search).get('fc_read') === '9'")
-    page.wait_for_function("() => document.querySelector('.st-key-forecast-cnn-layers .js-plotly-plot')?.data")
+    wait_for(page, "() => new URLSearchParams(location.search).get('fc_read') === '9'")
+    wait_for(page, "() => document.querySelector('.st-key-forecast-cnn-layers .js-plotly-plot')?.data")

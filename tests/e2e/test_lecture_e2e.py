@@ -11,7 +11,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from explorer.app import present
-from tests.support.browser import assert_stays_still, draw, open_app, wait_idle
+from tests.support.browser import assert_stays_still, draw, open_app, wait_for, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -44,12 +44,12 @@ def test_a_digit_address_opens_exactly_that_view_and_survives_a_reload(page, app
     assert _selected(page, "cell") == "GRU" and _selected(page, "layer") == "conv2"
     expect(page.locator(".st-key-row input[type=range]").first).to_have_value("4")
     expect(page.locator(".st-key-frame input[type=range]").first).to_have_value("6")
-    page.wait_for_function(f"() => ({SLIDER_ACTIVE})() === 6")  # the animation opens at that window position
+    wait_for(page, f"() => ({SLIDER_ACTIVE})() === 6")  # the animation opens at that window position
     expect(page.locator(".st-key-rnn-prediction")).to_contain_text("GRU")
     # change a widget: the address follows, and a reload shows the same view
     page.locator(".st-key-map button").filter(has_text=re.compile("^5$")).click()
     wait_idle(page)
-    page.wait_for_function("() => new URLSearchParams(location.search).get('map') === '5'")
+    wait_for(page, "() => new URLSearchParams(location.search).get('map') === '5'")
     page.reload()
     wait_idle(page)
     expect(page.locator(".st-key-inside-detail")).to_contain_text("conv2, map 5")
@@ -59,16 +59,16 @@ def test_a_digit_address_opens_exactly_that_view_and_survives_a_reload(page, app
 def test_a_shared_sketch_address_gives_the_drawings_own_prediction(page, browser, app_url):
     open_app(page, app_url, "digit")
     draw(page, [[(0.3, 0.2), (0.7, 0.2), (0.45, 0.85)]])  # a 7
-    page.wait_for_function("() => new URLSearchParams(location.search).has('sketch')")
+    wait_for(page, "() => new URLSearchParams(location.search).has('sketch')")
     wait_idle(page)
-    page.wait_for_function(DRAWN)
+    wait_for(page, DRAWN)
     before = (page.evaluate(PROBS, "cnn-probs"), page.evaluate(PROBS, "rnn-probs"))
     shared = page.url
     other = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
     other.goto(shared)
     expect(other.locator(".st-key-cnn-prediction")).to_contain_text("Prediction", timeout=60_000)
     wait_idle(other)
-    other.wait_for_function(DRAWN)
+    wait_for(other, DRAWN)
     assert (other.evaluate(PROBS, "cnn-probs"), other.evaluate(PROBS, "rnn-probs")) == before
     other.context.close()
 
@@ -88,7 +88,7 @@ def test_a_text_address_opens_that_step_and_unit_and_presenter_keys_step(page, a
     page.mouse.click(5, 300)  # focus the page, not a widget
     page.keyboard.press("ArrowRight")
     expect(step).to_contain_text("Step 6 of 23")
-    page.wait_for_function("() => new URLSearchParams(location.search).get('step') === '6'")
+    wait_for(page, "() => new URLSearchParams(location.search).get('step') === '6'")
     page.reload()
     expect(step).to_contain_text("Step 6 of 23", timeout=60_000)
 
@@ -103,19 +103,19 @@ def test_a_lesson_moves_between_scenes_with_the_arrow_keys(browser, app_url, siz
     wait_idle(page)
     expect(page.locator(".st-key-inside-detail")).to_contain_text("conv1, map 2")
     expect(page.locator(".st-key-scene-next button")).to_be_visible(timeout=60_000)  # drawn, its key listening
-    page.wait_for_function(DRAWN)
+    wait_for(page, DRAWN)
     page.screenshot(path=str(SHOTS / f"lesson-scene2-{size[0]}x{size[1]}.png"))
     page.mouse.click(5, 300)
     page.keyboard.press("ArrowRight")
     expect(scene).to_contain_text("Scene 3 of 13")
-    page.wait_for_function("() => new URLSearchParams(location.search).get('scene') === '3'")
+    wait_for(page, "() => new URLSearchParams(location.search).get('scene') === '3'")
     page.keyboard.press("ArrowLeft")
     expect(scene).to_contain_text("Scene 2 of 13")
     page.goto(f"{app_url}/lesson?lesson=cnn-vs-rnn&scene=6&present=1")
     expect(page.locator(".st-key-text-step")).to_contain_text("Step 9 of", timeout=240_000)
     wait_idle(page)
     expect(page.locator(".st-key-step-next button")).to_be_visible()
-    page.wait_for_function("() => document.querySelector('.st-key-rnn-top5 .js-plotly-plot')?.data")
+    wait_for(page, "() => document.querySelector('.st-key-rnn-top5 .js-plotly-plot')?.data")
     page.screenshot(path=str(SHOTS / f"lesson-scene6-{size[0]}x{size[1]}.png"))
     page.context.close()
 
@@ -138,13 +138,13 @@ def test_an_exported_animation_plays_from_file_with_the_network_off(page, browse
     offline = browser.new_context(offline=True).new_page()
     offline.route(re.compile(r"^https?://"), lambda route: route.abort())  # nothing may come from a network
     offline.goto(saved.as_uri())
-    offline.wait_for_function("() => document.querySelector('.js-plotly-plot')?._transitionData?._frames?.length > 0")
+    wait_for(offline, "() => document.querySelector('.js-plotly-plot')?._transitionData?._frames?.length > 0")
     frames = offline.evaluate("() => document.querySelector('.js-plotly-plot')._transitionData._frames.length")
     assert frames == 28
     title = "() => document.querySelector('.js-plotly-plot').layout.title.text"
     first = offline.evaluate(title)
     offline.get_by_text("▶ play").click()
-    offline.wait_for_function(f"() => ({title})() !== {first!r}")  # the frames advance
+    wait_for(offline, f"() => ({title})() !== {first!r}")  # the frames advance
     offline.context.close()
 
 
@@ -179,8 +179,8 @@ def test_space_plays_and_pauses_the_text_in_presenter_mode(page, app_url):
     expect(page.locator(".st-key-step-play button")).to_be_visible()
     page.mouse.click(5, 300)
     page.keyboard.press("Space")
-    page.wait_for_function(
-        "() => /Step ([5-9]|1\\d) of/.test(document.querySelector('.st-key-text-step').innerText)", timeout=30_000
+    wait_for(
+        page, "() => /Step ([5-9]|1\\d) of/.test(document.querySelector('.st-key-text-step').innerText)", timeout=30_000
     )  # it moves on by itself
     expect(page.locator(".st-key-step-play button")).to_contain_text("Pause")
     page.keyboard.press("Space")
@@ -200,8 +200,8 @@ def test_copy_link_copies_the_address_of_this_view(browser, app_url):
     expect(page.locator(".st-key-compare-probe-curve")).to_be_visible()
     assert _selected(page, "cell") == "GRU"
     page.get_by_role("button", name="Copy link to this view").click()
-    copied = page.wait_for_function(
-        "async () => { const t = await navigator.clipboard.readText(); return t.includes('section=') && t; }"
+    copied = wait_for(
+        page, "async () => { const t = await navigator.clipboard.readText(); return t.includes('section=') && t; }"
     ).json_value()
     assert copied == page.url and "digit=5" in copied and "cell=GRU" in copied
     context.close()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.support.browser import open_app, wait_idle
+from tests.support.browser import open_app, wait_for, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -20,14 +20,15 @@ def test_typing_a_review_changes_every_readers_answer_and_stepping_moves_the_rea
     box.press("Control+Enter")
     wait_idle(page)
     expect(answers).not_to_contain_text("negative", timeout=30_000)
-    page.wait_for_function("() => new URLSearchParams(location.search).get('review')?.startsWith('A wonderful')")
-    page.wait_for_function(
-        "() => document.querySelector('.st-key-sentiment-rnn-reading .js-plotly-plot')?.layout?.xaxis?.ticktext?.length === 11"
+    wait_for(page, "() => new URLSearchParams(location.search).get('review')?.startsWith('A wonderful')")
+    wait_for(
+        page,
+        "() => document.querySelector('.st-key-sentiment-rnn-reading .js-plotly-plot')?.layout?.xaxis?.ticktext?.length === 11",
     )
     reading = page.locator(".st-key-sentiment-rnn-reading")
     expect(reading).to_contain_text("After word 11")
     page.locator(".st-key-word-prev button").click()
     wait_idle(page)
     expect(reading).to_contain_text("After word 10, “loved”")
-    page.wait_for_function("() => new URLSearchParams(location.search).get('word') === '10'")
+    wait_for(page, "() => new URLSearchParams(location.search).get('word') === '10'")
     expect(page.locator(".st-key-sentiment-cnn-ngrams mark").first).to_be_visible()

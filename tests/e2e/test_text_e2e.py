@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.support.browser import wait_idle
+from tests.support.browser import wait_for, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -32,12 +32,12 @@ def test_typing_updates_the_heatmap_and_the_predictions(page, app_url):
     _open_text(page, app_url)
     step = page.locator(".st-key-text-step")
     expect(step).to_contain_text("Step")
-    page.wait_for_function("() => !!document.querySelector('.st-key-rnn-top5 .js-plotly-plot')?.data")  # drawn
+    wait_for(page, "() => !!document.querySelector('.st-key-rnn-top5 .js-plotly-plot')?.data")  # drawn
     top_before = page.evaluate(TOP5)
     _type(page, "Hello there, my fri")
     expect(step).to_contain_text("Step 19 of 19")
-    page.wait_for_function(f"() => ({HEATMAP_COLUMNS})() === 19")
-    page.wait_for_function(f"() => ({TOP5})() !== {top_before!r}")
+    wait_for(page, f"() => ({HEATMAP_COLUMNS})() === 19")
+    wait_for(page, f"() => ({TOP5})() !== {top_before!r}")
 
 
 def test_the_step_control_moves_the_character_being_read(page, app_url):
@@ -48,7 +48,7 @@ def test_the_step_control_moves_the_character_being_read(page, app_url):
     page.locator(".st-key-step-prev button").click()
     expect(step).to_contain_text("Step 9 of 10")
     expect(step).to_contain_text("“i”")
-    page.wait_for_function(f"() => ({MARKER_X0})() === 8.5")  # the outlined column moved to character 9
+    wait_for(page, f"() => ({MARKER_X0})() === 8.5")  # the outlined column moved to character 9
     page.locator(".st-key-step-prev button").click()
     expect(step).to_contain_text("Step 8 of 10")
     page.locator(".st-key-step-next button").click()

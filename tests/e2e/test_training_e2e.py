@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.support.browser import assert_stays_still, open_app, wait_idle
+from tests.support.browser import assert_stays_still, open_app, wait_for, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -20,7 +20,8 @@ def test_play_trains_by_itself_and_pause_stops_it(page, app_url):
     open_app(page, app_url, "training", "?training_section=Train+one+yourself")
     expect(page.locator(".st-key-live-status")).to_contain_text("Step 0", timeout=60_000)
     page.locator(".st-key-live-play button").click()
-    page.wait_for_function(
+    wait_for(
+        page,
         "() => /Step (6|8|[1-9]\\d\\d)/.test(document.querySelector('.st-key-live-status')?.innerText ?? '')",
         timeout=60_000,
     )  # several ticks of 20 steps, with no click

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from explorer.cli.browser import CANVAS_FRAME, canvas_button, canvas_surface, draw, wait_idle
+from explorer.cli.browser import CANVAS_FRAME, canvas_button, canvas_surface, draw, wait_for, wait_idle
 
 __all__ = [
     "assert_stays_still",
@@ -11,6 +11,7 @@ __all__ = [
     "canvas_surface",
     "draw",
     "open_app",
+    "wait_for",
     "wait_for_ink",
     "wait_idle",
 ]
@@ -27,7 +28,8 @@ def canvas_ink(page) -> float:
 
 def wait_for_ink(page) -> None:
     """Wait until the page's canvas shows some ink (a picture it draws once loaded, for one)."""
-    page.wait_for_function(
+    wait_for(
+        page,
         f"(f) => {{ const c = document.querySelector(f)?.contentDocument?.querySelector('#ink');"
         f" return !!c && ({_INK_JS})(c) > 0; }}",
         arg=CANVAS_FRAME,

@@ -44,13 +44,13 @@ def _draw_to_prediction_ms(page, url: str) -> float:
     for i in range(REPEAT + 1):
         if chromium.canvas_button(page, "Clear canvas").is_enabled():
             chromium.canvas_button(page, "Clear canvas").click()
-        page.wait_for_function(NO_PREDICTION, timeout=60_000)
+        chromium.wait_for(page, NO_PREDICTION, timeout=60_000)
         chromium.wait_idle(page)
         surface = chromium.canvas_surface(page)
         surface.evaluate(_MARK_MOUSE_UP)
         page.evaluate(_MARK_SHOWN)
         chromium.draw(page, ONE)  # ends with the mouse-up
-        page.wait_for_function("() => window.__shownAt > 0", timeout=60_000)
+        chromium.wait_for(page, "() => window.__shownAt > 0", timeout=60_000)
         if i:  # the first one warms the caches
             times.append(page.evaluate("() => window.__shownAt") - surface.evaluate("() => window.__upAt"))
         chromium.wait_idle(page)

@@ -97,7 +97,7 @@ def _first_prediction(context, url: str):
     page.goto(f"{url}/digit")
     chromium.wait_idle(page, timeout=240_000)
     chromium.draw(page, FIRST_STROKE)
-    page.wait_for_function(PREDICTION_DRAWN, timeout=120_000)
+    chromium.wait_for(page, PREDICTION_DRAWN, timeout=120_000)
     chromium.wait_idle(page)
     return page, meter
 
