@@ -1,5 +1,10 @@
 """A keyboard way to a specific held-out digit: which digit (0–9) and which one of that digit's held-out images,
-then "Show it". The canvas takes only a mouse or a finger; the address (`?sample=N`) takes a number nobody knows."""
+then "Show it". The canvas draws by keyboard only in straight strokes on a coarse grid; the address (`?sample=N`)
+takes a number nobody knows.
+
+The digit is a row of radio buttons (one tab stop; the arrow keys move along it), not a drop-down list: opened
+near the bottom of the window, the list scrolled the page to show its options and closed again, often before Enter
+could take the "3" a keyboard user had typed (seen in Chromium at 1280 × 900, with no script run in between)."""
 
 from __future__ import annotations
 
@@ -24,7 +29,7 @@ def render() -> None:
     """The chooser, in an expander (closed until opened with Enter or a click)."""
     labels = resources.heldout_digits().labels
     with st.expander("Choose a held-out digit", icon=":material/keyboard:"):
-        digit = st.selectbox("Digit", list(range(10)), key="choose-digit")
+        digit = st.radio("Digit", list(range(10)), horizontal=True, key="choose-digit")
         count = int(np.count_nonzero(labels == digit))
         if int(st.session_state.get("choose-which", 1)) > count:  # kept from a digit with more images
             st.session_state["choose-which"] = count
