@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .records import CLASSES, SIDE, Changes, Review, Sketch, Submission
+from explorer.compute import vader
 
-VADER_POSITIVE = 0.05  # VADER's documented rule (the Sentiment page's too): compound ≥ 0.05 is positive
+from .records import CLASSES, SIDE, Changes, Review, Sketch, Submission
 
 
 @dataclass(frozen=True)
@@ -136,7 +136,7 @@ def review_summary(submissions: tuple[Submission, ...]) -> ReviewSummary:
             s.content.liked,
             s.content.rnn_positive > 0.5,
             s.content.cnn_positive > 0.5,
-            s.content.vader_compound >= VADER_POSITIVE,
+            s.content.vader_compound >= vader.THRESHOLD,
         )
         for s in submissions
         if isinstance(s.content, Review)

@@ -1,4 +1,5 @@
-"""Scoring text for sentiment: the two trained models over many snippets, VADER as the peer, and the probes.
+"""Scoring text for sentiment: the two trained models over many snippets, and the probes (VADER, the peer that
+reads by rules, is explorer.compute.vader).
 
 Every score here is measured on the shipped snippets (explorer.data.sentiment): accuracy on the fixed
 held-out movie snippets, on the out-of-domain sets, and under two probes that change the input:
@@ -11,7 +12,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 import jax
@@ -19,11 +19,11 @@ import jax.numpy as jnp
 import numpy as np
 from flax import nnx
 
+from explorer.compute import vader
 from explorer.data import sentiment as data
 from explorer.models import compiled
 
 BUCKET = 16  # batches are padded to 16, 32, 64 or 128 words, so four compiled shapes serve every review
-VADER_THRESHOLD = 0.05  # VADER's documented rule: compound ≥ 0.05 is positive; below it counts as negative here
 ORDER_SEED = 0
 PROBE_ROWS = 3  # the review, shuffled, and with "not"
 
@@ -84,90 +84,6 @@ def accuracy(pred: np.ndarray, labels: np.ndarray) -> float:
     return float(np.mean(np.asarray(pred) == np.asarray(labels)))
 
 
-# ---------------------------------------------------------------- VADER
-
-
-@lru_cache(maxsize=1)
-def analyzer():
-    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
-
-    return SentimentIntensityAnalyzer()
-
-
-def _compound(text: str) -> float:
-    return analyzer().polarity_scores(text)["compound"]
-
-
-def vader_compound(texts: list[str], score=_compound) -> np.ndarray:
-    """VADER's compound score of each text (−1 … +1); `score` (text → compound) may remember texts seen."""
-    return np.asarray([score(t) for t in texts], np.float64)
-
-
-def rule_constants() -> dict[str, float]:
-    """VADER's own constants for the rules the page states (read from the package, not restated)."""
-    from vaderSentiment import vaderSentiment as rules
-
-    return {"negation": rules.N_SCALAR, "booster": rules.B_INCR}
-
-
-def vader_predict(compound: np.ndarray) -> np.ndarray:
-    return (np.asarray(compound) >= VADER_THRESHOLD).astype(np.int32)
-
-
-@dataclass(frozen=True)
-class VaderWord:
-    word: str  # VADER's own token (whitespace split, punctuation stripped)
-    lexicon: float  # the word's mean rating in VADER's lexicon (0 when it is not there)
-    after_rules: float  # what VADER counts for it after its rules: negation, boosters, capitals, "but"
-
-
-def vader_neutral(compound: float) -> bool:
-    """VADER's own rule has three sides: −0.05 < compound < 0.05 is neutral (here counted as negative)."""
-    return abs(compound) < VADER_THRESHOLD
-
-
-def _vader_text(text: str) -> str:
-    """The text as VADER scores it: emoji → their descriptions, exactly as polarity_scores does it."""
-    a = analyzer()
-    clean, prev_space = "", True
-    for c in text:
-        if c in a.emojis:
-            clean += ("" if prev_space else " ") + a.emojis[c]
-            prev_space = False
-        else:
-            clean += c
-            prev_space = c == " "
-    return clean.strip()
-
-
-def vader_emphasis(text: str, word_sum: float) -> float:
-    """What VADER's “!” and “?” add to the sum of its word scores before squashing it: toward the sum's own
-    side, nothing when the sum is 0 (VADER's score_valence)."""
-    amount = analyzer()._punctuation_emphasis(_vader_text(text))
-    return amount if word_sum > 0 else -amount if word_sum < 0 else 0.0
-
-
-def vader_words(text: str) -> tuple[list[VaderWord], float]:
-    """VADER's per-word scores and its compound, by VADER's own steps (the loop of `polarity_scores`)."""
-    from vaderSentiment.vaderSentiment import BOOSTER_DICT, SentiText
-
-    a = analyzer()
-    clean = _vader_text(text)
-    sentitext = SentiText(clean)
-    tokens = sentitext.words_and_emoticons
-    sentiments: list[float] = []
-    for i, item in enumerate(tokens):
-        if item.lower() in BOOSTER_DICT or (
-            i < len(tokens) - 1 and item.lower() == "kind" and tokens[i + 1].lower() == "of"
-        ):
-            sentiments.append(0)
-            continue
-        sentiments = a.sentiment_valence(0, sentitext, item, i, sentiments)
-    sentiments = a._but_check(tokens, sentiments)
-    compound = a.score_valence(sentiments, clean)["compound"]
-    return [VaderWord(w, float(a.lexicon.get(w.lower(), 0.0)), float(s)) for w, s in zip(tokens, sentiments)], compound
-
-
 # ---------------------------------------------------------------- probes
 
 
@@ -179,7 +95,7 @@ def shuffled(text: str, rng: np.random.Generator) -> str:
 
 def negated(text: str) -> str | None:
     """The text with "not" before its strongest VADER-lexicon word, or None when no word is in the lexicon."""
-    lexicon = analyzer().lexicon
+    lexicon = vader.analyzer().lexicon
     tokens = data.tokenize(text)
     scored = [(abs(lexicon.get(t.word, 0.0)), -i, t) for i, t in enumerate(tokens)]
     best = max(scored, default=(0.0, 0, None))
@@ -217,14 +133,14 @@ def _readers(folder=None) -> tuple[dict, dict, object]:
     from explorer.models import weights
 
     vocab = data.Vocab.load()
-    encode, score = _remembering(vocab.encode), _remembering(_compound)
+    encode, score = _remembering(vocab.encode), _remembering(vader.compound)
     predictors, params = {}, {}
     for name in models.SENTIMENT_MODELS:
         model, _ = weights.load(name, folder)
         predictors[name] = lambda texts, model=model: (logits(model, vocab, texts, encode=encode) > 0).astype(np.int32)
         params[name] = models.count_params(model)
-    compound_of = lambda texts: vader_compound(texts, score)
-    predictors["sentiment-vader"] = lambda texts: vader_predict(compound_of(texts))
+    compound_of = lambda texts: vader.compounds(texts, score)
+    predictors["sentiment-vader"] = lambda texts: vader.predict(compound_of(texts))
     return predictors, params, compound_of
 
 
@@ -256,11 +172,11 @@ def evaluate(folder=None) -> dict:
             row["params"] = params[name]
         else:
             compound = compound_of(held.texts)
-            row["rule"] = f"compound ≥ {VADER_THRESHOLD} is positive"
+            row["rule"] = f"compound ≥ {vader.THRESHOLD} is positive"
             row["accuracy_compound_ge_0"] = accuracy(compound >= 0, held.labels)
             row["compound_exactly_0"] = int(np.sum(compound == 0))  # no lexicon word, or words that cancel
             # VADER's own neutral band, −0.05 < compound < 0.05: the two-class comparison counts it negative
-            row["neutral_band"] = int(np.sum(np.abs(compound) < VADER_THRESHOLD))
+            row["neutral_band"] = int(np.sum(np.abs(compound) < vader.THRESHOLD))
         row["out_of_domain"] = {n: accuracy(predict(s.texts), s.labels) for n, s in others.items()}
         flipped_to = predict([negations[i] for i in has])
         row["probes"] = probe_scores(base, predict(mixed), flipped_to, has, held.labels)
@@ -326,7 +242,7 @@ class Reading:
     pooled: np.ndarray  # (F,) each filter's maximum over the review
     where: np.ndarray  # (F,) first word of the window that gave it
     votes: np.ndarray  # (F,) pooled × output weight
-    vader: tuple  # VaderWord per VADER token
+    vader: tuple  # vader.Word per VADER token
     vader_compound: float
 
     @property
@@ -374,7 +290,7 @@ def read(readers: Readers, text: str) -> Reading | None:
     cnn = jax.tree_util.tree_map(np.asarray, readers.cnn(pad))
     config = readers.cnn_model.config
     widths = np.repeat(np.asarray(config.widths), config.filters)
-    words, compound = vader_words(text)
+    words, compound = vader.words(text)
     return Reading(
         text=text,
         tokens=tuple(kept),
@@ -413,7 +329,7 @@ def probe_review(readers: Readers, text: str, seed: int) -> list[ProbeRow]:
     ids = padded(readers.vocab.batch(texts))  # one batch per model, through the page's compiled traces
     ids = np.pad(ids, ((0, PROBE_ROWS - len(ids)), (0, 0)))  # always 3 rows: one compiled shape per length
     rnn, cnn = np.asarray(readers.rnn(ids).logit), np.asarray(readers.cnn(ids).logit)
-    compound = vader_compound(texts)
+    compound = vader.compounds(texts)
     return [ProbeRow(v, t, float(r), float(c), float(x)) for (v, t), r, c, x in zip(variants, rnn, cnn, compound)]
 
 
@@ -434,8 +350,3 @@ def largest_move(logits: np.ndarray, read: int) -> int:
     if read <= 1:
         return 0
     return int(np.argmax(np.abs(np.diff(np.asarray(logits, np.float64)[:read])))) + 1
-
-
-def vader_totals(words: list[VaderWord]) -> tuple[int, float]:
-    """(how many words are in VADER's list, the sum of the words' valences after its rules)."""
-    return sum(1 for w in words if w.lexicon), float(np.asarray([w.after_rules for w in words], np.float64).sum())

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from explorer.app.pages.sentiment import page as page_module
-from explorer.compute import sentiment
+from explorer.compute import sentiment, vader
 from explorer.data import sentiment as data
 from tests.support.apptest import assert_clean, chart_spec, is_live_region, new_app
 from tests.support.plotly_arrays import decode
@@ -63,7 +63,7 @@ def test_the_answers_are_the_models_and_vaders_own(default_page, readers):
         f"P(positive) = {sentiment.percent_positive(expected.rnn_logit)}",
     )
     assert shown["n-gram CNN"][1] == f"P(positive) = {sentiment.percent_positive(expected.cnn_logit)}"
-    compound = sentiment.analyzer().polarity_scores(page_module.DEFAULT_REVIEW)["compound"]
+    compound = vader.analyzer().polarity_scores(page_module.DEFAULT_REVIEW)["compound"]
     assert shown["VADER (word list)"][1] == f"compound = {compound:+.4f}"
 
 
@@ -252,5 +252,5 @@ def test_emoji_right_to_left_and_control_characters_are_read_without_a_traceback
     assert_clean(at)
     expected = sentiment.read(readers, raw)
     assert metrics(at)["GRU (RNN)"][1] == f"P(positive) = {sentiment.percent_positive(expected.rnn_logit)}"
-    compound = sentiment.analyzer().polarity_scores(raw)["compound"]
+    compound = vader.analyzer().polarity_scores(raw)["compound"]
     assert metrics(at)["VADER (word list)"][1] == f"compound = {compound:+.4f}"

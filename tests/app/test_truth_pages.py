@@ -61,12 +61,12 @@ def test_hybrid_says_what_it_does_after_frame_1_measured_on_held_out_clips():
 
 def test_sentiment_page_says_vaders_neutral_band_and_counts_it():
     """The neutral band (|compound| < 0.05) is said, with its held-out count recomputed from VADER itself."""
-    from explorer.compute import sentiment
+    from explorer.compute import vader
     from explorer.data import sentiment as data
 
     at = _open("explorer/app/pages/sentiment/page.py")
     _, held = data.load_split()
-    compound = np.asarray([sentiment.analyzer().polarity_scores(t)["compound"] for t in held.texts])
+    compound = np.asarray([vader.analyzer().polarity_scores(t)["compound"] for t in held.texts])
     neutral = int(np.sum(np.abs(compound) < 0.05))
     caption = " ".join(c.value for c in at.caption)
     assert f"{printing.count_share(neutral, len(held.texts))} held-out snippets" in caption

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from explorer import models
-from explorer.compute import backprop, gradients, sentiment
+from explorer.compute import backprop, gradients, sentiment, vader
 from explorer.data import digits
 
 
@@ -25,11 +25,11 @@ def test_largest_move_is_the_word_where_the_log_odds_jumped_most():
 
 
 def test_vader_totals_count_the_listed_words_and_add_their_valences():
-    words, _ = sentiment.vader_words("The acting is great but the plot is not good at all!")
-    in_list, total = sentiment.vader_totals(words)
+    words, _ = vader.words("The acting is great but the plot is not good at all!")
+    in_list, total = vader.totals(words)
     assert in_list == len([w for w in words if w.lexicon != 0]) and in_list >= 2
     assert total == pytest.approx(float(np.sum(np.array([w.after_rules for w in words], np.float64))), rel=1e-12)
-    assert sentiment.vader_totals([]) == (0, 0.0)
+    assert vader.totals([]) == (0, 0.0)
 
 
 @pytest.fixture(scope="module")

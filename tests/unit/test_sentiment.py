@@ -15,6 +15,7 @@ import pytest
 
 from explorer import models
 from explorer.compute import sentiment
+from explorer.compute import vader as vader_rules  # the `vader` fixture is VADER's own analyzer
 from explorer.data import sentiment as data
 from explorer.models import weights
 
@@ -384,20 +385,20 @@ VADER_CASES = [
 def test_vader_words_replays_polarity_scores_exactly(split, vader):
     _, held = split
     for text in held.texts[:300] + VADER_CASES:
-        _, compound = sentiment.vader_words(text)
+        _, compound = vader_rules.words(text)
         assert compound == vader.polarity_scores(text)["compound"], text
 
 
 def test_vader_words_hand_checked():
-    words, _ = sentiment.vader_words("not good")
+    words, _ = vader_rules.words("not good")
     assert [w.word for w in words] == ["not", "good"]
     assert words[1].lexicon == 1.9 and words[1].after_rules == pytest.approx(1.9 * -0.74)  # N_SCALAR
-    words, _ = sentiment.vader_words("very good")
+    words, _ = vader_rules.words("very good")
     assert words[0].after_rules == 0 and words[1].after_rules == pytest.approx(1.9 + 0.293)  # B_INCR
-    words, _ = sentiment.vader_words("good but bad")
+    words, _ = vader_rules.words("good but bad")
     # "but": the words before count half, the words after one and a half times
     assert [w.after_rules for w in words] == pytest.approx([1.9 * 0.5, 0, -2.5 * 1.5])
-    words, _ = sentiment.vader_words("\U0001f600")
+    words, _ = vader_rules.words("\U0001f600")
     assert [w.word for w in words] == ["grinning", "face"]
 
 

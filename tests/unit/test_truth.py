@@ -313,7 +313,7 @@ def test_vader_sum_sentence_adds_up_to_vaders_own_compound(sentiment_readings):
     """Word scores + the “!”/“?” emphasis = the sum, exactly; squashing the printed sum (decimal arithmetic)
     rounds to the printed compound, which is VADER's own polarity_scores compound."""
     from explorer.app.pages.sentiment import page
-    from explorer.compute import sentiment
+    from explorer.compute import vader
 
     _, readings = sentiment_readings
     pattern = re.compile(
@@ -325,7 +325,7 @@ def test_vader_sum_sentence_adds_up_to_vaders_own_compound(sentiment_readings):
         text = page.vader_sum_sentence(r)
         words, emphasis, rel1, total1, total, total2, rel2, compound = pattern.search(text).groups()
         assert total == total2
-        assert Decimal(compound) == Decimal(str(sentiment.analyzer().polarity_scores(r.text)["compound"]))
+        assert Decimal(compound) == Decimal(str(vader.analyzer().polarity_scores(r.text)["compound"]))
         if emphasis is not None:
             emphasised += 1
             assert rel1 == "=" and printing.adds_up([words, emphasis], total1) and total1 == total

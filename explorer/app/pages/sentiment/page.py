@@ -10,7 +10,7 @@ import streamlit as st
 
 from explorer.app import present, query, resources, state, ui
 from explorer.app.pages.class_room import review_send
-from explorer.compute import printing, sentiment
+from explorer.compute import printing, sentiment, vader
 from explorer.data import sentiment as data
 from explorer.figures import sentiment as figures
 
@@ -171,14 +171,14 @@ def _answers(reading: sentiment.Reading) -> None:
         cols[2].metric(
             TITLES["sentiment-vader"],
             "positive"
-            if compound >= sentiment.VADER_THRESHOLD
+            if compound >= vader.THRESHOLD
             else "neutral → negative"
-            if sentiment.vader_neutral(compound)
+            if vader.neutral(compound)
             else "negative",
             f"compound = {compound:+.4f}",
             delta_color="off",
             delta_arrow="off",
-            help=f"VADER's rule: compound ≥ {sentiment.VADER_THRESHOLD} is positive, ≤ −{sentiment.VADER_THRESHOLD} "
+            help=f"VADER's rule: compound ≥ {vader.THRESHOLD} is positive, ≤ −{vader.THRESHOLD} "
             "negative, between them neutral (−1 … +1); beside the two-class networks, neutral counts as negative.",
         )
 
@@ -328,11 +328,11 @@ def _vader_section(reading: sentiment.Reading) -> None:
         )
         if len(drawn) < len(words):
             st.caption(f"Drawn: {len(drawn)} of its {len(words)} words, those with a score.")
-        in_list, total = sentiment.vader_totals(words)
-        rules = sentiment.rule_constants()
+        in_list, total = vader.totals(words)
+        rules = vader.rule_constants()
         st.markdown(
             f"{in_list} of its {len(words)} words are in VADER's list of "
-            f"{len(sentiment.analyzer().lexicon):,} rated words. Its rules then change them: a negation such as “not” "
+            f"{len(vader.analyzer().lexicon):,} rated words. Its rules then change them: a negation such as “not” "
             f"in the three words before multiplies a rating by {rules['negation']}, “very” and other boosters add "
             f"{rules['booster']}, words before “but” count half and words after it 1.5 times. "
             + vader_sum_sentence(reading)
@@ -348,7 +348,7 @@ def vader_sum_sentence(reading: sentiment.Reading) -> str:
     """VADER's sum and compound as printed: word scores + the “!”/“?” emphasis = the sum it squashes, each printed
     equality exact (the compound, VADER's own 4-decimal value, is the squashed printed sum correctly rounded)."""
     word_sum = float(sum(w.after_rules for w in reading.vader))  # VADER sums a Python list the same way
-    emphasis = sentiment.vader_emphasis(reading.text, word_sum)
+    emphasis = vader.emphasis(reading.text, word_sum)
     compound = printing.fixed(reading.vader_compound, 4, sign=True)
     terms = [word_sum, emphasis] if emphasis else [word_sum]
     squashes = lambda d: printing.rounds_to(_squash(Decimal(printing.fixed(word_sum + emphasis, d, True))), compound)
@@ -362,9 +362,9 @@ def vader_sum_sentence(reading: sentiment.Reading) -> str:
         else f"Word scores {total} (no “!” or “?” to add)"
     )
     side = (
-        f" Within ±{sentiment.VADER_THRESHOLD} VADER itself says neutral; here, beside two-class readers, that counts "
+        f" Within ±{vader.THRESHOLD} VADER itself says neutral; here, beside two-class readers, that counts "
         "as negative."
-        if sentiment.vader_neutral(reading.vader_compound)
+        if vader.neutral(reading.vader_compound)
         else ""
     )
     return (
@@ -413,7 +413,7 @@ def _measured_section() -> None:
                 "“not” added: answer flipped": probes["negation_flipped"],
                 "parameters": f"{row['params']:,}"
                 if "params" in row
-                else f"none: a list of {len(sentiment.analyzer().lexicon):,} rated words",
+                else f"none: a list of {len(vader.analyzer().lexicon):,} rated words",
             }
         )
     pct = st.column_config.NumberColumn(format="percent")
@@ -427,8 +427,8 @@ def _measured_section() -> None:
         f"{movie['in_archive'] - movie['dropped'] - results['sentiment-rnn']['heldout']:,} of the rest; the other "
         f"{results['sentiment-rnn']['heldout']:,} are held out. The out-of-domain sets, kept the same way ({other}), "
         "are other kinds of writing. VADER counts a compound ≥ "
-        f"{sentiment.VADER_THRESHOLD} as positive, its own rule; its neutral band (|compound| < "
-        f"{sentiment.VADER_THRESHOLD}) holds {printing.count_share(results['sentiment-vader']['neutral_band'], results['sentiment-vader']['heldout'])} "
+        f"{vader.THRESHOLD} as positive, its own rule; its neutral band (|compound| < "
+        f"{vader.THRESHOLD}) holds {printing.count_share(results['sentiment-vader']['neutral_band'], results['sentiment-vader']['heldout'])} "
         "held-out snippets, which the table counts as negative. With compound ≥ 0 as positive instead it scores "
         f"{printing.share(results['sentiment-vader']['accuracy_compound_ge_0'], 1)} on the held-out snippets."
     )
