@@ -12,7 +12,7 @@ import pytest
 from flax import nnx
 
 from explorer import models
-from explorer.compute import recurrence, saliency
+from explorer.compute import recurrence, saliency, update_equation
 from explorer.data import vocab
 from explorer.models import compiled, weights
 from explorer.models.charcnn import CharCNNConfig
@@ -88,7 +88,7 @@ def test_equation_lines_show_the_traced_numbers(reader):
     trace = reader.trace(TEXT)
     t, unit = 12, 5
     terms = recurrence.terms_at(reader.model.weights(), trace, t)
-    lines = recurrence.equation_lines(terms, unit)
+    lines = update_equation.lines(terms, unit)
     final = float(re.findall(r"(?:=|\\approx) (-?\d+\.\d{3,})(?:\\quad.*)? \\end\{aligned\}$", lines[-1])[0])
     assert final == pytest.approx(float(trace.hidden[0, t, unit]), abs=5e-4)
     for name, gate in trace.gates.items():  # one line per gate, ending in the gate's traced value
@@ -261,7 +261,7 @@ def test_every_printed_line_of_the_equation_adds_up(name):
     for t in range(0, len(TEXT), 7):
         terms = recurrence.terms_at(w, trace, t)
         for unit in range(w.hidden):
-            for line in recurrence.equation_lines(terms, unit):
+            for line in update_equation.lines(terms, unit):
                 numeric = line.split(r"\\ &= ", 1)[1].removesuffix(r" \end{aligned}")
                 numeric = numeric.split(r"\quad")[0]  # a sum that cannot add up says by how much (test_truth)
                 values = [_evaluate_printed(part) for part in re.split(r" = | \\approx ", numeric)]

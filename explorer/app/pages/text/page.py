@@ -9,7 +9,7 @@ import numpy as np
 import streamlit as st
 
 from explorer.app import present, query, state, ui
-from explorer.compute import recurrence, saliency
+from explorer.compute import recurrence, saliency, update_equation
 from explorer.data import vocab
 from explorer.figures import palette, text_grid
 from explorer.figures import text as text_figures
@@ -124,7 +124,7 @@ def _equation_panel(reader, trace, hidden: np.ndarray, t: int, kind: str) -> Non
     eq_col, gate_col = st.columns([0.55, 0.45], gap="large")
     with eq_col, st.container(key="equation"):
         st.markdown(f"**The update of unit {unit} at this step, with the model's numbers**")
-        for line in recurrence.equation_lines(terms, unit):
+        for line in update_equation.lines(terms, unit):
             st.latex(line)
         st.caption(
             "$x_t$ is the embedding of the character read at this step, $h_{t-1}$ the state after the previous one "
