@@ -2,9 +2,10 @@
 then "Show it". The canvas draws by keyboard only in straight strokes on a coarse grid; the address (`?sample=N`)
 takes a number nobody knows.
 
-The digit is a row of radio buttons (one tab stop; the arrow keys move along it), not a drop-down list: opened
-near the bottom of the window, the list scrolled the page to show its options and closed again, often before Enter
-could take the "3" a keyboard user had typed (seen in Chromium at 1280 × 900, with no script run in between)."""
+The digit is a row of radio buttons (one tab stop; the arrow keys move along it), not a drop-down list: here, in
+the expander under the canvas, the opened list scrolled the page and closed again, often before Enter could take the
+"3" a keyboard user had typed (seen in Chromium at 1280 × 900 in about half of the tries, with no script run in
+between)"""
 
 from __future__ import annotations
 
