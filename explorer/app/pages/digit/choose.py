@@ -5,7 +5,7 @@ takes a number nobody knows.
 The digit is a row of radio buttons (one tab stop; the arrow keys move along it), not a drop-down list: here, in
 the expander under the canvas, the opened list scrolled the page and closed again, often before Enter could take the
 "3" a keyboard user had typed (seen in Chromium at 1280 × 900 in about half of the tries, with no script run in
-between)"""
+between)."""
 
 from __future__ import annotations
 
