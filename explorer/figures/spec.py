@@ -18,11 +18,14 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from _plotly_utils.basevalidators import ColorscaleValidator
 
+from explorer.figures import palette
+
 
 @cache
 def _template() -> dict:
-    """The default template (explorer.figures.palette registers it) as the dict a figure's layout carries."""
-    return go.Figure().to_dict()["layout"]["template"]
+    """The app's template (palette.TEMPLATE), as the dict a figure's layout carries. Named, not taken from Plotly's
+    default, which Streamlit replaces with its own when its plotly_chart module is imported after the palette."""
+    return go.Figure(layout=dict(template=palette.TEMPLATE)).to_dict()["layout"]["template"]
 
 
 # Subplot kinds whose defaults the template carries, and the trace types drawn in them: a figure without such a

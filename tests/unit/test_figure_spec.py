@@ -9,7 +9,7 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from explorer.figures import palette  # noqa: F401  (registers the default template)
+from explorer.figures import palette
 from explorer.figures.spec import SpecFigure
 from tests.support.plotly_arrays import plain
 
@@ -27,7 +27,8 @@ def _spec():
 def test_to_dict_equals_the_validated_figures_own():
     data, layout, frames = _spec()
     fig = SpecFigure(data=data, layout=layout, frames=frames)
-    reference = go.Figure(data=data, layout=layout, frames=frames).to_dict()  # plotly's own, built independently
+    # plotly's own, built independently, with the app's template
+    reference = go.Figure(data=data, layout={**layout, "template": palette.TEMPLATE}, frames=frames).to_dict()
     sent = fig.to_dict()
     # the numbers are the same (whole numbers sent as 8-bit integers: _compact), and so is everything else …
     assert plain(sent["data"]) == plain(reference["data"]) and plain(sent["frames"]) == plain(reference["frames"])
@@ -83,3 +84,26 @@ def test_reading_the_tree_validates_and_invalid_specs_raise():
     assert fig.layout.height == 300
     with pytest.raises(ValueError):
         SpecFigure(data=data, layout={**layout, "heigth": 3}).validated()
+
+
+def test_figures_keep_the_apps_template_when_streamlit_is_imported_after_them():
+    """Importing streamlit's plotly_chart module sets Plotly's default template to Streamlit's own; a figure made in
+    a process that imported the figures first (a test run, a CLI) is still sent the app's template. In a fresh
+    interpreter, so that the import order is the one under test."""
+    import subprocess
+    import sys
+
+    script = (
+        "import json, plotly.graph_objects as go\n"
+        "from explorer.figures import palette\n"
+        "from explorer.figures.spec import SpecFigure\n"
+        "import streamlit, plotly.io as pio\n"
+        "assert pio.templates.default == 'streamlit', pio.templates.default  # the premise: Streamlit's, now\n"
+        "fig = SpecFigure(data=[dict(type='bar', y=[1.0, 2.0])], layout={})\n"
+        "sent = fig.to_dict()['layout']['template']\n"
+        "ours = go.Figure(layout=dict(template=palette.TEMPLATE)).to_dict()['layout']['template']\n"
+        "print(json.dumps([sent['data']['bar'] == ours['data']['bar'], sent['layout']['font'] == ours['layout']['font']]))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip() == "[true, true]"
