@@ -41,11 +41,15 @@ def test_no_markup_gets_through_but_a_line_break():
 
 
 def test_an_image_row_keeps_each_image_and_names_it_by_its_title():
-    stages = [("canvas", np.random.default_rng(0).random((280, 280))), ("centred", np.eye(28))]
+    canvas = np.random.default_rng(0).random((280, 280))
+    stages = [("canvas", canvas), ("centred", np.eye(28))]
     spec = digits.preprocessing_strip(stages).spec
     fig = parse(light.to_html(spec, alt_text.describe(spec)))
     assert fig.alts == ["canvas 280×280", "centred 28×28"] and fig.captions == ["canvas280×280", "centred28×28"]
-    assert fig.images[0].shape == (70, 70)  # 280 px averaged 4 × 4: what the page sends for the canvas stage
+    # the canvas stage as the page sends it: 280 px averaged over 2 × 2 blocks (at most 150 px, its tile's width),
+    # each block's mean of the 8-bit pixels rounded half up
+    grey = (np.clip(canvas.astype(np.float32), 0, 1) * 255).round().astype(np.int64)
+    np.testing.assert_array_equal(fig.images[0], (grey.reshape(140, 2, 140, 2).sum(axis=(1, 3)) + 2) // 4)
     np.testing.assert_array_equal(fig.images[1], (np.eye(28) * 255).astype(np.uint8))  # 28 px: pixel for pixel
 
 

@@ -4,26 +4,17 @@ the HTML (no student text), and each tile is built once per submission (the page
 
 from __future__ import annotations
 
-import base64
 import html
-import io
 
 import numpy as np
-from PIL import Image
 
 from explorer.app import query
 from explorer.classroom import Sketch, Submission
 from explorer.figures import palette
+from explorer.figures.digits import png_data_url  # (28, 28) uint8 → a few hundred bytes
 
 TILE_PX = 84  # 28 × 3: every input pixel a 3 × 3 block, readable from the back of a hall in a 6-wide grid
 RIGHT, DISAGREE, BOTH_WRONG = "#2ca02c", palette.HIGHLIGHT, palette.RNN
-
-
-def png_data_url(pixels: np.ndarray) -> str:
-    """(28, 28) uint8 → a data: URL of its 28 × 28 grey PNG (a few hundred bytes; the browser scales it)."""
-    buffer = io.BytesIO()
-    Image.fromarray(np.asarray(pixels, np.uint8), mode="L").save(buffer, format="PNG", optimize=True)
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
 def verdict(sketch: Sketch) -> tuple[str, str]:
