@@ -31,6 +31,10 @@ npm ci --no-audit --no-fund --loglevel=error
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 
-# Two workers on the machine's two cores; each test file runs whole on one worker (its module fixtures, e.g. one
-# app server per browser-test file, are not started twice).
-exec .venv/bin/python -m pytest -n 2 --dist loadfile --durations=15 "$@"
+# One worker per core (two on the 2-core machines CI runs on; at most 8, since each worker starts its own app servers
+# and Chromium); each test file runs whole on one worker (its module fixtures, e.g. one app server per
+# browser-test file, are not started twice). On two cores the suite keeps both busy (98 %, measured Dec 1).
+workers=$(nproc)
+[ "$workers" -ge 2 ] || workers=2
+[ "$workers" -le 8 ] || workers=8
+exec .venv/bin/python -m pytest -n "$workers" --dist loadfile --durations=15 "$@"
