@@ -53,6 +53,20 @@ def test_random_digit_button_shows_the_models_prediction(heldout):
     assert f"#{index}" in texts(at)
 
 
+def test_the_chooser_shows_the_chosen_held_out_image(heldout):
+    """Digit 3 on the chooser's row, the 5th of them, "Show it": the page shows the 5th held-out image labelled 3,
+    found here independently of the page, and the count in the number's label is that digit's own."""
+    at = new_app().run()
+    at.radio(key="choose-digit").set_value(3).run()
+    threes = np.flatnonzero(heldout.labels == 3)
+    assert at.number_input(key="choose-which").label == f"Which one (1–{len(threes)})"
+    at.number_input(key="choose-which").set_value(5).run()
+    at.button(key="choose-show").click().run()
+    assert_clean(at)
+    assert at.session_state["sample_index"] == int(threes[4])
+    assert f"Held-out MNIST digit #{int(threes[4])}, labelled **3**" in texts(at)
+
+
 @pytest.mark.parametrize("cell", ["simple", "gru", "lstm"])
 def test_each_rnn_cell_predicts_its_own_output(cell, heldout):
     at = new_app()
